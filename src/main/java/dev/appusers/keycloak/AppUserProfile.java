@@ -1,0 +1,48 @@
+package dev.appusers.keycloak;
+
+import java.util.function.Predicate;
+
+import org.keycloak.models.UserModel;
+import org.keycloak.storage.StorageId;
+import org.keycloak.userprofile.AttributeContext;
+import org.keycloak.userprofile.AttributeMetadata;
+import org.keycloak.userprofile.UserProfileMetadata;
+
+/**
+ * How Keycloak's declarative user profile treats the component's users: fields that come from the app's table are
+ * read-only (READ_ONLY mode), and first and last name, which Litestar-Users' table does not have, are not required
+ * of app users when no column maps them (otherwise every app user would be sent to "update profile" at first login,
+ * and direct grants would fail with "Account is not fully set up").
+ */
+final class AppUserProfile {
+
+    private AppUserProfile() {
+    }
+
+    static void decorate(UserProfileMetadata metadata, String componentId, MappedFields mapped) {
+        Predicate<AttributeContext> appUser = context -> isAppUser(context.getUser(), componentId);
+        for (AttributeMetadata attribute : metadata.getAttributes()) {
+            String name = attribute.getName();
+            if (isMapped(name, mapped)) {
+                attribute.addWriteCondition(appUser.negate());
+            } else if (UserModel.FIRST_NAME.equals(name) || UserModel.LAST_NAME.equals(name)) {
+                AttributeMetadata before = attribute.clone();
+                attribute.setRequired(context -> before.isRequired(context) && !appUser.test(context));
+            }
+        }
+    }
+
+    private static boolean isMapped(String name, MappedFields mapped) {
+        return switch (name) {
+            case UserModel.USERNAME -> true;
+            case UserModel.EMAIL -> mapped.email();
+            case UserModel.FIRST_NAME -> mapped.firstName();
+            case UserModel.LAST_NAME -> mapped.lastName();
+            default -> false;
+        };
+    }
+
+    private static boolean isAppUser(UserModel user, String componentId) {
+        return user != null && user.getId() != null && componentId.equals(StorageId.providerId(user.getId()));
+    }
+}

@@ -1,0 +1,214 @@
+package dev.appusers.keycloak;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.jboss.logging.Logger;
+import org.keycloak.component.ComponentModel;
+import org.keycloak.credential.CredentialInput;
+import org.keycloak.credential.CredentialInputUpdater;
+import org.keycloak.credential.CredentialInputValidator;
+import org.keycloak.models.GroupModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.PasswordCredentialModel;
+import org.keycloak.storage.ReadOnlyException;
+import org.keycloak.storage.StorageId;
+import org.keycloak.storage.UserStorageProvider;
+import org.keycloak.storage.user.UserLookupProvider;
+import org.keycloak.storage.user.UserQueryProvider;
+import org.keycloak.userprofile.AttributeMetadata;
+import org.keycloak.userprofile.UserProfileDecorator;
+import org.keycloak.userprofile.UserProfileMetadata;
+
+import dev.appusers.keycloak.jdbc.AppDatabase;
+import dev.appusers.keycloak.jdbc.UserFilter;
+import dev.appusers.keycloak.jdbc.UserRow;
+
+/**
+ * The {@code app-users} user storage provider of one Keycloak session: looks up, lists and counts the app's users
+ * live, and checks their passwords against the hashes the app wrote. Users loaded in this session are kept, so one
+ * request never looks up the same user twice.
+ */
+final class AppUserStorageProvider implements UserStorageProvider, UserLookupProvider, UserQueryProvider,
+        CredentialInputValidator, CredentialInputUpdater, UserProfileDecorator {
+
+    private static final Logger LOG = Logger.getLogger(AppUserStorageProvider.class);
+
+    private final KeycloakSession session;
+    private final ComponentModel model;
+    private final ComponentMappings mappings;
+    private final PasswordVerifier passwords;
+    private final AppDatabase database;
+    private final Map<String, AppUserAdapter> loaded = new HashMap<>();
+    private ComponentMapping mapping;
+
+    AppUserStorageProvider(KeycloakSession session, ComponentModel model, ComponentMappings mappings,
+                           PasswordVerifier passwords) {
+        this.session = session;
+        this.model = model;
+        this.mappings = mappings;
+        this.passwords = passwords;
+        this.database = new AppDatabase(session);
+    }
+
+    private ComponentMapping mapping() {
+        if (mapping == null) {
+            mapping = mappings.get(session, model);
+        }
+        return mapping;
+    }
+
+    @Override
+    public UserModel getUserById(RealmModel realm, String id) {
+        String appId = StorageId.externalId(id);
+        AppUserAdapter user = loaded.get(appId);
+        if (user != null) {
+            return user;
+        }
+        return adaptFound(realm, database.run("looking up a user by id",
+                c -> mapping().users().findById(c, appId)));
+    }
+
+    @Override
+    public UserModel getUserByUsername(RealmModel realm, String username) {
+        AppUserAdapter known = loadedWhere(u -> u.getUsername().equalsIgnoreCase(username));
+        if (known != null) {
+            return known;
+        }
+        return adaptFound(realm, database.run("looking up a user by username",
+                c -> mapping().users().findByUsername(c, username)));
+    }
+
+    @Override
+    public UserModel getUserByEmail(RealmModel realm, String email) {
+        AppUserAdapter known = loadedWhere(u -> email.equalsIgnoreCase(u.row().email()));
+        if (known != null) {
+            return known;
+        }
+        return adaptFound(realm, database.run("looking up a user by email",
+                c -> mapping().users().findByEmail(c, email)));
+    }
+
+    @Override
+    public Stream<UserModel> searchForUserStream(RealmModel realm, Map<String, String> params, Integer first,
+                                                 Integer max) {
+        UserFilter filter = UserFilter.of(mapping().userTable(), params);
+        return Pages.stream(first, max, (offset, limit) -> database.run("searching users",
+                        c -> mapping().users().search(c, filter, offset, limit)))
+                .map(row -> adapt(realm, row));
+    }
+
+    @Override
+    public int getUsersCount(RealmModel realm, Map<String, String> params) {
+        UserFilter filter = UserFilter.of(mapping().userTable(), params);
+        return database.run("counting users", c -> mapping().users().count(c, filter));
+    }
+
+    @Override
+    public int getUsersCount(RealmModel realm, boolean includeServiceAccount) {
+        return getUsersCount(realm, Map.of());
+    }
+
+    @Override
+    public int getUsersCount(RealmModel realm) {
+        return getUsersCount(realm, Map.of());
+    }
+
+    @Override
+    public int getUsersCount(RealmModel realm, String search) {
+        return getUsersCount(realm, Map.of(UserModel.SEARCH, search));
+    }
+
+    @Override
+    public Stream<UserModel> getGroupMembersStream(RealmModel realm, GroupModel group, Integer first, Integer max) {
+        return Stream.empty(); // group memberships of federated users live in Keycloak's federated storage
+    }
+
+    @Override
+    public Stream<UserModel> searchForUserByUserAttributeStream(RealmModel realm, String name, String value) {
+        return Stream.empty(); // no column is mapped to a custom attribute
+    }
+
+    @Override
+    public boolean supportsCredentialType(String credentialType) {
+        return PasswordCredentialModel.TYPE.equals(credentialType);
+    }
+
+    @Override
+    public boolean isConfiguredFor(RealmModel realm, UserModel user, String credentialType) {
+        return supportsCredentialType(credentialType)
+                && row(realm, user).map(r -> r.passwordHash() != null && !r.passwordHash().isBlank()).orElse(false);
+    }
+
+    @Override
+    public boolean isValid(RealmModel realm, UserModel user, CredentialInput input) {
+        if (!supportsCredentialType(input.getType())) {
+            return false;
+        }
+        Optional<UserRow> row = row(realm, user);
+        return row.isPresent() && passwords.verify(row.get(), input.getChallengeResponse());
+    }
+
+    @Override
+    public boolean updateCredential(RealmModel realm, UserModel user, CredentialInput input) {
+        if (supportsCredentialType(input.getType())) {
+            throw new ReadOnlyException("The password of this user is managed by the app (app-users provider, "
+                    + "editMode READ_ONLY): change it in the app");
+        }
+        return false;
+    }
+
+    @Override
+    public void disableCredentialType(RealmModel realm, UserModel user, String credentialType) {
+        if (supportsCredentialType(credentialType)) {
+            throw new ReadOnlyException("The password of this user is managed by the app (editMode READ_ONLY)");
+        }
+    }
+
+    @Override
+    public Stream<String> getDisableableCredentialTypesStream(RealmModel realm, UserModel user) {
+        return Stream.empty();
+    }
+
+    @Override
+    public List<AttributeMetadata> decorateUserProfile(String providerId, UserProfileMetadata metadata) {
+        AppUserProfile.decorate(metadata, model.getId(), mapping().mapped());
+        return List.of();
+    }
+
+    @Override
+    public void preRemove(RealmModel realm) {
+    }
+
+    @Override
+    public void close() {
+    }
+
+    /** The app row behind a user that Keycloak may have wrapped in its cache. */
+    private Optional<UserRow> row(RealmModel realm, UserModel user) {
+        if (user instanceof AppUserAdapter adapter) {
+            return Optional.of(adapter.row());
+        }
+        UserModel found = getUserById(realm, user.getId());
+        return found instanceof AppUserAdapter adapter ? Optional.of(adapter.row()) : Optional.empty();
+    }
+
+    private AppUserAdapter loadedWhere(java.util.function.Predicate<AppUserAdapter> test) {
+        return loaded.values().stream().filter(test).findFirst().orElse(null);
+    }
+
+    private AppUserAdapter adaptFound(RealmModel realm, Optional<UserRow> row) {
+        return row.map(r -> adapt(realm, r)).orElse(null);
+    }
+
+    private AppUserAdapter adapt(RealmModel realm, UserRow row) {
+        AppUserAdapter user = new AppUserAdapter(session, realm, model, row, mapping().mapped());
+        loaded.put(row.id(), user);
+        return user;
+    }
+}

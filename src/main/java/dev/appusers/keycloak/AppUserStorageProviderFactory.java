@@ -1,0 +1,98 @@
+package dev.appusers.keycloak;
+
+import java.util.List;
+
+import org.jboss.logging.Logger;
+import org.keycloak.component.ComponentModel;
+import org.keycloak.component.ComponentValidationException;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.storage.StorageUnavailableException;
+import org.keycloak.storage.UserStorageProviderFactory;
+
+import dev.appusers.keycloak.config.AppUsersConfig;
+import dev.appusers.keycloak.config.ConfigKeys;
+import dev.appusers.keycloak.config.ConfigProperties;
+import dev.appusers.keycloak.config.InvalidConfigException;
+import dev.appusers.keycloak.jdbc.SchemaException;
+import dev.appusers.keycloak.password.PasswordSchemes;
+
+/**
+ * Registers the {@code app-users} user federation provider: its admin form, the check of a configuration against the
+ * live app database when it is saved, and one provider per Keycloak session.
+ */
+public final class AppUserStorageProviderFactory implements UserStorageProviderFactory<AppUserStorageProvider> {
+
+    public static final String PROVIDER_ID = "app-users";
+
+    private static final Logger LOG = Logger.getLogger(AppUserStorageProviderFactory.class);
+
+    private final ComponentMappings mappings = new ComponentMappings();
+    private final PasswordVerifier passwords = new PasswordVerifier(PasswordSchemes.defaults());
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public String getHelpText() {
+        return "Users, passwords and roles read live from the app's own user, role and user_role tables "
+                + "(Litestar-Users layout by default) through the appdb datasource.";
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigProperties() {
+        return ConfigProperties.all();
+    }
+
+    @Override
+    public AppUserStorageProvider create(KeycloakSession session, ComponentModel model) {
+        return new AppUserStorageProvider(session, model, mappings, passwords);
+    }
+
+    @Override
+    public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model)
+            throws ComponentValidationException {
+        requireLiveFederation(model);
+        AppUsersConfig config;
+        try {
+            config = AppUsersConfig.from(model);
+        } catch (InvalidConfigException e) {
+            throw new ComponentValidationException(e.getMessage());
+        }
+        try {
+            ComponentMappings.resolve(session, config);
+        } catch (SchemaException | StorageUnavailableException e) {
+            throw new ComponentValidationException(e.getMessage());
+        } catch (RuntimeException e) {
+            throw new ComponentValidationException("The app database could not be read: " + e.getMessage());
+        }
+        LOG.debugf("Configuration of %s checked against the app database: %s", model.getName(), config);
+    }
+
+    /**
+     * This provider federates live and never imports users: an absent {@code importEnabled} (which the SPI would read
+     * as true) is stored as false, an explicit true is refused.
+     */
+    private static void requireLiveFederation(ComponentModel model) {
+        String importEnabled = model.getConfig().getFirst(ConfigKeys.IMPORT_ENABLED);
+        if (importEnabled == null || importEnabled.isBlank()) {
+            model.getConfig().putSingle(ConfigKeys.IMPORT_ENABLED, "false");
+        } else if (Boolean.parseBoolean(importEnabled)) {
+            throw new ComponentValidationException(ConfigKeys.IMPORT_ENABLED + ": this provider federates users live "
+                    + "from the app's tables and does not import them; set importEnabled to false or leave it out");
+        }
+    }
+
+    @Override
+    public void onUpdate(KeycloakSession session, RealmModel realm, ComponentModel oldModel, ComponentModel newModel) {
+        mappings.forget(newModel.getId());
+    }
+
+    @Override
+    public void preRemove(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        mappings.forget(model.getId());
+    }
+}

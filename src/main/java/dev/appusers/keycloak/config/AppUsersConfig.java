@@ -1,0 +1,139 @@
+package dev.appusers.keycloak.config;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import org.keycloak.common.util.MultivaluedHashMap;
+import org.keycloak.component.ComponentModel;
+
+/**
+ * The component's configuration, read once from the {@link ComponentModel} into typed, validated values with the
+ * Litestar-Users defaults. Table and column names here are as the admin typed them; {@code jdbc.Schema} resolves them
+ * against the live database before any of them reaches SQL.
+ */
+public final class AppUsersConfig {
+
+    /** Names an admin may configure: letters, digits, {@code _} and {@code $}; no quotes, spaces, semicolons or comments. */
+    private static final Pattern IDENTIFIER = Pattern.compile("[\\p{L}_][\\p{L}\\p{N}_$]{0,127}");
+
+    public static final int DEFAULT_QUERY_TIMEOUT_SECONDS = 5;
+
+    private final String dbSchema;
+    private final String userTable;
+    private final String userIdColumn;
+    private final String usernameColumn;
+    private final String emailColumn;
+    private final String passwordHashColumn;
+    private final String enabledColumn;
+    private final String emailVerifiedColumn;
+    private final String firstNameColumn;
+    private final String lastNameColumn;
+    private final EditMode editMode;
+    private final int queryTimeoutSeconds;
+
+    private AppUsersConfig(MultivaluedHashMap<String, String> config) {
+        dbSchema = optionalIdentifier(config, ConfigKeys.DB_SCHEMA);
+        userTable = requiredIdentifier(config, ConfigKeys.USER_TABLE, "user");
+        userIdColumn = requiredIdentifier(config, ConfigKeys.USER_ID_COLUMN, "id");
+        usernameColumn = requiredIdentifier(config, ConfigKeys.USERNAME_COLUMN, "email");
+        emailColumn = optionalIdentifier(config, ConfigKeys.EMAIL_COLUMN, "email");
+        passwordHashColumn = optionalIdentifier(config, ConfigKeys.PASSWORD_HASH_COLUMN, "password_hash");
+        enabledColumn = optionalIdentifier(config, ConfigKeys.ENABLED_COLUMN, "is_active");
+        emailVerifiedColumn = optionalIdentifier(config, ConfigKeys.EMAIL_VERIFIED_COLUMN, "is_verified");
+        firstNameColumn = optionalIdentifier(config, ConfigKeys.FIRST_NAME_COLUMN);
+        lastNameColumn = optionalIdentifier(config, ConfigKeys.LAST_NAME_COLUMN);
+        editMode = editMode(config);
+        queryTimeoutSeconds = queryTimeout(config);
+    }
+
+    /** Reads and checks the component's configuration. @throws InvalidConfigException naming the key and the fix */
+    public static AppUsersConfig from(ComponentModel model) {
+        return new AppUsersConfig(model.getConfig());
+    }
+
+    public Optional<String> dbSchema() { return Optional.ofNullable(dbSchema); }
+    public String userTable() { return userTable; }
+    public String userIdColumn() { return userIdColumn; }
+    public String usernameColumn() { return usernameColumn; }
+    public Optional<String> emailColumn() { return Optional.ofNullable(emailColumn); }
+    public Optional<String> passwordHashColumn() { return Optional.ofNullable(passwordHashColumn); }
+    public Optional<String> enabledColumn() { return Optional.ofNullable(enabledColumn); }
+    public Optional<String> emailVerifiedColumn() { return Optional.ofNullable(emailVerifiedColumn); }
+    public Optional<String> firstNameColumn() { return Optional.ofNullable(firstNameColumn); }
+    public Optional<String> lastNameColumn() { return Optional.ofNullable(lastNameColumn); }
+    public EditMode editMode() { return editMode; }
+    public int queryTimeoutSeconds() { return queryTimeoutSeconds; }
+
+    private static String value(MultivaluedHashMap<String, String> config, String key) {
+        String value = config == null ? null : config.getFirst(key);
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static String requiredIdentifier(MultivaluedHashMap<String, String> config, String key, String defaultValue) {
+        String value = value(config, key);
+        return checkIdentifier(key, value == null ? defaultValue : value);
+    }
+
+    /** Absent key: the default; a key present but empty: not mapped. */
+    private static String optionalIdentifier(MultivaluedHashMap<String, String> config, String key, String defaultValue) {
+        if (config == null || !config.containsKey(key)) {
+            return defaultValue;
+        }
+        return optionalIdentifier(config, key);
+    }
+
+    private static String optionalIdentifier(MultivaluedHashMap<String, String> config, String key) {
+        String value = value(config, key);
+        return value == null ? null : checkIdentifier(key, value);
+    }
+
+    static String checkIdentifier(String key, String name) {
+        if (!IDENTIFIER.matcher(name).matches()) {
+            throw new InvalidConfigException(String.format(
+                    "%s: '%s' is not a table or column name; use letters, digits, '_' or '$' only (no quotes, spaces, "
+                            + "semicolons or comments), exactly as the name appears in the database", key, name));
+        }
+        return name;
+    }
+
+    private static EditMode editMode(MultivaluedHashMap<String, String> config) {
+        String value = value(config, ConfigKeys.EDIT_MODE);
+        if (value == null) {
+            return EditMode.READ_ONLY;
+        }
+        try {
+            return EditMode.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(String.format("%s: '%s' is not supported; supported modes: %s",
+                    ConfigKeys.EDIT_MODE, value, java.util.Arrays.toString(EditMode.values())));
+        }
+    }
+
+    private static int queryTimeout(MultivaluedHashMap<String, String> config) {
+        String value = value(config, ConfigKeys.QUERY_TIMEOUT_SECONDS);
+        if (value == null) {
+            return DEFAULT_QUERY_TIMEOUT_SECONDS;
+        }
+        try {
+            int seconds = Integer.parseInt(value);
+            if (seconds >= 1 && seconds <= 300) {
+                return seconds;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidConfigException(String.format(
+                "%s: '%s' is not a number of seconds between 1 and 300", ConfigKeys.QUERY_TIMEOUT_SECONDS, value));
+    }
+
+    /** The configuration holds no secrets (the datasource credentials live in Keycloak's own configuration). */
+    @Override
+    public String toString() {
+        return "AppUsersConfig{schema=" + dbSchema + ", userTable=" + userTable + ", id=" + userIdColumn
+                + ", username=" + usernameColumn + ", email=" + emailColumn + ", passwordHash=" + passwordHashColumn
+                + ", enabled=" + enabledColumn + ", emailVerified=" + emailVerifiedColumn + ", firstName="
+                + firstNameColumn + ", lastName=" + lastNameColumn + ", editMode=" + editMode + ", queryTimeout="
+                + queryTimeoutSeconds + "s}";
+    }
+}

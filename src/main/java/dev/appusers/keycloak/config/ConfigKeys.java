@@ -1,0 +1,27 @@
+package dev.appusers.keycloak.config;
+
+/**
+ * The component configuration keys of the {@code app-users} provider. They are the public contract used by realm exports
+ * and {@code kcadm.sh} scripts: never rename one.
+ */
+public final class ConfigKeys {
+
+    public static final String DB_SCHEMA = "dbSchema";
+    public static final String USER_TABLE = "userTable";
+    public static final String USER_ID_COLUMN = "userIdColumn";
+    public static final String USERNAME_COLUMN = "usernameColumn";
+    public static final String EMAIL_COLUMN = "emailColumn";
+    public static final String PASSWORD_HASH_COLUMN = "passwordHashColumn";
+    public static final String ENABLED_COLUMN = "enabledColumn";
+    public static final String EMAIL_VERIFIED_COLUMN = "emailVerifiedColumn";
+    public static final String FIRST_NAME_COLUMN = "firstNameColumn";
+    public static final String LAST_NAME_COLUMN = "lastNameColumn";
+    public static final String EDIT_MODE = "editMode";
+    public static final String QUERY_TIMEOUT_SECONDS = "queryTimeoutSeconds";
+
+    /** Common key of every user storage component; this provider is a live federation and stores {@code false}. */
+    public static final String IMPORT_ENABLED = "importEnabled";
+
+    private ConfigKeys() {
+    }
+}

@@ -1,0 +1,69 @@
+package dev.appusers.keycloak.config;
+
+import java.util.Arrays;
+import java.util.List;
+
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+
+/** The admin console form of the {@code app-users} provider: every key with its label, help text and default. */
+public final class ConfigProperties {
+
+    private static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
+            .property().name(ConfigKeys.DB_SCHEMA).label("Database schema")
+            .helpText("Schema (PostgreSQL) or database (MariaDB/MySQL) that holds the app's tables. "
+                    + "Empty: the datasource's default schema.")
+            .type(ProviderConfigProperty.STRING_TYPE).add()
+            .property().name(ConfigKeys.USER_TABLE).label("User table")
+            .helpText("Table of the app's users (Litestar-Users: user). Matched case-insensitively and quoted as the "
+                    + "database needs.")
+            .type(ProviderConfigProperty.STRING_TYPE).defaultValue("user").required(true).add()
+            .property().name(ConfigKeys.USER_ID_COLUMN).label("User id column")
+            .helpText("Primary key of the user table: a UUID stored as uuid, BINARY(16), CHAR(32) or CHAR(36). "
+                    + "The Keycloak user id is f:<component id>:<UUID>.")
+            .type(ProviderConfigProperty.STRING_TYPE).defaultValue("id").required(true).add()
+            .property().name(ConfigKeys.USERNAME_COLUMN).label("Username column")
+            .helpText("Column users sign in with; looked up case-insensitively. Litestar-Users signs in by email.")
+            .type(ProviderConfigProperty.STRING_TYPE).defaultValue("email").required(true).add()
+            .property().name(ConfigKeys.EMAIL_COLUMN).label("Email column")
+            .helpText("Column holding the user's email; looked up case-insensitively. Empty: not mapped.")
+            .type(ProviderConfigProperty.STRING_TYPE).defaultValue("email").add()
+            .property().name(ConfigKeys.PASSWORD_HASH_COLUMN).label("Password hash column")
+            .helpText("Column holding the hash the app wrote (argon2, bcrypt, bcrypt-sha256, pbkdf2-sha256/512, "
+                    + "sha256/512-crypt, recognised by prefix). Never shown, logged or mapped as an attribute. "
+                    + "Empty: federated users cannot sign in with a password.")
+            .type(ProviderConfigProperty.STRING_TYPE).defaultValue("password_hash").add()
+            .property().name(ConfigKeys.ENABLED_COLUMN).label("Enabled column")
+            .helpText("Boolean column; false disables the user in Keycloak (Litestar-Users: is_active). "
+                    + "Empty: every user is enabled.")
+            .type(ProviderConfigProperty.STRING_TYPE).defaultValue("is_active").add()
+            .property().name(ConfigKeys.EMAIL_VERIFIED_COLUMN).label("Email verified column")
+            .helpText("Boolean column read as Keycloak's 'email verified' (Litestar-Users: is_verified). "
+                    + "Empty: emails are treated as not verified.")
+            .type(ProviderConfigProperty.STRING_TYPE).defaultValue("is_verified").add()
+            .property().name(ConfigKeys.FIRST_NAME_COLUMN).label("First name column")
+            .helpText("Column mapped to Keycloak's first name. Empty: not mapped.")
+            .type(ProviderConfigProperty.STRING_TYPE).add()
+            .property().name(ConfigKeys.LAST_NAME_COLUMN).label("Last name column")
+            .helpText("Column mapped to Keycloak's last name. Empty: not mapped.")
+            .type(ProviderConfigProperty.STRING_TYPE).add()
+            .property().name(ConfigKeys.EDIT_MODE).label("Edit mode")
+            .helpText("READ_ONLY: Keycloak reads the app's tables and refuses changes to mapped fields, "
+                    + "passwords included.")
+            .type(ProviderConfigProperty.LIST_TYPE)
+            .options(Arrays.stream(EditMode.values()).map(Enum::name).toList())
+            .defaultValue(EditMode.READ_ONLY.name()).add()
+            .property().name(ConfigKeys.QUERY_TIMEOUT_SECONDS).label("Query timeout (seconds)")
+            .helpText("A statement on the app database that runs longer than this is cancelled, so a locked or slow "
+                    + "database cannot hold Keycloak's request threads. 1 to 300.")
+            .type(ProviderConfigProperty.STRING_TYPE)
+            .defaultValue(String.valueOf(AppUsersConfig.DEFAULT_QUERY_TIMEOUT_SECONDS)).add()
+            .build();
+
+    private ConfigProperties() {
+    }
+
+    public static List<ProviderConfigProperty> all() {
+        return PROPERTIES;
+    }
+}

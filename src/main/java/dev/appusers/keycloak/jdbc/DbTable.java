@@ -1,0 +1,55 @@
+package dev.appusers.keycloak.jdbc;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * A table found through JDBC metadata: its qualified, quoted name and its columns under their real names.
+ */
+final class DbTable {
+
+    private final String name;
+    private final String qualifiedName;
+    private final List<DbColumn> columns;
+    private final String quote;
+
+    DbTable(String name, String qualifiedName, List<DbColumn> columns, String quote) {
+        this.name = name;
+        this.qualifiedName = qualifiedName;
+        this.columns = List.copyOf(columns);
+        this.quote = quote;
+    }
+
+    String name() { return name; }
+
+    /** The table as SQL names it: quoted, with its schema when one was configured. */
+    String qualifiedName() { return qualifiedName; }
+
+    List<DbColumn> columns() { return columns; }
+
+    /** Finds a configured column, exact name first, then ignoring case. */
+    DbColumn column(String configKey, String wanted) {
+        return columns.stream().filter(c -> c.name().equals(wanted)).findFirst()
+                .or(() -> columns.stream().filter(c -> c.name().equalsIgnoreCase(wanted)).findFirst())
+                .orElseThrow(() -> new SchemaException(String.format("%s: column %s not found in table %s; columns are: %s",
+                        configKey, wanted, name, columns.stream().map(DbColumn::name).collect(Collectors.joining(", ")))));
+    }
+
+    /** The column quoted for SQL. */
+    String quoted(DbColumn column) {
+        return quote(column.name(), quote);
+    }
+
+    static String quote(String identifier, String quote) {
+        if (quote == null || quote.isBlank()) {
+            return identifier;
+        }
+        return quote + identifier.replace(quote, quote + quote) + quote;
+    }
+
+    Map<String, DbColumn> columnsByLowerName() {
+        return columns.stream().collect(Collectors.toMap(c -> c.name().toLowerCase(Locale.ROOT), c -> c, (a, b) -> a));
+    }
+}

@@ -1,0 +1,158 @@
+package dev.appusers.keycloak.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.jboss.logging.Logger;
+
+/**
+ * Reads the app's user table. Every statement is parameterised, paged in the database, ordered by id, and bounded by
+ * the configured query timeout. A row that cannot be read (an id that is no UUID, say) is skipped with one log line and
+ * never breaks other users.
+ */
+public final class UserRepository {
+
+    private static final Logger LOG = Logger.getLogger(UserRepository.class);
+
+    private final UserTable table;
+    private final int queryTimeoutSeconds;
+    private final String select;
+
+    public UserRepository(UserTable table, int queryTimeoutSeconds) {
+        this.table = table;
+        this.queryTimeoutSeconds = queryTimeoutSeconds;
+        this.select = "SELECT " + String.join(", ", table.id, table.username, orNull(table.email), orNull(table.firstName),
+                orNull(table.lastName), orNull(table.passwordHash), orNull(table.enabled), orNull(table.emailVerified))
+                + " FROM " + table.table;
+    }
+
+    public Optional<UserRow> findById(Connection connection, String id) throws SQLException {
+        UUID uuid;
+        try {
+            uuid = IdCodec.parse(id);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        try (PreparedStatement statement = prepare(connection, select + " WHERE " + table.idCodec.matches(table.id))) {
+            table.idCodec.bind(statement, 1, uuid);
+            return single(statement, "id");
+        }
+    }
+
+    /** Case-insensitive: Keycloak lower-cases what users type, the app may have stored {@code Alice@Example.com}. */
+    public Optional<UserRow> findByUsername(Connection connection, String username) throws SQLException {
+        return findByLowerCase(connection, table.username, "username", username);
+    }
+
+    public Optional<UserRow> findByEmail(Connection connection, String email) throws SQLException {
+        return table.email == null ? Optional.empty() : findByLowerCase(connection, table.email, "email", email);
+    }
+
+    public List<UserRow> search(Connection connection, UserFilter filter, int first, int max) throws SQLException {
+        if (filter.matchesNothing() || max <= 0) {
+            return List.of();
+        }
+        String sql = select + filter.whereClause() + " ORDER BY " + table.id + " LIMIT ? OFFSET ?";
+        try (PreparedStatement statement = prepare(connection, sql)) {
+            int index = bind(statement, filter.parameters());
+            statement.setInt(index++, max);
+            statement.setInt(index, Math.max(first, 0));
+            List<UserRow> rows = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    read(rs).ifPresent(rows::add);
+                }
+            }
+            return rows;
+        }
+    }
+
+    public int count(Connection connection, UserFilter filter) throws SQLException {
+        if (filter.matchesNothing()) {
+            return 0;
+        }
+        try (PreparedStatement statement = prepare(connection, "SELECT COUNT(*) FROM " + table.table + filter.whereClause())) {
+            bind(statement, filter.parameters());
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return (int) Math.min(Integer.MAX_VALUE, rs.getLong(1));
+            }
+        }
+    }
+
+    private Optional<UserRow> findByLowerCase(Connection connection, String column, String what, String value)
+            throws SQLException {
+        if (value == null || value.isEmpty() || value.indexOf('\0') >= 0) {
+            return Optional.empty();
+        }
+        String sql = select + " WHERE lower(" + column + ") = ? ORDER BY " + table.id + " LIMIT 2";
+        try (PreparedStatement statement = prepare(connection, sql)) {
+            statement.setString(1, value.toLowerCase(Locale.ROOT));
+            return single(statement, what);
+        }
+    }
+
+    private Optional<UserRow> single(PreparedStatement statement, String what) throws SQLException {
+        try (ResultSet rs = statement.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            Optional<UserRow> row = read(rs);
+            if (rs.next()) {
+                LOG.warnf("Two or more rows of %s share this %s when case is ignored; refusing the ambiguous lookup. "
+                        + "Make the %s unique ignoring case in the app's table.", table.table, what, what);
+                return Optional.empty();
+            }
+            return row;
+        }
+    }
+
+    private Optional<UserRow> read(ResultSet rs) throws SQLException {
+        String id;
+        try {
+            id = table.idCodec.read(rs, 1);
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("Skipping a row of %s whose id cannot be read as a UUID (%s): fix that row in the app's table",
+                    table.table, e.getMessage());
+            return Optional.empty();
+        }
+        String username = rs.getString(2);
+        if (username == null || username.isBlank()) {
+            LOG.warnf("Skipping user %s of %s: its username column is empty", id, table.table);
+            return Optional.empty();
+        }
+        boolean enabled = table.enabled == null || rs.getBoolean(7) && !rs.wasNull();
+        boolean emailVerified = table.emailVerified != null && rs.getBoolean(8);
+        return Optional.of(new UserRow(id, username.toLowerCase(Locale.ROOT), lower(rs.getString(3)), rs.getString(4),
+                rs.getString(5), rs.getString(6), enabled, emailVerified));
+    }
+
+    private PreparedStatement prepare(Connection connection, String sql) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        statement.setQueryTimeout(queryTimeoutSeconds);
+        return statement;
+    }
+
+    private static int bind(PreparedStatement statement, List<Object> parameters) throws SQLException {
+        int index = 1;
+        for (Object parameter : parameters) {
+            statement.setObject(index++, parameter);
+        }
+        return index;
+    }
+
+    private static String orNull(String column) {
+        return column == null ? "NULL" : column;
+    }
+
+    private static String lower(String value) {
+        return value == null || value.isBlank() ? null : value.toLowerCase(Locale.ROOT);
+    }
+}

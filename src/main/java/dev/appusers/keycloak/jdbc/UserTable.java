@@ -1,0 +1,66 @@
+package dev.appusers.keycloak.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+
+import dev.appusers.keycloak.config.AppUsersConfig;
+import dev.appusers.keycloak.config.ConfigKeys;
+
+/**
+ * The app's user table as the configuration maps it, resolved against the live database: every name here came from
+ * JDBC metadata and is quoted for SQL. Immutable; resolved once per component configuration.
+ */
+public final class UserTable {
+
+    final String table;
+    final String id;
+    final IdCodec idCodec;
+    final String username;
+    final String email;
+    final String passwordHash;
+    final String enabled;
+    final String emailVerified;
+    final String firstName;
+    final String lastName;
+
+    private UserTable(AppUsersConfig config, DbTable table) {
+        this.table = table.qualifiedName();
+        DbColumn idColumn = table.column(ConfigKeys.USER_ID_COLUMN, config.userIdColumn());
+        this.id = table.quoted(idColumn);
+        this.idCodec = IdCodec.forColumn(idColumn);
+        this.username = table.quoted(table.column(ConfigKeys.USERNAME_COLUMN, config.usernameColumn()));
+        this.email = optional(table, ConfigKeys.EMAIL_COLUMN, config.emailColumn());
+        this.passwordHash = optional(table, ConfigKeys.PASSWORD_HASH_COLUMN, config.passwordHashColumn());
+        this.enabled = optional(table, ConfigKeys.ENABLED_COLUMN, config.enabledColumn());
+        this.emailVerified = optional(table, ConfigKeys.EMAIL_VERIFIED_COLUMN, config.emailVerifiedColumn());
+        this.firstName = optional(table, ConfigKeys.FIRST_NAME_COLUMN, config.firstNameColumn());
+        this.lastName = optional(table, ConfigKeys.LAST_NAME_COLUMN, config.lastNameColumn());
+    }
+
+    /**
+     * Resolves the configured names against the database.
+     *
+     * @throws SchemaException naming what is missing and what exists instead
+     */
+    public static UserTable resolve(Connection connection, AppUsersConfig config) throws SQLException {
+        SchemaReader reader = SchemaReader.open(connection, config.dbSchema());
+        return new UserTable(config, reader.table(ConfigKeys.USER_TABLE, config.userTable()));
+    }
+
+    private static String optional(DbTable table, String key, Optional<String> column) {
+        return column.map(name -> table.quoted(table.column(key, name))).orElse(null);
+    }
+
+    public boolean mapsEmail() { return email != null; }
+    public boolean mapsPasswordHash() { return passwordHash != null; }
+    public boolean mapsEnabled() { return enabled != null; }
+    public boolean mapsEmailVerified() { return emailVerified != null; }
+    public boolean mapsFirstName() { return firstName != null; }
+    public boolean mapsLastName() { return lastName != null; }
+
+    @Override
+    public String toString() {
+        return "UserTable{" + table + ", id=" + id + " (" + idCodec + ")}";
+    }
+}

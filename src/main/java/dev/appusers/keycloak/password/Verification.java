@@ -1,0 +1,13 @@
+package dev.appusers.keycloak.password;
+
+/** The outcome of {@link PasswordSchemes#verify(String, String)}. */
+public enum Verification {
+    /** The password matches the hash. */
+    MATCH,
+    /** The hash is well formed but the password does not match it. */
+    MISMATCH,
+    /** No known scheme recognises the hash (unknown prefix, or plain text). */
+    UNKNOWN_SCHEME,
+    /** The hash is missing, blank, or has a known prefix but cannot be parsed or has parameters out of range. */
+    MALFORMED_HASH
+}

@@ -1,0 +1,113 @@
+package dev.appusers.keycloak.it;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Keycloak's admin REST API, as the admin console and kcadm.sh use it. */
+public final class AdminClient {
+
+    private final String baseUrl;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private String token;
+    private long tokenExpires;
+
+    public AdminClient(KeycloakServer server) {
+        this.baseUrl = server.baseUrl();
+    }
+
+    private String token() {
+        if (token == null || System.currentTimeMillis() > tokenExpires) {
+            Http.Response response = Http.send(http, Http.request(baseUrl + "/realms/master/protocol/openid-connect/token")
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(BodyPublishers.ofString(Http.form(Map.of("grant_type", "password", "client_id", "admin-cli",
+                            "username", KeycloakServer.ADMIN_USER, "password", KeycloakServer.ADMIN_PASSWORD)))).build());
+            if (response.status() != 200) {
+                throw new IllegalStateException("admin login failed: " + response.body());
+            }
+            token = response.json().get("access_token").asText();
+            tokenExpires = System.currentTimeMillis() + 30_000;
+        }
+        return token;
+    }
+
+    /** Admin API outside a realm, e.g. {@code /serverinfo}. */
+    public JsonNode serverInfo() {
+        return expect(Http.send(http, Http.request(baseUrl + "/admin/serverinfo")
+                .header("Authorization", "Bearer " + token()).GET().build()), 200, "server info").json();
+    }
+
+    public Http.Response get(String path) {
+        return Http.send(http, Http.request(baseUrl + "/admin/realms" + path)
+                .header("Authorization", "Bearer " + token()).GET().build());
+    }
+
+    public Http.Response post(String path, Object body) {
+        return Http.send(http, Http.request(baseUrl + "/admin/realms" + path)
+                .header("Authorization", "Bearer " + token()).header("Content-Type", "application/json")
+                .POST(BodyPublishers.ofString(body instanceof String s ? s : Http.json(body))).build());
+    }
+
+    public Http.Response put(String path, Object body) {
+        return Http.send(http, Http.request(baseUrl + "/admin/realms" + path)
+                .header("Authorization", "Bearer " + token()).header("Content-Type", "application/json")
+                .PUT(BodyPublishers.ofString(body instanceof String s ? s : Http.json(body))).build());
+    }
+
+    public Http.Response delete(String path) {
+        return Http.send(http, Http.request(baseUrl + "/admin/realms" + path)
+                .header("Authorization", "Bearer " + token()).DELETE().build());
+    }
+
+    /** Creates a realm with a public OIDC client {@code demo-app} (direct grant, code flow with PKCE). */
+    public void createRealm(String realm) {
+        Map<String, Object> client = new LinkedHashMap<>();
+        client.put("clientId", "demo-app");
+        client.put("publicClient", true);
+        client.put("directAccessGrantsEnabled", true);
+        client.put("standardFlowEnabled", true);
+        client.put("redirectUris", List.of("http://localhost/callback"));
+        client.put("attributes", Map.of("pkce.code.challenge.method", "S256"));
+        Map<String, Object> representation = new LinkedHashMap<>();
+        representation.put("realm", realm);
+        representation.put("enabled", true);
+        representation.put("clients", List.of(client));
+        expect(post("", representation), 201, "create realm " + realm);
+    }
+
+    /** Posts an {@code app-users} component; returns the response (201 with Location, or 400 with the reason). */
+    public Http.Response createFederation(String realm, String name, Map<String, String> config) {
+        Map<String, Object> component = new LinkedHashMap<>();
+        component.put("name", name);
+        component.put("providerId", "app-users");
+        component.put("providerType", "org.keycloak.storage.UserStorageProvider");
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        config.forEach((k, v) -> values.put(k, List.of(v)));
+        component.put("config", values);
+        return post("/" + realm + "/components", component);
+    }
+
+    /** Creates the component and returns its id; fails the test with Keycloak's message otherwise. */
+    public String addFederation(String realm, Map<String, String> config) {
+        Http.Response response = createFederation(realm, "app-users", config);
+        expect(response, 201, "create app-users component");
+        String location = response.header("Location");
+        return location.substring(location.lastIndexOf('/') + 1);
+    }
+
+    public JsonNode component(String realm, String id) {
+        return get("/" + realm + "/components/" + id).json();
+    }
+
+    public static Http.Response expect(Http.Response response, int status, String what) {
+        if (response.status() != status) {
+            throw new AssertionError(what + ": expected HTTP " + status + ", got " + response.status() + ": "
+                    + response.body());
+        }
+        return response;
+    }
+}

@@ -1,0 +1,148 @@
+package dev.appusers.keycloak.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A real app database on this machine's PostgreSQL or MariaDB, created from the Litestar-Users fixtures in
+ * {@code src/test/resources/appdb}. Hosts, ports and users can be overridden with {@code -Dpg.url=...} etc.
+ */
+public enum AppDb {
+    POSTGRES("postgres", "postgresql",
+            System.getProperty("it.pg.url", "jdbc:postgresql://127.0.0.1:5432/"),
+            System.getProperty("it.pg.user", "postgres"), System.getProperty("it.pg.password", "postgres")),
+    MARIADB("mariadb", "mysql",
+            System.getProperty("it.mariadb.url", "jdbc:mariadb://127.0.0.1:3306/"),
+            System.getProperty("it.mariadb.user", "root"), System.getProperty("it.mariadb.password", ""));
+
+    /** Keycloak's {@code db-kind}. */
+    public final String kind;
+    private final String fixture;
+    private final String serverUrl;
+    public final String user;
+    public final String password;
+
+    AppDb(String kind, String fixture, String serverUrl, String user, String password) {
+        this.kind = kind;
+        this.fixture = fixture;
+        this.serverUrl = serverUrl;
+        this.user = user;
+        this.password = password;
+    }
+
+    public String url(String database) {
+        return serverUrl + database;
+    }
+
+    /** The database Keycloak's {@code appdb} datasource points at in the integration tests. */
+    public static final String IT_DATABASE = "appusers_it";
+
+    /** Drops and creates {@code database}, then loads the Litestar-Users schema and the seed users. */
+    public void create(String database) {
+        String admin = this == POSTGRES ? "postgres" : "";
+        try (Connection c = DriverManager.getConnection(url(admin), user, password); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + database);
+            s.execute("CREATE DATABASE " + database);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot create " + database + " on " + serverUrl + ": is " + kind
+                    + " running? (.ci/run starts it)", e);
+        }
+        execute(database, resource("schema-" + fixture + ".sql"));
+        execute(database, resource("seed-" + fixture + ".sql"));
+    }
+
+    /**
+     * An isolated copy of the fixture for one test class: a PostgreSQL schema inside {@link #IT_DATABASE}, or a MariaDB
+     * database (MariaDB's schemas), reachable through the same datasource with the {@code dbSchema} setting.
+     */
+    public void createFixtureSchema(String schema) {
+        if (this == POSTGRES) {
+            execute(IT_DATABASE, "DROP SCHEMA IF EXISTS " + schema + " CASCADE;\nCREATE SCHEMA " + schema + ";\n");
+        } else {
+            execute("", "DROP DATABASE IF EXISTS " + schema + ";\nCREATE DATABASE " + schema + ";\n");
+        }
+        executeIn(schema, resource("schema-" + fixture + ".sql"));
+        executeIn(schema, resource("seed-" + fixture + ".sql"));
+    }
+
+    /** Runs a script with {@code schema} as the default schema. */
+    public void executeIn(String schema, String script) {
+        String use = this == POSTGRES ? "SET search_path TO " + schema + ";\n" : "USE " + schema + ";\n";
+        execute(IT_DATABASE, use + script);
+    }
+
+    /** A connection whose default schema is {@code schema}. */
+    public Connection connectTo(String schema) throws SQLException {
+        Connection c = connect(IT_DATABASE);
+        try (Statement s = c.createStatement()) {
+            s.execute(this == POSTGRES ? "SET search_path TO " + schema : "USE " + schema);
+        }
+        return c;
+    }
+
+    /** The user table's name as SQL needs it on this database. */
+    public String userTable() {
+        return this == POSTGRES ? "\"user\"" : "user";
+    }
+
+    /** Inserts an app user the way the app would: UUID id in the column's own format. */
+    public void insertUser(String schema, java.util.UUID id, String email, String passwordHash, boolean active,
+                           boolean verified) {
+        try (Connection c = connectTo(schema); java.sql.PreparedStatement s = c.prepareStatement("INSERT INTO "
+                + userTable() + " (id, email, password_hash, is_active, is_verified) VALUES (?, ?, ?, ?, ?)")) {
+            s.setObject(1, idValue(id));
+            s.setString(2, email);
+            s.setString(3, passwordHash);
+            s.setBoolean(4, active);
+            s.setBoolean(5, verified);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("insert of " + email + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** A UUID as the fixture's id columns store it: native uuid on PostgreSQL, BINARY(16) on MariaDB. */
+    public Object idValue(java.util.UUID id) {
+        if (this == POSTGRES) {
+            return id;
+        }
+        return java.nio.ByteBuffer.allocate(16).putLong(id.getMostSignificantBits())
+                .putLong(id.getLeastSignificantBits()).array();
+    }
+
+    public Connection connect(String database) throws SQLException {
+        return DriverManager.getConnection(url(database), user, password);
+    }
+
+    /** Runs statements separated by {@code ;} at line ends. */
+    public void execute(String database, String script) {
+        List<String> statements = Arrays.stream(script.split(";\\s*(\\n|$)"))
+                .map(String::strip).filter(s -> !s.isEmpty() && !s.lines().allMatch(l -> l.strip().startsWith("--")))
+                .toList();
+        try (Connection c = connect(database); Statement s = c.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Fixture script failed on " + kind + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static String resource(String name) {
+        try (InputStream in = AppDb.class.getResourceAsStream("/appdb/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no test resource appdb/" + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.appusers.keycloak.it;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What one integration test class works in: Keycloak running with the app database of its kind, a realm of its own
+ * and, when it asks for one, an isolated copy of the fixture tables.
+ */
+public final class ItRealm {
+
+    private static final java.util.Set<AppDb> PREPARED = java.util.EnumSet.noneOf(AppDb.class);
+
+    public final AppDb db;
+    public final KeycloakServer server;
+    public final AdminClient admin;
+    public final String name;
+    public final OidcClient oidc;
+
+    private ItRealm(AppDb db, String name) {
+        this.db = db;
+        synchronized (PREPARED) {
+            if (!PREPARED.contains(db)) {
+                db.create(AppDb.IT_DATABASE);
+                PREPARED.add(db);
+            }
+        }
+        this.server = KeycloakServer.with(db, AppDb.IT_DATABASE, "--transaction-xa-enabled=true", "--transaction-xa-enabled-appdb=false");
+        this.admin = new AdminClient(server);
+        this.name = name;
+        admin.delete("/" + name);
+        admin.createRealm(name);
+        this.oidc = new OidcClient(server, name);
+    }
+
+    /** A fresh realm named after the test class and database. */
+    public static ItRealm create(AppDb db, Class<?> testClass) {
+        return new ItRealm(db, realmName(db, testClass));
+    }
+
+    public static String realmName(AppDb db, Class<?> testClass) {
+        return (testClass.getSimpleName() + "_" + db.name()).toLowerCase(Locale.ROOT);
+    }
+
+    /** The config of a component on the default Litestar-Users names, plus {@code overrides}. */
+    public static Map<String, String> config(String... overrides) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("cachePolicy", "NO_CACHE");
+        for (int i = 0; i + 1 < overrides.length; i += 2) {
+            config.put(overrides[i], overrides[i + 1]);
+        }
+        return config;
+    }
+}

@@ -1,0 +1,185 @@
+package dev.appusers.keycloak.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The real Keycloak 26.7.4 distribution (unpacked by Maven from {@code org.keycloak:keycloak-quarkus-dist}) with the
+ * built provider jar, started on free ports. One server runs at a time per JVM; asking for another app database kind
+ * restarts it, since {@code db-kind-appdb} is a build-time option.
+ */
+public final class KeycloakServer {
+
+    public static final String ADMIN_USER = "admin";
+    public static final String ADMIN_PASSWORD = "admin-it-password";
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+
+    private static KeycloakServer running;
+
+    private final Path home;
+    private final Process process;
+    private final int port;
+    private final String key;
+    private final Path log;
+
+    private KeycloakServer(Path home, Process process, int port, String key, Path log) {
+        this.home = home;
+        this.process = process;
+        this.port = port;
+        this.key = key;
+        this.log = log;
+    }
+
+    /** A running Keycloak whose {@code appdb} datasource points at {@code database} on {@code db}. */
+    public static synchronized KeycloakServer with(AppDb db, String database, String... extraOptions) {
+        String key = db + "/" + database + "/" + String.join(" ", extraOptions);
+        if (running != null && running.key.equals(key) && running.process.isAlive()) {
+            return running;
+        }
+        if (running != null) {
+            running.stop();
+        }
+        List<String> options = new ArrayList<>(List.of(
+                "--db-kind-appdb=" + db.kind,
+                "--db-url-full-appdb=" + db.url(database),
+                "--db-username-appdb=" + db.user,
+                "--db-password-appdb=" + db.password));
+        options.addAll(List.of(extraOptions));
+        running = start(options, key, db.name().toLowerCase());
+        return running;
+    }
+
+    static KeycloakServer start(List<String> options, String key, String logName) {
+        Path home = Path.of(System.getProperty("keycloak.home", "target/keycloak/keycloak-26.7.4"));
+        Path jar = Path.of(System.getProperty("provider.jar", "target/keycloak-app-users-0.1.0-SNAPSHOT.jar"));
+        try {
+            if (!Files.isDirectory(home)) {
+                throw new IllegalStateException("No Keycloak distribution at " + home + ": run through ./mvnw verify");
+            }
+            Files.copy(jar, home.resolve("providers/keycloak-app-users.jar"), StandardCopyOption.REPLACE_EXISTING);
+            deleteRecursively(home.resolve("data"));
+            home.resolve("bin/kc.sh").toFile().setExecutable(true);
+            int port = freePort();
+            int management = freePort();
+            List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
+                    "--http-port=" + port, "--http-management-port=" + management, "--health-enabled=true",
+                    "--cache=local"));
+            command.addAll(options);
+            Path log = Path.of("target", "keycloak-" + logName + ".log").toAbsolutePath();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            Map<String, String> env = builder.environment();
+            env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
+            env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+            env.put("JAVA_OPTS_KC_HEAP", "-Xms256m -Xmx1g");
+            Process process = builder.start();
+            KeycloakServer server = new KeycloakServer(home, process, port, key, log);
+            Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+            server.awaitReady(management);
+            return server;
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot start Keycloak from " + home, e);
+        }
+    }
+
+    private void awaitReady(int management) {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Keycloak exited with " + process.exitValue() + ":\n" + tail());
+            }
+            try {
+                HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + management + "/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            sleep(500);
+        }
+        stop();
+        throw new IllegalStateException("Keycloak not ready after " + START_TIMEOUT + ":\n" + tail());
+    }
+
+    public String baseUrl() {
+        return "http://localhost:" + port;
+    }
+
+    public Path logFile() {
+        return log;
+    }
+
+    /** The server's log so far. */
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private String tail() {
+        List<String> lines = log().lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    }
+
+    public synchronized void stop() {
+        if (process.isAlive()) {
+            process.descendants().forEach(ProcessHandle::destroy);
+            process.destroy();
+            try {
+                if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

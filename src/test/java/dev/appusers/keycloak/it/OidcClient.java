@@ -1,0 +1,121 @@
+package dev.appusers.keycloak.it;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** The public OIDC client {@code demo-app} of a test realm, talking to Keycloak's real endpoints. */
+public final class OidcClient {
+
+    public static final String CLIENT_ID = "demo-app";
+    public static final String REDIRECT_URI = "http://localhost/callback";
+    private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"");
+
+    private final String realmUrl;
+
+    public OidcClient(KeycloakServer server, String realm) {
+        this.realmUrl = server.baseUrl() + "/realms/" + realm;
+    }
+
+    /** Resource owner password grant: 200 with tokens, or 401 with {@code invalid_grant} and a description. */
+    public Http.Response passwordGrant(String username, String password) {
+        return token(Map.of("grant_type", "password", "client_id", CLIENT_ID, "username", username,
+                "password", password, "scope", "openid"));
+    }
+
+    /** The access token's claims after a successful password grant. */
+    public JsonNode accessTokenClaims(String username, String password) {
+        Http.Response response = AdminClient.expect(passwordGrant(username, password), 200, "password grant of " + username);
+        return claims(response.json().get("access_token").asText());
+    }
+
+    /** The result of the browser flow: the login page's HTML when no code came back, else the token response. */
+    public record CodeFlowResult(String loginPageHtml, Http.Response tokenResponse) {
+    }
+
+    /** Authorization code + PKCE: opens the login page, submits the form, and exchanges the code for tokens. */
+    public CodeFlowResult codeFlow(String username, String password) {
+        // Keycloak marks its cookies Secure even on http://localhost, which java.net.CookieManager then never sends
+        // back; a browser treats localhost as secure, so the test carries the cookies itself.
+        HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        String verifier = randomUrlSafe(48);
+        String challenge = base64Url(sha256(verifier));
+        String authUrl = realmUrl + "/protocol/openid-connect/auth?" + Http.form(new LinkedHashMap<>(Map.of(
+                "client_id", CLIENT_ID, "redirect_uri", REDIRECT_URI, "response_type", "code", "scope", "openid",
+                "state", randomUrlSafe(12), "code_challenge", challenge, "code_challenge_method", "S256")));
+        Http.Response page = Http.send(browser, Http.request(authUrl).GET().build());
+        Matcher form = FORM_ACTION.matcher(page.body());
+        if (page.status() != 200 || !form.find()) {
+            throw new AssertionError("no login form (" + page.status() + "): " + page.body());
+        }
+        String action = form.group(1).replace("&amp;", "&");
+        Http.Response submitted = Http.send(browser, Http.request(action)
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", cookies(page))
+                .POST(BodyPublishers.ofString(Http.form(Map.of("username", username, "password", password,
+                        "credentialId", "")))).build());
+        String location = submitted.header("Location");
+        if (submitted.status() != 302 || location == null || !location.startsWith(REDIRECT_URI)) {
+            return new CodeFlowResult(submitted.body(), null);
+        }
+        String code = query(URI.create(location).getRawQuery()).get("code");
+        Http.Response tokens = token(Map.of("grant_type", "authorization_code", "client_id", CLIENT_ID,
+                "code", code, "redirect_uri", REDIRECT_URI, "code_verifier", verifier));
+        return new CodeFlowResult(null, tokens);
+    }
+
+    private static String cookies(Http.Response response) {
+        return response.raw().headers().allValues("Set-Cookie").stream().map(c -> c.split(";", 2)[0])
+                .collect(java.util.stream.Collectors.joining("; "));
+    }
+
+    private Http.Response token(Map<String, String> form) {
+        return Http.send(HttpClient.newHttpClient(), Http.request(realmUrl + "/protocol/openid-connect/token")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(BodyPublishers.ofString(Http.form(form))).build());
+    }
+
+    public static JsonNode claims(String jwt) {
+        String payload = jwt.split("\\.")[1];
+        return new Http.Response(200, new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8), null)
+                .json();
+    }
+
+    private static Map<String, String> query(String rawQuery) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            values.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return values;
+    }
+
+    private static String randomUrlSafe(int bytes) {
+        byte[] random = new byte[bytes];
+        new SecureRandom().nextBytes(random);
+        return base64Url(random);
+    }
+
+    private static String base64Url(byte[] bytes) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static byte[] sha256(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.US_ASCII));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
