@@ -60,14 +60,14 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
         try {
             config = AppUsersConfig.from(model);
         } catch (InvalidConfigException e) {
-            throw new ComponentValidationException(e.getMessage());
+            throw invalid(e.getMessage());
         }
         try {
             ComponentMappings.resolve(session, config);
         } catch (SchemaException | StorageUnavailableException e) {
-            throw new ComponentValidationException(e.getMessage());
+            throw invalid(e.getMessage());
         } catch (RuntimeException e) {
-            throw new ComponentValidationException("The app database could not be read: " + e.getMessage());
+            throw invalid("The app database could not be read: " + e.getMessage());
         }
         LOG.debugf("Configuration of %s checked against the app database: %s", model.getName(), config);
     }
@@ -81,9 +81,17 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
         if (importEnabled == null || importEnabled.isBlank()) {
             model.getConfig().putSingle(ConfigKeys.IMPORT_ENABLED, "false");
         } else if (Boolean.parseBoolean(importEnabled)) {
-            throw new ComponentValidationException(ConfigKeys.IMPORT_ENABLED + ": this provider federates users live "
+            throw invalid(ConfigKeys.IMPORT_ENABLED + ": this provider federates users live "
                     + "from the app's tables and does not import them; set importEnabled to false or leave it out");
         }
+    }
+
+    /**
+     * Keycloak formats validation messages with {@link java.text.MessageFormat}: quotes and braces in a message (an
+     * admin's typed value, say) must be escaped to reach the admin as written.
+     */
+    private static ComponentValidationException invalid(String message) {
+        return new ComponentValidationException(message.replace("'", "''").replace("{", "'{'"));
     }
 
     @Override

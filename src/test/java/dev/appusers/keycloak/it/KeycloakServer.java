@@ -24,7 +24,7 @@ import java.util.stream.Stream;
 public final class KeycloakServer {
 
     public static final String ADMIN_USER = "admin";
-    public static final String ADMIN_PASSWORD = "admin-it-password";
+    public static final String ADMIN_PASSWORD = "admin";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
 
     private static KeycloakServer running;
@@ -58,29 +58,36 @@ public final class KeycloakServer {
                 "--db-username-appdb=" + db.user,
                 "--db-password-appdb=" + db.password));
         options.addAll(List.of(extraOptions));
-        running = start(options, key, db.name().toLowerCase());
+        Path log = Path.of("target", "keycloak-" + db.name().toLowerCase() + ".log").toAbsolutePath();
+        try {
+            deleteRecursively(home().resolve("data"));
+            running = start(options, key, log, ProcessBuilder.Redirect.to(log.toFile()), freePort(), freePort());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
         return running;
     }
 
-    static KeycloakServer start(List<String> options, String key, String logName) {
-        Path home = Path.of(System.getProperty("keycloak.home", "target/keycloak/keycloak-26.7.4"));
+    /**
+     * Starts the distribution with the provider jar on the given ports and waits until it is ready.
+     *
+     * @param output where Keycloak's console goes ({@code log} is read back from there when it is a file)
+     */
+    public static KeycloakServer start(List<String> options, String key, Path log, ProcessBuilder.Redirect output,
+                                       int port, int management) {
+        Path home = home();
         Path jar = Path.of(System.getProperty("provider.jar", "target/keycloak-app-users-0.1.0-SNAPSHOT.jar"));
         try {
             if (!Files.isDirectory(home)) {
                 throw new IllegalStateException("No Keycloak distribution at " + home + ": run through ./mvnw verify");
             }
             Files.copy(jar, home.resolve("providers/keycloak-app-users.jar"), StandardCopyOption.REPLACE_EXISTING);
-            deleteRecursively(home.resolve("data"));
             home.resolve("bin/kc.sh").toFile().setExecutable(true);
-            int port = freePort();
-            int management = freePort();
             List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
                     "--http-port=" + port, "--http-management-port=" + management, "--health-enabled=true",
                     "--cache=local"));
             command.addAll(options);
-            Path log = Path.of("target", "keycloak-" + logName + ".log").toAbsolutePath();
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output);
             Map<String, String> env = builder.environment();
             env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
             env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
@@ -93,6 +100,11 @@ public final class KeycloakServer {
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start Keycloak from " + home, e);
         }
+    }
+
+    /** The unpacked distribution. */
+    public static Path home() {
+        return Path.of(System.getProperty("keycloak.home", "target/keycloak/keycloak-26.7.4"));
     }
 
     private void awaitReady(int management) {
@@ -125,8 +137,9 @@ public final class KeycloakServer {
         return "http://localhost:" + port;
     }
 
-    public Path logFile() {
-        return log;
+    /** Waits until Keycloak exits (the demo runs until Ctrl-C). */
+    public int waitFor() throws InterruptedException {
+        return process.waitFor();
     }
 
     /** The server's log so far. */
@@ -172,7 +185,7 @@ public final class KeycloakServer {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    public static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
