@@ -4,17 +4,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import org.keycloak.component.ComponentModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.storage.ReadOnlyException;
 import org.keycloak.storage.StorageId;
 import org.keycloak.storage.adapter.AbstractUserAdapterFederatedStorage;
 
 import dev.appusers.keycloak.jdbc.UserRow;
+import dev.appusers.keycloak.roles.KeycloakRoles;
 
 /**
  * One app user as a Keycloak {@link UserModel}. Fields the app's table maps (username, email, names, enabled, email
@@ -23,13 +26,23 @@ import dev.appusers.keycloak.jdbc.UserRow;
  */
 final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
 
+    /** The Keycloak roles a user has through the app's user_role table. */
+    @FunctionalInterface
+    interface AppRoleMappings {
+        Set<RoleModel> of(AppUserAdapter user);
+    }
+
     private final UserRow row;
     private final MappedFields mapped;
+    private final AppRoleMappings roleMappings;
+    private Set<RoleModel> appRoles;
 
-    AppUserAdapter(KeycloakSession session, RealmModel realm, ComponentModel model, UserRow row, MappedFields mapped) {
+    AppUserAdapter(KeycloakSession session, RealmModel realm, ComponentModel model, UserRow row, MappedFields mapped,
+                   AppRoleMappings roleMappings) {
         super(session, realm, model);
         this.row = row;
         this.mapped = mapped;
+        this.roleMappings = roleMappings;
         this.storageId = new StorageId(StorageId.keycloakId(model, row.id()));
     }
 
@@ -84,6 +97,37 @@ final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
         } else {
             super.setEmailVerified(verified);
         }
+    }
+
+    /** The app's roles of this user, read once per request (one joined query). */
+    @Override
+    protected Set<RoleModel> getRoleMappingsInternal() {
+        if (appRoles == null) {
+            appRoles = roleMappings.of(this);
+        }
+        return appRoles;
+    }
+
+    @Override
+    public void grantRole(RoleModel role) {
+        if (!hasDirectRole(role) && isAppRole(role)) {
+            throw new ReadOnlyException("Role " + role.getName() + " comes from the app's user_role table: grant it "
+                    + "in the app (app-users provider, editMode READ_ONLY)");
+        }
+        super.grantRole(role);
+    }
+
+    @Override
+    public void deleteRoleMapping(RoleModel role) {
+        if (getRoleMappingsInternal().contains(role)) {
+            throw new ReadOnlyException("Role " + role.getName() + " comes from the app's user_role table: remove it "
+                    + "in the app (app-users provider, editMode READ_ONLY)");
+        }
+        super.deleteRoleMapping(role);
+    }
+
+    private boolean isAppRole(RoleModel role) {
+        return storageProviderModel.getId().equals(role.getFirstAttribute(KeycloakRoles.COMPONENT_ATTRIBUTE));
     }
 
     @Override

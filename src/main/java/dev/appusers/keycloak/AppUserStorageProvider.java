@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
@@ -14,6 +15,7 @@ import org.keycloak.credential.CredentialInputValidator;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.PasswordCredentialModel;
 import org.keycloak.storage.ReadOnlyException;
@@ -28,6 +30,7 @@ import org.keycloak.userprofile.UserProfileMetadata;
 import dev.appusers.keycloak.jdbc.AppDatabase;
 import dev.appusers.keycloak.jdbc.UserFilter;
 import dev.appusers.keycloak.jdbc.UserRow;
+import dev.appusers.keycloak.roles.KeycloakRoles;
 
 /**
  * The {@code app-users} user storage provider of one Keycloak session: looks up, lists and counts the app's users
@@ -130,6 +133,31 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     }
 
     @Override
+    public Stream<UserModel> getRoleMembersStream(RealmModel realm, RoleModel role, Integer first, Integer max) {
+        Optional<KeycloakRoles> roles = keycloakRoles(realm);
+        if (roles.isEmpty() || !roles.get().contains(role)) {
+            return Stream.empty();
+        }
+        return Pages.stream(first, max, (offset, limit) -> database.run("listing the members of a role",
+                        c -> mapping().users().membersOf(c, mapping().roleTables().orElseThrow(), role.getName(),
+                                offset, limit)))
+                .map(row -> adapt(realm, row));
+    }
+
+    private Set<RoleModel> appRoles(RealmModel realm, AppUserAdapter user) {
+        Optional<KeycloakRoles> roles = keycloakRoles(realm);
+        if (roles.isEmpty()) {
+            return Set.of();
+        }
+        return roles.get().rolesFor(database.run("reading a user's roles",
+                c -> mapping().roles().orElseThrow().ofUser(c, user.row().id())));
+    }
+
+    private Optional<KeycloakRoles> keycloakRoles(RealmModel realm) {
+        return mapping().config().roles().map(config -> KeycloakRoles.of(realm, config, model.getId()));
+    }
+
+    @Override
     public Stream<UserModel> searchForUserByUserAttributeStream(RealmModel realm, String name, String value) {
         return Stream.empty(); // no column is mapped to a custom attribute
     }
@@ -207,7 +235,8 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     }
 
     private AppUserAdapter adapt(RealmModel realm, UserRow row) {
-        AppUserAdapter user = new AppUserAdapter(session, realm, model, row, mapping().mapped());
+        AppUserAdapter user = new AppUserAdapter(session, realm, model, row, mapping().mapped(),
+                adapter -> appRoles(realm, adapter));
         loaded.put(row.id(), user);
         return user;
     }

@@ -15,6 +15,10 @@ import dev.appusers.keycloak.config.AppUsersConfig;
 import dev.appusers.keycloak.config.ConfigKeys;
 import dev.appusers.keycloak.config.ConfigProperties;
 import dev.appusers.keycloak.config.InvalidConfigException;
+import dev.appusers.keycloak.config.RolesConfig;
+import dev.appusers.keycloak.jdbc.AppDatabase;
+import dev.appusers.keycloak.jdbc.AppRole;
+import dev.appusers.keycloak.roles.KeycloakRoles;
 import dev.appusers.keycloak.jdbc.SchemaException;
 import dev.appusers.keycloak.password.PasswordSchemes;
 
@@ -62,6 +66,12 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
         } catch (InvalidConfigException e) {
             throw invalid(e.getMessage());
         }
+        config.roles().flatMap(RolesConfig::clientId).ifPresent(clientId -> {
+            if (realm.getClientByClientId(clientId) == null) {
+                throw invalid(ConfigKeys.ROLE_CLIENT_ID + ": client " + clientId + " not found in realm "
+                        + realm.getName() + "; create the client first or leave the setting empty for realm roles");
+            }
+        });
         try {
             ComponentMappings.resolve(session, config);
         } catch (SchemaException | StorageUnavailableException e) {
@@ -95,8 +105,25 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
     }
 
     @Override
+    public void onCreate(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        synchroniseRoles(session, realm, model);
+    }
+
+    @Override
     public void onUpdate(KeycloakSession session, RealmModel realm, ComponentModel oldModel, ComponentModel newModel) {
         mappings.forget(newModel.getId());
+        synchroniseRoles(session, realm, newModel);
+    }
+
+    /** Creates the Keycloak roles for the app's roles when the component is saved, so admins see them at once. */
+    private void synchroniseRoles(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        ComponentMapping mapping = mappings.get(session, model);
+        mapping.config().roles().ifPresent(config -> {
+            List<AppRole> roles = new AppDatabase(session).run("reading the app's roles",
+                    connection -> mapping.roles().orElseThrow().all(connection));
+            KeycloakRoles.of(realm, config, model.getId()).synchronise(roles);
+            LOG.debugf("Synchronised %d app roles of %s", roles.size(), model.getName());
+        });
     }
 
     @Override

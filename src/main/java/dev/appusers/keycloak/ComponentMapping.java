@@ -1,14 +1,21 @@
 package dev.appusers.keycloak;
 
+import java.util.Optional;
+
 import dev.appusers.keycloak.config.AppUsersConfig;
+import dev.appusers.keycloak.jdbc.RoleRepository;
+import dev.appusers.keycloak.jdbc.RoleTables;
 import dev.appusers.keycloak.jdbc.UserRepository;
 import dev.appusers.keycloak.jdbc.UserTable;
 
 /** A component's configuration resolved against the app database once: what every request of it uses. */
-record ComponentMapping(AppUsersConfig config, UserTable userTable, UserRepository users, MappedFields mapped) {
+record ComponentMapping(AppUsersConfig config, UserTable userTable, UserRepository users, MappedFields mapped,
+                        Optional<RoleTables> roleTables, Optional<RoleRepository> roles) {
 
-    static ComponentMapping of(AppUsersConfig config, UserTable userTable) {
-        return new ComponentMapping(config, userTable, new UserRepository(userTable, config.queryTimeoutSeconds()),
-                MappedFields.of(userTable));
+    static ComponentMapping of(AppUsersConfig config, UserTable userTable, RoleTables roleTables) {
+        int timeout = config.queryTimeoutSeconds();
+        return new ComponentMapping(config, userTable, new UserRepository(userTable, timeout), MappedFields.of(userTable),
+                Optional.ofNullable(roleTables),
+                Optional.ofNullable(roleTables).map(tables -> new RoleRepository(tables, timeout)));
     }
 }

@@ -12,6 +12,7 @@ import dev.appusers.keycloak.config.AppUsersConfig;
 import dev.appusers.keycloak.config.InvalidConfigException;
 import dev.appusers.keycloak.jdbc.SchemaException;
 import dev.appusers.keycloak.jdbc.AppDatabase;
+import dev.appusers.keycloak.jdbc.RoleTables;
 import dev.appusers.keycloak.jdbc.UserTable;
 
 /**
@@ -42,9 +43,9 @@ final class ComponentMappings {
     }
 
     static ComponentMapping resolve(KeycloakSession session, AppUsersConfig config) {
-        UserTable table = new AppDatabase(session).run("reading the app's table definitions",
-                connection -> UserTable.resolve(connection, config));
-        return ComponentMapping.of(config, table);
+        return new AppDatabase(session).run("reading the app's table definitions", connection -> ComponentMapping.of(
+                config, UserTable.resolve(connection, config),
+                config.roles().isEmpty() ? null : RoleTables.resolve(connection, config, config.roles().get())));
     }
 
     void forget(String componentId) {

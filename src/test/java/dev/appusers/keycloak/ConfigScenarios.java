@@ -123,7 +123,7 @@ abstract class ConfigScenarios {
 
     @Test
     void updateWithABadSettingIsRefusedAndTheOldOneKept() {
-        String id = realm.admin.addFederation(realm.name, ItRealm.config());
+        String id = realm.admin.addFederation(realm.name, ItRealm.config("emailColumn", "email"));
         JsonNode component = realm.admin.component(realm.name, id);
         ((com.fasterxml.jackson.databind.node.ObjectNode) component.get("config"))
                 .set("emailColumn", Http.JSON.valueToTree(List.of("mail")));

@@ -31,6 +31,7 @@ public final class AppUsersConfig {
     private final String lastNameColumn;
     private final EditMode editMode;
     private final int queryTimeoutSeconds;
+    private final RolesConfig roles;
 
     private AppUsersConfig(MultivaluedHashMap<String, String> config) {
         dbSchema = optionalIdentifier(config, ConfigKeys.DB_SCHEMA);
@@ -45,6 +46,15 @@ public final class AppUsersConfig {
         lastNameColumn = optionalIdentifier(config, ConfigKeys.LAST_NAME_COLUMN);
         editMode = editMode(config);
         queryTimeoutSeconds = queryTimeout(config);
+        roles = rolesEnabled(config) ? new RolesConfig(
+                requiredIdentifier(config, ConfigKeys.ROLE_TABLE, "role"),
+                requiredIdentifier(config, ConfigKeys.ROLE_ID_COLUMN, "id"),
+                requiredIdentifier(config, ConfigKeys.ROLE_NAME_COLUMN, "name"),
+                optionalIdentifier(config, ConfigKeys.ROLE_DESCRIPTION_COLUMN, "description"),
+                requiredIdentifier(config, ConfigKeys.USER_ROLE_TABLE, "user_role"),
+                requiredIdentifier(config, ConfigKeys.USER_ROLE_USER_COLUMN, "user_id"),
+                requiredIdentifier(config, ConfigKeys.USER_ROLE_ROLE_COLUMN, "role_id"),
+                value(config, ConfigKeys.ROLE_CLIENT_ID)) : null;
     }
 
     /** Reads and checks the component's configuration. @throws InvalidConfigException naming the key and the fix */
@@ -64,6 +74,8 @@ public final class AppUsersConfig {
     public Optional<String> lastNameColumn() { return Optional.ofNullable(lastNameColumn); }
     public EditMode editMode() { return editMode; }
     public int queryTimeoutSeconds() { return queryTimeoutSeconds; }
+    /** The role mapping; empty when {@code rolesEnabled} is false. */
+    public Optional<RolesConfig> roles() { return Optional.ofNullable(roles); }
 
     private static String value(MultivaluedHashMap<String, String> config, String key) {
         String value = config == null ? null : config.getFirst(key);
@@ -95,6 +107,17 @@ public final class AppUsersConfig {
                             + "semicolons or comments), exactly as the name appears in the database", key, name));
         }
         return name;
+    }
+
+    private static boolean rolesEnabled(MultivaluedHashMap<String, String> config) {
+        String value = value(config, ConfigKeys.ROLES_ENABLED);
+        if (value == null || value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new InvalidConfigException(ConfigKeys.ROLES_ENABLED + ": '" + value + "' is not true or false");
     }
 
     private static EditMode editMode(MultivaluedHashMap<String, String> config) {
@@ -134,6 +157,6 @@ public final class AppUsersConfig {
                 + ", username=" + usernameColumn + ", email=" + emailColumn + ", passwordHash=" + passwordHashColumn
                 + ", enabled=" + enabledColumn + ", emailVerified=" + emailVerifiedColumn + ", firstName="
                 + firstNameColumn + ", lastName=" + lastNameColumn + ", editMode=" + editMode + ", queryTimeout="
-                + queryTimeoutSeconds + "s}";
+                + queryTimeoutSeconds + "s, roles=" + roles + "}";
     }
 }

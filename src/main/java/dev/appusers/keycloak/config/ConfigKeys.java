@@ -19,6 +19,16 @@ public final class ConfigKeys {
     public static final String EDIT_MODE = "editMode";
     public static final String QUERY_TIMEOUT_SECONDS = "queryTimeoutSeconds";
 
+    public static final String ROLES_ENABLED = "rolesEnabled";
+    public static final String ROLE_TABLE = "roleTable";
+    public static final String ROLE_ID_COLUMN = "roleIdColumn";
+    public static final String ROLE_NAME_COLUMN = "roleNameColumn";
+    public static final String ROLE_DESCRIPTION_COLUMN = "roleDescriptionColumn";
+    public static final String USER_ROLE_TABLE = "userRoleTable";
+    public static final String USER_ROLE_USER_COLUMN = "userRoleUserColumn";
+    public static final String USER_ROLE_ROLE_COLUMN = "userRoleRoleColumn";
+    public static final String ROLE_CLIENT_ID = "roleClientId";
+
     /** Common key of every user storage component; this provider is a live federation and stores {@code false}. */
     public static final String IMPORT_ENABLED = "importEnabled";
 

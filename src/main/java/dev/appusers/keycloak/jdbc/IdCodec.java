@@ -113,7 +113,7 @@ public enum IdCodec {
     }
 
     /** Picks the codec for a column from its JDBC metadata. @throws SchemaException when the type holds no UUID */
-    static IdCodec forColumn(DbColumn column) {
+    static IdCodec forColumn(String configKey, DbColumn column) {
         String typeName = column.typeName().toLowerCase(Locale.ROOT);
         if (typeName.equals("uuid") || column.jdbcType() == Types.OTHER && typeName.contains("uuid")) {
             return NATIVE_UUID;
@@ -134,7 +134,7 @@ public enum IdCodec {
             }
             default -> { }
         }
-        throw new SchemaException(String.format("column %s has type %s(%d), which cannot hold the app's UUID ids; "
+        throw new SchemaException(String.format(configKey + ": column %s has type %s(%d), which cannot hold the app's UUID ids; "
                 + "supported: uuid, BINARY(16), CHAR(32), CHAR(36)", column.name(), column.typeName(), column.size()));
     }
 }

@@ -64,13 +64,20 @@ public final class UserRepository {
             int index = bind(statement, filter.parameters());
             statement.setInt(index++, max);
             statement.setInt(index, Math.max(first, 0));
-            List<UserRow> rows = new ArrayList<>();
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    read(rs).ifPresent(rows::add);
-                }
-            }
-            return rows;
+            return list(statement);
+        }
+    }
+
+    /** The app's members of one role, paged and ordered like every user list. */
+    public List<UserRow> membersOf(Connection connection, RoleTables roles, String roleName, int first, int max)
+            throws SQLException {
+        String sql = select + " WHERE " + table.id + " IN (SELECT ur." + roles.userRoleUser + " FROM " + roles.join()
+                + " WHERE r." + roles.roleName + " = ?) ORDER BY " + table.id + " LIMIT ? OFFSET ?";
+        try (PreparedStatement statement = prepare(connection, sql)) {
+            statement.setString(1, roleName);
+            statement.setInt(2, max);
+            statement.setInt(3, Math.max(first, 0));
+            return list(statement);
         }
     }
 
@@ -112,6 +119,16 @@ public final class UserRepository {
             }
             return row;
         }
+    }
+
+    private List<UserRow> list(PreparedStatement statement) throws SQLException {
+        List<UserRow> rows = new ArrayList<>();
+        try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                read(rs).ifPresent(rows::add);
+            }
+        }
+        return rows;
     }
 
     private Optional<UserRow> read(ResultSet rs) throws SQLException {

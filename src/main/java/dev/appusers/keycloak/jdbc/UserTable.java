@@ -28,7 +28,7 @@ public final class UserTable {
         this.table = table.qualifiedName();
         DbColumn idColumn = table.column(ConfigKeys.USER_ID_COLUMN, config.userIdColumn());
         this.id = table.quoted(idColumn);
-        this.idCodec = IdCodec.forColumn(idColumn);
+        this.idCodec = IdCodec.forColumn(ConfigKeys.USER_ID_COLUMN, idColumn);
         this.username = table.quoted(table.column(ConfigKeys.USERNAME_COLUMN, config.usernameColumn()));
         this.email = optional(table, ConfigKeys.EMAIL_COLUMN, config.emailColumn());
         this.passwordHash = optional(table, ConfigKeys.PASSWORD_HASH_COLUMN, config.passwordHashColumn());

@@ -1,0 +1,76 @@
+package dev.appusers.keycloak.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.jboss.logging.Logger;
+
+/**
+ * Reads the app's roles and who has them. A user's roles are one joined query, never one query per role.
+ */
+public final class RoleRepository {
+
+    private static final Logger LOG = Logger.getLogger(RoleRepository.class);
+
+    /** More roles than this is not a role table; the sync reads no further. */
+    static final int MAX_ROLES = 10_000;
+
+    private final RoleTables tables;
+    private final int queryTimeoutSeconds;
+
+    public RoleRepository(RoleTables tables, int queryTimeoutSeconds) {
+        this.tables = tables;
+        this.queryTimeoutSeconds = queryTimeoutSeconds;
+    }
+
+    /** Every role of the app, by name. */
+    public List<AppRole> all(Connection connection) throws SQLException {
+        String sql = "SELECT " + tables.roleName + ", " + description("") + " FROM " + tables.roleTable
+                + " ORDER BY " + tables.roleName;
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setQueryTimeout(queryTimeoutSeconds);
+            statement.setMaxRows(MAX_ROLES + 1);
+            List<AppRole> roles = read(statement);
+            if (roles.size() > MAX_ROLES) {
+                LOG.warnf("The app's role table has more than %d rows; only the first are synchronised", MAX_ROLES);
+                return roles.subList(0, MAX_ROLES);
+            }
+            return roles;
+        }
+    }
+
+    /** The roles of one user: one query, joined to the role table. */
+    public List<AppRole> ofUser(Connection connection, String userId) throws SQLException {
+        String sql = "SELECT DISTINCT r." + tables.roleName + ", " + description("r.") + " FROM " + tables.join()
+                + " WHERE " + tables.userRoleUserCodec.matches("ur." + tables.userRoleUser);
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setQueryTimeout(queryTimeoutSeconds);
+            tables.userRoleUserCodec.bind(statement, 1, UUID.fromString(userId));
+            return read(statement);
+        }
+    }
+
+    private String description(String alias) {
+        return tables.roleDescription == null ? "NULL" : alias + tables.roleDescription;
+    }
+
+    private static List<AppRole> read(PreparedStatement statement) throws SQLException {
+        List<AppRole> roles = new ArrayList<>();
+        try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                String name = rs.getString(1);
+                if (name == null || name.isBlank()) {
+                    LOG.warnf("Skipping a role of the app whose name is empty");
+                    continue;
+                }
+                roles.add(new AppRole(name, rs.getString(2)));
+            }
+        }
+        return roles;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.appusers.keycloak.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import dev.appusers.keycloak.config.AppUsersConfig;
+import dev.appusers.keycloak.config.ConfigKeys;
+import dev.appusers.keycloak.config.RolesConfig;
+
+/** The app's role and user-role tables as the configuration maps them, resolved against the live database. */
+public final class RoleTables {
+
+    final String roleTable;
+    final String roleId;
+    final String roleName;
+    final String roleDescription;
+    final String userRoleTable;
+    final String userRoleUser;
+    final IdCodec userRoleUserCodec;
+    final String userRoleRole;
+
+    private RoleTables(RolesConfig config, DbTable role, DbTable userRole) {
+        roleTable = role.qualifiedName();
+        roleId = role.quoted(role.column(ConfigKeys.ROLE_ID_COLUMN, config.roleIdColumn()));
+        roleName = role.quoted(role.column(ConfigKeys.ROLE_NAME_COLUMN, config.roleNameColumn()));
+        roleDescription = config.description()
+                .map(name -> role.quoted(role.column(ConfigKeys.ROLE_DESCRIPTION_COLUMN, name))).orElse(null);
+        userRoleTable = userRole.qualifiedName();
+        DbColumn user = userRole.column(ConfigKeys.USER_ROLE_USER_COLUMN, config.userRoleUserColumn());
+        userRoleUser = userRole.quoted(user);
+        userRoleUserCodec = IdCodec.forColumn(ConfigKeys.USER_ROLE_USER_COLUMN, user);
+        userRoleRole = userRole.quoted(userRole.column(ConfigKeys.USER_ROLE_ROLE_COLUMN, config.userRoleRoleColumn()));
+    }
+
+    /** @throws SchemaException naming what is missing and what exists instead */
+    public static RoleTables resolve(Connection connection, AppUsersConfig config, RolesConfig roles) throws SQLException {
+        SchemaReader reader = SchemaReader.open(connection, config.dbSchema());
+        return new RoleTables(roles, reader.table(ConfigKeys.ROLE_TABLE, roles.roleTable()),
+                reader.table(ConfigKeys.USER_ROLE_TABLE, roles.userRoleTable()));
+    }
+
+    /** {@code user_role JOIN role}, aliased {@code ur} and {@code r}. */
+    String join() {
+        return userRoleTable + " ur JOIN " + roleTable + " r ON r." + roleId + " = ur." + userRoleRole;
+    }
+}
