@@ -138,8 +138,7 @@ abstract class ConfigScenarios {
 
     @Test
     void idsStoredAsCharacterColumnsAreCanonicalUuids() {
-        String schema = "charids_" + db().name().toLowerCase();
-        db().createFixtureSchema(schema);
+        String schema = db().createFixtureSchema("charids");
         db().executeIn(schema, """
                 CREATE TABLE hex_user (id CHAR(32) PRIMARY KEY, email VARCHAR(320) NOT NULL, password_hash VARCHAR(1024),
                   is_active BOOLEAN NOT NULL, is_verified BOOLEAN NOT NULL);

@@ -41,8 +41,7 @@ abstract class HashSchemeScenarios {
     @BeforeAll
     void setUp() {
         realm = ItRealm.create(db(), getClass());
-        String schema = "hashes_" + db().name().toLowerCase();
-        db().createFixtureSchema(schema);
+        String schema = db().createFixtureSchema("hashes");
         for (int i = 0; i < samples.size(); i++) {
             db().insertUser(schema, UUID.randomUUID(), "sample" + i + "@hashes.test", samples.get(i).hash(), true, true);
         }

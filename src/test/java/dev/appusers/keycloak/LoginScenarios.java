@@ -102,8 +102,7 @@ abstract class LoginScenarios {
 
     @Test
     void emailStoredInMixedCaseIsFoundAndShownInLowerCase() throws Exception {
-        String schema = "mixedcase_" + db().name().toLowerCase();
-        db().createFixtureSchema(schema);
+        String schema = db().createFixtureSchema("mixedcase");
         db().executeIn(schema, "UPDATE " + (db() == AppDb.POSTGRES ? "\"user\"" : "user")
                 + " SET email = 'Bob@Example.COM' WHERE email = 'bob@example.com';\n");
         String otherRealm = realm.name + "_mixed";

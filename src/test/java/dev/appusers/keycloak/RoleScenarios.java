@@ -38,8 +38,7 @@ abstract class RoleScenarios {
     @BeforeAll
     void setUp() {
         realm = ItRealm.create(db(), getClass());
-        schema = "roles_" + db().name().toLowerCase();
-        db().createFixtureSchema(schema);
+        schema = db().createFixtureSchema("roles");
         db().insertUser(schema, FRANK, "frank@example.com", SeedUsers.hashes().get(3).hash(), true, true);
         // a Keycloak role that exists before the app's role of the same name
         AdminClientSupport.createRealmRole(realm, "editor", "Keycloak's own editor role");
@@ -198,8 +197,7 @@ abstract class RoleScenarios {
 
     @Test
     void roleTheAppRenamesStopsGrantingAndItsOldKeycloakRoleGoesOnTheNextSave() {
-        String renameSchema = schema + "_rn";
-        db().createFixtureSchema(renameSchema);
+        String renameSchema = db().createFixtureSchema("roles_rn");
         String renameRealm = realm.name + "_rename";
         realm.admin.delete("/" + renameRealm);
         realm.admin.createRealm(renameRealm);

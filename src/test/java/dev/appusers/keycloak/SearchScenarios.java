@@ -31,8 +31,7 @@ abstract class SearchScenarios {
     @BeforeAll
     void setUp() {
         realm = ItRealm.create(db(), getClass());
-        String schema = "search_" + db().name().toLowerCase();
-        db().createFixtureSchema(schema);
+        String schema = db().createFixtureSchema("search");
         db().insertUser(schema, java.util.UUID.randomUUID(), "under_score@example.org", "$2b$04$x", true, true);
         db().insertUser(schema, java.util.UUID.randomUUID(), "percent%sign@example.org", "$2b$04$x", true, true);
         db().insertUser(schema, java.util.UUID.randomUUID(), "underxscore@example.org", "$2b$04$x", true, true);

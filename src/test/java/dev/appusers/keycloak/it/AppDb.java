@@ -42,7 +42,7 @@ public enum AppDb {
     }
 
     /** The database Keycloak's {@code appdb} datasource points at in the integration tests. */
-    public static final String IT_DATABASE = "appusers_it";
+    public static final String IT_DATABASE = "appusers_it" + suffix();
 
     /** Drops and creates {@code database}, then loads the Litestar-Users schema and the seed users. */
     public void create(String database) {
@@ -61,8 +61,11 @@ public enum AppDb {
     /**
      * An isolated copy of the fixture for one test class: a PostgreSQL schema inside {@link #IT_DATABASE}, or a MariaDB
      * database (MariaDB's schemas), reachable through the same datasource with the {@code dbSchema} setting.
+     *
+     * @return the schema's name: {@code name}, the database kind and the run's suffix
      */
-    public void createFixtureSchema(String schema) {
+    public String createFixtureSchema(String name) {
+        String schema = name + "_" + name().toLowerCase() + suffix();
         if (this == POSTGRES) {
             execute(IT_DATABASE, "DROP SCHEMA IF EXISTS " + schema + " CASCADE;\nCREATE SCHEMA " + schema + ";\n");
         } else {
@@ -70,6 +73,15 @@ public enum AppDb {
         }
         executeIn(schema, resource("schema-" + fixture + ".sql"));
         executeIn(schema, resource("seed-" + fixture + ".sql"));
+        return schema;
+    }
+
+    /**
+     * {@code -Dit.suffix=_b} keeps the databases and schemas of two test runs on one machine apart (MariaDB's schemas
+     * are server-wide databases).
+     */
+    private static String suffix() {
+        return System.getProperty("it.suffix", "");
     }
 
     /** Runs a script with {@code schema} as the default schema. */
