@@ -175,6 +175,7 @@ final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
     @Override
     public Map<String, List<String>> getAttributes() {
         Map<String, List<String>> attributes = new HashMap<>(super.getAttributes());
+        attributes.putAll(Maps.toLists(row.attributes()));
         for (String name : List.of(UserModel.USERNAME, UserModel.EMAIL, UserModel.FIRST_NAME, UserModel.LAST_NAME)) {
             if (isMapped(name)) {
                 String value = mappedValue(name);
@@ -194,7 +195,7 @@ final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
             case UserModel.EMAIL -> mapped.email();
             case UserModel.FIRST_NAME -> mapped.firstName();
             case UserModel.LAST_NAME -> mapped.lastName();
-            default -> false;
+            default -> mapped.attributes().contains(name);
         };
     }
 
@@ -204,7 +205,7 @@ final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
             case UserModel.EMAIL -> row.email();
             case UserModel.FIRST_NAME -> row.firstName();
             case UserModel.LAST_NAME -> row.lastName();
-            default -> null;
+            default -> row.attributes().get(name);
         };
     }
 

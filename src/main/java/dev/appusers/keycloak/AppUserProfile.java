@@ -1,16 +1,21 @@
 package dev.appusers.keycloak;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Predicate;
+
+import org.keycloak.component.ComponentModel;
 
 import org.keycloak.models.UserModel;
 import org.keycloak.storage.StorageId;
 import org.keycloak.userprofile.AttributeContext;
 import org.keycloak.userprofile.AttributeMetadata;
 import org.keycloak.userprofile.UserProfileMetadata;
+import org.keycloak.userprofile.UserProfileUtil;
 
 /**
- * How Keycloak's declarative user profile treats the component's users: fields that come from the app's table are
- * read-only (READ_ONLY mode), and first and last name, which Litestar-Users' table does not have, are not required
+ * How Keycloak's declarative user profile treats the component's users: attributes mapped to the app's columns are
+ * declared (so admins see them), fields that come from the app's table are read-only (READ_ONLY mode), and first and last name, which Litestar-Users' table does not have, are not required
  * of app users when no column maps them (otherwise every app user would be sent to "update profile" at first login,
  * and direct grants would fail with "Account is not fully set up").
  */
@@ -19,8 +24,24 @@ final class AppUserProfile {
     private AppUserProfile() {
     }
 
-    static void decorate(UserProfileMetadata metadata, String componentId, MappedFields mapped) {
+    /**
+     * Adjusts the existing metadata and returns the declarations of the attributes mapped to columns, which admins
+     * then see on the user's Details page without turning on unmanaged attributes.
+     */
+    static List<AttributeMetadata> decorate(UserProfileMetadata metadata, ComponentModel component,
+                                            MappedFields mapped) {
+        String componentId = component.getId();
         Predicate<AttributeContext> appUser = context -> isAppUser(context.getUser(), componentId);
+        int guiOrder = (int) metadata.getAttributes().stream().map(AttributeMetadata::getName).distinct().count();
+        List<AttributeMetadata> declared = new ArrayList<>();
+        for (String name : mapped.attributes()) {
+            AttributeMetadata attribute = UserProfileUtil.createAttributeMetadata(name, metadata, guiOrder++,
+                    component.getName());
+            if (attribute != null) {
+                attribute.addWriteCondition(AttributeMetadata.ALWAYS_FALSE); // READ_ONLY
+                declared.add(attribute);
+            }
+        }
         for (AttributeMetadata attribute : metadata.getAttributes()) {
             String name = attribute.getName();
             if (isMapped(name, mapped)) {
@@ -30,6 +51,7 @@ final class AppUserProfile {
                 attribute.setRequired(context -> before.isRequired(context) && !appUser.test(context));
             }
         }
+        return declared;
     }
 
     private static boolean isMapped(String name, MappedFields mapped) {
@@ -38,7 +60,7 @@ final class AppUserProfile {
             case UserModel.EMAIL -> mapped.email();
             case UserModel.FIRST_NAME -> mapped.firstName();
             case UserModel.LAST_NAME -> mapped.lastName();
-            default -> false;
+            default -> mapped.attributes().contains(name);
         };
     }
 

@@ -159,7 +159,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     @Override
     public Stream<UserModel> searchForUserByUserAttributeStream(RealmModel realm, String name, String value) {
-        return Stream.empty(); // no column is mapped to a custom attribute
+        return searchForUserStream(realm, Map.of(name, value, UserModel.EXACT, "true"), null, null);
     }
 
     @Override
@@ -205,8 +205,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     @Override
     public List<AttributeMetadata> decorateUserProfile(String providerId, UserProfileMetadata metadata) {
-        AppUserProfile.decorate(metadata, model.getId(), mapping().mapped());
-        return List.of();
+        return AppUserProfile.decorate(metadata, model, mapping().mapped());
     }
 
     @Override

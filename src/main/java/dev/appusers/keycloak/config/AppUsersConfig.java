@@ -1,5 +1,6 @@
 package dev.appusers.keycloak.config;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -32,6 +33,7 @@ public final class AppUsersConfig {
     private final EditMode editMode;
     private final int queryTimeoutSeconds;
     private final RolesConfig roles;
+    private final List<AttributeColumn> userAttributeColumns;
 
     private AppUsersConfig(MultivaluedHashMap<String, String> config) {
         dbSchema = optionalIdentifier(config, ConfigKeys.DB_SCHEMA);
@@ -54,7 +56,11 @@ public final class AppUsersConfig {
                 requiredIdentifier(config, ConfigKeys.USER_ROLE_TABLE, "user_role"),
                 requiredIdentifier(config, ConfigKeys.USER_ROLE_USER_COLUMN, "user_id"),
                 requiredIdentifier(config, ConfigKeys.USER_ROLE_ROLE_COLUMN, "role_id"),
-                value(config, ConfigKeys.ROLE_CLIENT_ID)) : null;
+                value(config, ConfigKeys.ROLE_CLIENT_ID),
+                AttributeColumn.parse(ConfigKeys.ROLE_ATTRIBUTE_COLUMNS, list(config, ConfigKeys.ROLE_ATTRIBUTE_COLUMNS)))
+                : null;
+        userAttributeColumns = AttributeColumn.parse(ConfigKeys.USER_ATTRIBUTE_COLUMNS,
+                list(config, ConfigKeys.USER_ATTRIBUTE_COLUMNS));
     }
 
     /** Reads and checks the component's configuration. @throws InvalidConfigException naming the key and the fix */
@@ -74,12 +80,18 @@ public final class AppUsersConfig {
     public Optional<String> lastNameColumn() { return Optional.ofNullable(lastNameColumn); }
     public EditMode editMode() { return editMode; }
     public int queryTimeoutSeconds() { return queryTimeoutSeconds; }
+    /** Columns of the user table that become user attributes. */
+    public List<AttributeColumn> userAttributeColumns() { return userAttributeColumns; }
     /** The role mapping; empty when {@code rolesEnabled} is false. */
     public Optional<RolesConfig> roles() { return Optional.ofNullable(roles); }
 
     private static String value(MultivaluedHashMap<String, String> config, String key) {
         String value = config == null ? null : config.getFirst(key);
         return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static List<String> list(MultivaluedHashMap<String, String> config, String key) {
+        return config == null || config.get(key) == null ? List.of() : config.get(key);
     }
 
     private static String requiredIdentifier(MultivaluedHashMap<String, String> config, String key, String defaultValue) {
@@ -157,6 +169,6 @@ public final class AppUsersConfig {
                 + ", username=" + usernameColumn + ", email=" + emailColumn + ", passwordHash=" + passwordHashColumn
                 + ", enabled=" + enabledColumn + ", emailVerified=" + emailVerifiedColumn + ", firstName="
                 + firstNameColumn + ", lastName=" + lastNameColumn + ", editMode=" + editMode + ", queryTimeout="
-                + queryTimeoutSeconds + "s, roles=" + roles + "}";
+                + queryTimeoutSeconds + "s, attributes=" + userAttributeColumns + ", roles=" + roles + "}";
     }
 }

@@ -19,6 +19,8 @@ public final class ConfigKeys {
     public static final String EDIT_MODE = "editMode";
     public static final String QUERY_TIMEOUT_SECONDS = "queryTimeoutSeconds";
 
+    public static final String USER_ATTRIBUTE_COLUMNS = "userAttributeColumns";
+    public static final String ROLE_ATTRIBUTE_COLUMNS = "roleAttributeColumns";
     public static final String ROLES_ENABLED = "rolesEnabled";
     public static final String ROLE_TABLE = "roleTable";
     public static final String ROLE_ID_COLUMN = "roleIdColumn";

@@ -58,6 +58,15 @@ public final class ConfigProperties {
                     + "database cannot hold Keycloak's request threads. 1 to 300.")
             .type(ProviderConfigProperty.STRING_TYPE)
             .defaultValue(String.valueOf(AppUsersConfig.DEFAULT_QUERY_TIMEOUT_SECONDS)).add()
+            .property().name(ConfigKeys.USER_ATTRIBUTE_COLUMNS).label("User attribute columns")
+            .helpText("Columns of the user table that become user attributes, usable in the user profile, in token "
+                    + "mappers and in attribute search: 'column' or 'column:attributeName'; '*' maps every column not "
+                    + "otherwise mapped. The password hash column can never be mapped.")
+            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).add()
+            .property().name(ConfigKeys.ROLE_ATTRIBUTE_COLUMNS).label("Role attribute columns")
+            .helpText("Columns of the role table that become attributes of the Keycloak roles made for the app's "
+                    + "roles: 'column' or 'column:attributeName'; '*' maps every column not otherwise mapped.")
+            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).add()
             .property().name(ConfigKeys.ROLES_ENABLED).label("Map the app's roles")
             .helpText("On: the roles in the app's role and user_role tables become Keycloak roles and land in the "
                     + "tokens of the app's users. Off: no role mapping at all.")

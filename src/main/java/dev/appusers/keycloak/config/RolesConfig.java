@@ -1,5 +1,6 @@
 package dev.appusers.keycloak.config;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -8,7 +9,7 @@ import java.util.Optional;
  */
 public record RolesConfig(String roleTable, String roleIdColumn, String roleNameColumn, String roleDescriptionColumn,
                           String userRoleTable, String userRoleUserColumn, String userRoleRoleColumn,
-                          String roleClientId) {
+                          String roleClientId, List<AttributeColumn> attributeColumns) {
 
     public Optional<String> description() {
         return Optional.ofNullable(roleDescriptionColumn);

@@ -5,8 +5,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
 
@@ -30,7 +33,7 @@ public final class RoleRepository {
 
     /** Every role of the app, by name. */
     public List<AppRole> all(Connection connection) throws SQLException {
-        String sql = "SELECT " + tables.roleName + ", " + description("") + " FROM " + tables.roleTable
+        String sql = "SELECT " + tables.roleName + ", " + description("") + attributes("") + " FROM " + tables.roleTable
                 + " ORDER BY " + tables.roleName;
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setQueryTimeout(queryTimeoutSeconds);
@@ -46,7 +49,8 @@ public final class RoleRepository {
 
     /** The roles of one user: one query, joined to the role table. */
     public List<AppRole> ofUser(Connection connection, String userId) throws SQLException {
-        String sql = "SELECT DISTINCT r." + tables.roleName + ", " + description("r.") + " FROM " + tables.join()
+        String sql = "SELECT DISTINCT r." + tables.roleName + ", " + description("r.") + attributes("r.") + " FROM "
+                + tables.join()
                 + " WHERE " + tables.userRoleUserCodec.matches("ur." + tables.userRoleUser);
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setQueryTimeout(queryTimeoutSeconds);
@@ -59,7 +63,11 @@ public final class RoleRepository {
         return tables.roleDescription == null ? "NULL" : alias + tables.roleDescription;
     }
 
-    private static List<AppRole> read(PreparedStatement statement) throws SQLException {
+    private String attributes(String alias) {
+        return tables.attributes.stream().map(a -> ", " + alias + a.column()).collect(Collectors.joining());
+    }
+
+    private List<AppRole> read(PreparedStatement statement) throws SQLException {
         List<AppRole> roles = new ArrayList<>();
         try (ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
@@ -68,7 +76,15 @@ public final class RoleRepository {
                     LOG.warnf("Skipping a role of the app whose name is empty");
                     continue;
                 }
-                roles.add(new AppRole(name, rs.getString(2)));
+                Map<String, String> attributes = new LinkedHashMap<>();
+                int index = 2;
+                for (MappedAttribute attribute : tables.attributes) {
+                    String value = attribute.read(rs, ++index);
+                    if (value != null) {
+                        attributes.put(attribute.name(), value);
+                    }
+                }
+                roles.add(new AppRole(name, rs.getString(2), Map.copyOf(attributes)));
             }
         }
         return roles;

@@ -2,6 +2,7 @@ package dev.appusers.keycloak.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 
 import dev.appusers.keycloak.config.AppUsersConfig;
 import dev.appusers.keycloak.config.ConfigKeys;
@@ -18,6 +19,7 @@ public final class RoleTables {
     final String userRoleUser;
     final IdCodec userRoleUserCodec;
     final String userRoleRole;
+    final List<MappedAttribute> attributes;
 
     private RoleTables(RolesConfig config, DbTable role, DbTable userRole) {
         roleTable = role.qualifiedName();
@@ -30,6 +32,11 @@ public final class RoleTables {
         userRoleUser = userRole.quoted(user);
         userRoleUserCodec = IdCodec.forColumn(ConfigKeys.USER_ROLE_USER_COLUMN, user);
         userRoleRole = userRole.quoted(userRole.column(ConfigKeys.USER_ROLE_ROLE_COLUMN, config.userRoleRoleColumn()));
+        attributes = AttributeColumns.resolve(ConfigKeys.ROLE_ATTRIBUTE_COLUMNS, role, config.attributeColumns(),
+                AttributeColumns.lower(role.column(ConfigKeys.ROLE_ID_COLUMN, config.roleIdColumn()).name(),
+                        role.column(ConfigKeys.ROLE_NAME_COLUMN, config.roleNameColumn()).name(),
+                        config.description().map(d -> role.column(ConfigKeys.ROLE_DESCRIPTION_COLUMN, d).name())
+                                .orElse(null)), null);
     }
 
     /** @throws SchemaException naming what is missing and what exists instead */

@@ -96,13 +96,38 @@ public final class UserFilter {
                 }
                 // Keys that narrow nothing here: no app user is a service account, search flags, paging hints.
                 case UserModel.EXACT, UserModel.INCLUDE_SERVICE_ACCOUNT, "first", "max" -> { }
-                // Identity-provider links, groups, creation dates and other attributes are not in the app's table.
+                // Attributes mapped to columns; identity-provider links, groups, creation dates and other attributes
+                // are not in the app's table.
                 default -> {
-                    return NOTHING;
+                    MappedAttribute attribute = table.attribute(entry.getKey()).orElse(null);
+                    boolean exactAttribute = Boolean.parseBoolean(params.getOrDefault(UserModel.EXACT, "true"));
+                    if (attribute == null || !attributeCondition(attribute, value, exactAttribute, conditions,
+                            parameters)) {
+                        return NOTHING;
+                    }
                 }
             }
         }
         return new UserFilter(conditions, parameters);
+    }
+
+    /**
+     * Text attributes match ignoring case (exactly, or as a substring when not exact), as Keycloak's attribute search;
+     * other types match their parsed value. False when the value cannot be one of the column's values.
+     */
+    private static boolean attributeCondition(MappedAttribute attribute, String value, boolean exact,
+                                              List<String> conditions, List<Object> parameters) {
+        if (attribute.type() == AttributeType.TEXT) {
+            field(attribute.column(), value, exact, conditions, parameters);
+            return true;
+        }
+        try {
+            parameters.add(attribute.parse(value));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        conditions.add(attribute.column() + " = ?");
+        return true;
     }
 
     /** Adds one search term: any of the name columns matches it. */

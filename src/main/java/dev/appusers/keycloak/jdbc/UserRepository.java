@@ -5,10 +5,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
 
@@ -21,6 +24,9 @@ public final class UserRepository {
 
     private static final Logger LOG = Logger.getLogger(UserRepository.class);
 
+    /** id, username, email, first and last name, hash, enabled, email verified; attribute columns follow. */
+    private static final int FIXED_COLUMNS = 8;
+
     private final UserTable table;
     private final int queryTimeoutSeconds;
     private final String select;
@@ -30,6 +36,7 @@ public final class UserRepository {
         this.queryTimeoutSeconds = queryTimeoutSeconds;
         this.select = "SELECT " + String.join(", ", table.id, table.username, orNull(table.email), orNull(table.firstName),
                 orNull(table.lastName), orNull(table.passwordHash), orNull(table.enabled), orNull(table.emailVerified))
+                + table.attributes.stream().map(a -> ", " + a.column()).collect(Collectors.joining())
                 + " FROM " + table.table;
     }
 
@@ -147,8 +154,20 @@ public final class UserRepository {
         }
         boolean enabled = table.enabled == null || rs.getBoolean(7) && !rs.wasNull();
         boolean emailVerified = table.emailVerified != null && rs.getBoolean(8);
+        Map<String, String> attributes = new LinkedHashMap<>();
+        int index = FIXED_COLUMNS;
+        for (MappedAttribute attribute : table.attributes) {
+            try {
+                String value = attribute.read(rs, ++index);
+                if (value != null) {
+                    attributes.put(attribute.name(), value);
+                }
+            } catch (SQLException | IllegalArgumentException e) {
+                LOG.warnf("User %s: attribute %s cannot be read (%s); left out", id, attribute.name(), e.getMessage());
+            }
+        }
         return Optional.of(new UserRow(id, username.toLowerCase(Locale.ROOT), lower(rs.getString(3)), rs.getString(4),
-                rs.getString(5), rs.getString(6), enabled, emailVerified));
+                rs.getString(5), rs.getString(6), enabled, emailVerified, Map.copyOf(attributes)));
     }
 
     private PreparedStatement prepare(Connection connection, String sql) throws SQLException {

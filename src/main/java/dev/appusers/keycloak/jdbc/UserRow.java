@@ -1,11 +1,14 @@
 package dev.appusers.keycloak.jdbc;
 
+import java.util.Map;
+
 /**
  * One row of the app's user table as Keycloak needs it. {@code id} is the canonical UUID text; absent columns are
- * {@code null}. {@link #toString()} never shows the password hash.
+ * {@code null}; {@code attributes} holds the mapped attribute columns that are not NULL. {@link #toString()} never
+ * shows the password hash.
  */
 public record UserRow(String id, String username, String email, String firstName, String lastName,
-                      String passwordHash, boolean enabled, boolean emailVerified) {
+                      String passwordHash, boolean enabled, boolean emailVerified, Map<String, String> attributes) {
 
     @Override
     public String toString() {

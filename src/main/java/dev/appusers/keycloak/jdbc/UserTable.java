@@ -2,6 +2,7 @@ package dev.appusers.keycloak.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 
 import dev.appusers.keycloak.config.AppUsersConfig;
@@ -23,6 +24,7 @@ public final class UserTable {
     final String emailVerified;
     final String firstName;
     final String lastName;
+    final List<MappedAttribute> attributes;
 
     private UserTable(AppUsersConfig config, DbTable table) {
         this.table = table.qualifiedName();
@@ -36,6 +38,31 @@ public final class UserTable {
         this.emailVerified = optional(table, ConfigKeys.EMAIL_VERIFIED_COLUMN, config.emailVerifiedColumn());
         this.firstName = optional(table, ConfigKeys.FIRST_NAME_COLUMN, config.firstNameColumn());
         this.lastName = optional(table, ConfigKeys.LAST_NAME_COLUMN, config.lastNameColumn());
+        String secret = config.passwordHashColumn().map(c -> table.column(ConfigKeys.PASSWORD_HASH_COLUMN, c).name())
+                .orElse(null);
+        this.attributes = AttributeColumns.resolve(ConfigKeys.USER_ATTRIBUTE_COLUMNS, table,
+                config.userAttributeColumns(), AttributeColumns.lower(idColumn.name(),
+                        realName(table, ConfigKeys.USERNAME_COLUMN, Optional.of(config.usernameColumn())),
+                        realName(table, ConfigKeys.EMAIL_COLUMN, config.emailColumn()), secret,
+                        realName(table, ConfigKeys.ENABLED_COLUMN, config.enabledColumn()),
+                        realName(table, ConfigKeys.EMAIL_VERIFIED_COLUMN, config.emailVerifiedColumn()),
+                        realName(table, ConfigKeys.FIRST_NAME_COLUMN, config.firstNameColumn()),
+                        realName(table, ConfigKeys.LAST_NAME_COLUMN, config.lastNameColumn())),
+                secret);
+    }
+
+    private static String realName(DbTable table, String key, Optional<String> column) {
+        return column.map(name -> table.column(key, name).name()).orElse(null);
+    }
+
+    /** The user attributes mapped to columns, in configuration order. */
+    public List<MappedAttribute> attributes() {
+        return attributes;
+    }
+
+    /** The mapped attribute of that name, if any. */
+    public Optional<MappedAttribute> attribute(String name) {
+        return attributes.stream().filter(a -> a.name().equals(name)).findFirst();
     }
 
     /**

@@ -74,9 +74,12 @@ public final class KeycloakRoles {
             RoleModel role = container.getRole(appRole.name());
             if (role == null) {
                 create(appRole);
-            } else if (isOwned(role) && !Objects.equals(role.getDescription(), appRole.description())) {
-                role.setDescription(appRole.description());
-            } else if (!isOwned(role)) {
+            } else if (isOwned(role)) {
+                if (!Objects.equals(role.getDescription(), appRole.description())) {
+                    role.setDescription(appRole.description());
+                }
+                copyAttributes(appRole, role);
+            } else {
                 LOG.debugf("Keycloak role %s existed before the app's role of that name; the app's users get it, "
                         + "the component leaves it as it is", appRole.name());
             }
@@ -98,11 +101,24 @@ public final class KeycloakRoles {
         return componentId.equals(role.getFirstAttribute(COMPONENT_ATTRIBUTE));
     }
 
+    /** The role's attributes become the app role's mapped columns (plus the component marker). */
+    private static void copyAttributes(AppRole appRole, RoleModel role) {
+        role.getAttributes().keySet().stream()
+                .filter(name -> !name.equals(COMPONENT_ATTRIBUTE) && !appRole.attributes().containsKey(name))
+                .toList().forEach(role::removeAttribute);
+        appRole.attributes().forEach((name, value) -> {
+            if (!List.of(value).equals(role.getAttributes().get(name))) {
+                role.setSingleAttribute(name, value);
+            }
+        });
+    }
+
     private RoleModel create(AppRole appRole) {
         try {
             RoleModel role = container.addRole(appRole.name());
             role.setDescription(appRole.description());
             role.setSingleAttribute(COMPONENT_ATTRIBUTE, componentId);
+            copyAttributes(appRole, role);
             LOG.debugf("Created Keycloak role %s for the app's role", appRole.name());
             return role;
         } catch (ModelDuplicateException e) {
