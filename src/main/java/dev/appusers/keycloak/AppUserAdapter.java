@@ -17,37 +17,39 @@ import org.keycloak.storage.StorageId;
 import org.keycloak.storage.adapter.AbstractUserAdapterFederatedStorage;
 
 import dev.appusers.keycloak.jdbc.UserRow;
-import dev.appusers.keycloak.roles.KeycloakRoles;
 
 /**
  * One app user as a Keycloak {@link UserModel}. Fields the app's table maps (username, email, names, enabled, email
- * verified) come from the row and are read-only; everything else (required actions, Keycloak-only attributes, groups)
- * lives in Keycloak's federated storage as for any federated user.
+ * verified, attribute columns) and app roles come from the app; in READ_ONLY mode changing them is refused, in
+ * WRITABLE mode the change goes to the app's tables through {@link AppUserStore}. Everything else (required actions,
+ * Keycloak-only attributes and roles, groups) lives in Keycloak's federated storage as for any federated user.
  */
 final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
 
-    /** The Keycloak roles a user has through the app's user_role table. */
-    @FunctionalInterface
-    interface AppRoleMappings {
-        Set<RoleModel> of(AppUserAdapter user);
-    }
+    private static final List<String> PROFILE_FIELDS = List.of(UserModel.USERNAME, UserModel.EMAIL,
+            UserModel.FIRST_NAME, UserModel.LAST_NAME);
 
-    private final UserRow row;
     private final MappedFields mapped;
-    private final AppRoleMappings roleMappings;
+    private final AppUserStore store;
+    private UserRow row;
     private Set<RoleModel> appRoles;
 
     AppUserAdapter(KeycloakSession session, RealmModel realm, ComponentModel model, UserRow row, MappedFields mapped,
-                   AppRoleMappings roleMappings) {
+                   AppUserStore store) {
         super(session, realm, model);
         this.row = row;
         this.mapped = mapped;
-        this.roleMappings = roleMappings;
+        this.store = store;
         this.storageId = new StorageId(StorageId.keycloakId(model, row.id()));
     }
 
     UserRow row() {
         return row;
+    }
+
+    /** After a write made outside this adapter (a new password hash). */
+    void replaceRow(UserRow newRow) {
+        this.row = newRow;
     }
 
     @Override
@@ -68,7 +70,7 @@ final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
 
     @Override
     public void setUsername(String username) {
-        refuseChange(UserModel.USERNAME, row.username(), username);
+        change(UserModel.USERNAME, row.username(), username);
     }
 
     @Override
@@ -79,7 +81,7 @@ final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
     @Override
     public void setEnabled(boolean enabled) {
         if (mapped.enabled()) {
-            refuseChange(UserModel.ENABLED, row.enabled(), enabled);
+            change(UserModel.ENABLED, row.enabled(), enabled);
         } else {
             super.setEnabled(enabled);
         }
@@ -93,7 +95,7 @@ final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
     @Override
     public void setEmailVerified(boolean verified) {
         if (mapped.emailVerified()) {
-            refuseChange(UserModel.EMAIL_VERIFIED, row.emailVerified(), verified);
+            change(UserModel.EMAIL_VERIFIED, row.emailVerified(), verified);
         } else {
             super.setEmailVerified(verified);
         }
@@ -103,37 +105,37 @@ final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
     @Override
     protected Set<RoleModel> getRoleMappingsInternal() {
         if (appRoles == null) {
-            appRoles = roleMappings.of(this);
+            appRoles = store.appRoles(this);
         }
         return appRoles;
     }
 
     @Override
     public void grantRole(RoleModel role) {
-        if (!hasDirectRole(role) && isAppRole(role)) {
-            throw new ReadOnlyException("Role " + role.getName() + " comes from the app's user_role table: grant it "
-                    + "in the app (app-users provider, editMode READ_ONLY)");
+        if (hasDirectRole(role)) {
+            return;
         }
-        super.grantRole(role);
+        if (store.grantAppRole(this, role)) {
+            appRoles = null;
+        } else {
+            super.grantRole(role);
+        }
     }
 
     @Override
     public void deleteRoleMapping(RoleModel role) {
         if (getRoleMappingsInternal().contains(role)) {
-            throw new ReadOnlyException("Role " + role.getName() + " comes from the app's user_role table: remove it "
-                    + "in the app (app-users provider, editMode READ_ONLY)");
+            store.revokeAppRole(this, role);
+            appRoles = null;
+        } else {
+            super.deleteRoleMapping(role);
         }
-        super.deleteRoleMapping(role);
-    }
-
-    private boolean isAppRole(RoleModel role) {
-        return storageProviderModel.getId().equals(role.getFirstAttribute(KeycloakRoles.COMPONENT_ATTRIBUTE));
     }
 
     @Override
     public void setSingleAttribute(String name, String value) {
         if (isMapped(name)) {
-            refuseChange(name, mappedValue(name), value);
+            change(name, mappedValue(name), value);
         } else {
             super.setSingleAttribute(name, value);
         }
@@ -142,8 +144,7 @@ final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
     @Override
     public void setAttribute(String name, List<String> values) {
         if (isMapped(name)) {
-            String value = values == null || values.isEmpty() ? null : values.get(0);
-            refuseChange(name, mappedValue(name), value);
+            change(name, mappedValue(name), values == null || values.isEmpty() ? null : values.get(0));
         } else {
             super.setAttribute(name, values);
         }
@@ -152,7 +153,7 @@ final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
     @Override
     public void removeAttribute(String name) {
         if (isMapped(name)) {
-            refuseChange(name, mappedValue(name), null);
+            change(name, mappedValue(name), null);
         } else {
             super.removeAttribute(name);
         }
@@ -176,7 +177,7 @@ final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
     public Map<String, List<String>> getAttributes() {
         Map<String, List<String>> attributes = new HashMap<>(super.getAttributes());
         attributes.putAll(Maps.toLists(row.attributes()));
-        for (String name : List.of(UserModel.USERNAME, UserModel.EMAIL, UserModel.FIRST_NAME, UserModel.LAST_NAME)) {
+        for (String name : PROFILE_FIELDS) {
             if (isMapped(name)) {
                 String value = mappedValue(name);
                 if (value == null) {
@@ -209,12 +210,19 @@ final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
         };
     }
 
-    /** Setting a mapped field to the value it has is a no-op (Keycloak does that on every profile update). */
-    private static void refuseChange(String field, Object current, Object wanted) {
-        if (!Objects.equals(blankToNull(current), blankToNull(wanted))) {
+    /**
+     * Setting a mapped field to the value it has is a no-op (Keycloak does that on every profile update); another
+     * value is written to the app's table (WRITABLE) or refused (READ_ONLY).
+     */
+    private void change(String field, Object current, Object wanted) {
+        if (Objects.equals(blankToNull(current), blankToNull(wanted))) {
+            return;
+        }
+        if (!store.writable()) {
             throw new ReadOnlyException(field + " of this user is read-only: it comes from the app's user table "
                     + "(app-users provider, editMode READ_ONLY)");
         }
+        row = store.write(this, field, blankToNull(wanted));
     }
 
     private static Object blankToNull(Object value) {

@@ -29,7 +29,7 @@ final class AppUserProfile {
      * then see on the user's Details page without turning on unmanaged attributes.
      */
     static List<AttributeMetadata> decorate(UserProfileMetadata metadata, ComponentModel component,
-                                            MappedFields mapped) {
+                                            MappedFields mapped, boolean writable) {
         String componentId = component.getId();
         Predicate<AttributeContext> appUser = context -> isAppUser(context.getUser(), componentId);
         int guiOrder = (int) metadata.getAttributes().stream().map(AttributeMetadata::getName).distinct().count();
@@ -38,15 +38,18 @@ final class AppUserProfile {
             AttributeMetadata attribute = UserProfileUtil.createAttributeMetadata(name, metadata, guiOrder++,
                     component.getName());
             if (attribute != null) {
-                attribute.addWriteCondition(AttributeMetadata.ALWAYS_FALSE); // READ_ONLY
+                if (!writable) {
+                    attribute.addWriteCondition(AttributeMetadata.ALWAYS_FALSE);
+                }
                 declared.add(attribute);
             }
         }
         for (AttributeMetadata attribute : metadata.getAttributes()) {
             String name = attribute.getName();
-            if (isMapped(name, mapped)) {
+            if (isMapped(name, mapped) && !writable) {
                 attribute.addWriteCondition(appUser.negate());
-            } else if (UserModel.FIRST_NAME.equals(name) || UserModel.LAST_NAME.equals(name)) {
+            } else if (!isMapped(name, mapped)
+                    && (UserModel.FIRST_NAME.equals(name) || UserModel.LAST_NAME.equals(name))) {
                 AttributeMetadata before = attribute.clone();
                 attribute.setRequired(context -> before.isRequired(context) && !appUser.test(context));
             }

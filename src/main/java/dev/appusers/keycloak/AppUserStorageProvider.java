@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
@@ -15,6 +14,7 @@ import org.keycloak.credential.CredentialInputValidator;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.RequiredActionProviderModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.PasswordCredentialModel;
@@ -23,6 +23,7 @@ import org.keycloak.storage.StorageId;
 import org.keycloak.storage.UserStorageProvider;
 import org.keycloak.storage.user.UserLookupProvider;
 import org.keycloak.storage.user.UserQueryProvider;
+import org.keycloak.storage.user.UserRegistrationProvider;
 import org.keycloak.userprofile.AttributeMetadata;
 import org.keycloak.userprofile.UserProfileDecorator;
 import org.keycloak.userprofile.UserProfileMetadata;
@@ -38,20 +39,21 @@ import dev.appusers.keycloak.roles.KeycloakRoles;
  * request never looks up the same user twice.
  */
 final class AppUserStorageProvider implements UserStorageProvider, UserLookupProvider, UserQueryProvider,
-        CredentialInputValidator, CredentialInputUpdater, UserProfileDecorator {
+        CredentialInputValidator, CredentialInputUpdater, UserRegistrationProvider, UserProfileDecorator {
 
     private static final Logger LOG = Logger.getLogger(AppUserStorageProvider.class);
 
     private final KeycloakSession session;
     private final ComponentModel model;
     private final ComponentMappings mappings;
-    private final PasswordVerifier passwords;
+    private final AppPasswords passwords;
+    private final Registrations registrations = new Registrations();
     private final AppDatabase database;
     private final Map<String, AppUserAdapter> loaded = new HashMap<>();
     private ComponentMapping mapping;
 
     AppUserStorageProvider(KeycloakSession session, ComponentModel model, ComponentMappings mappings,
-                           PasswordVerifier passwords) {
+                           AppPasswords passwords) {
         this.session = session;
         this.model = model;
         this.mappings = mappings;
@@ -134,7 +136,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     @Override
     public Stream<UserModel> getRoleMembersStream(RealmModel realm, RoleModel role, Integer first, Integer max) {
-        Optional<KeycloakRoles> roles = keycloakRoles(realm);
+        Optional<KeycloakRoles> roles = store(realm).keycloakRoles();
         if (roles.isEmpty() || !roles.get().contains(role)) {
             return Stream.empty();
         }
@@ -142,19 +144,6 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
                         c -> mapping().users().membersOf(c, mapping().roleTables().orElseThrow(), role.getName(),
                                 offset, limit)))
                 .map(row -> adapt(realm, row));
-    }
-
-    private Set<RoleModel> appRoles(RealmModel realm, AppUserAdapter user) {
-        Optional<KeycloakRoles> roles = keycloakRoles(realm);
-        if (roles.isEmpty()) {
-            return Set.of();
-        }
-        return roles.get().rolesFor(database.run("reading a user's roles",
-                c -> mapping().roles().orElseThrow().ofUser(c, user.row().id())));
-    }
-
-    private Optional<KeycloakRoles> keycloakRoles(RealmModel realm) {
-        return mapping().config().roles().map(config -> KeycloakRoles.of(realm, config, model.getId()));
     }
 
     @Override
@@ -184,11 +173,45 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     @Override
     public boolean updateCredential(RealmModel realm, UserModel user, CredentialInput input) {
-        if (supportsCredentialType(input.getType())) {
+        if (!supportsCredentialType(input.getType())) {
+            return false;
+        }
+        if (!mapping().config().writable() || !mapping().userTable().mapsPasswordHash()) {
             throw new ReadOnlyException("The password of this user is managed by the app (app-users provider, "
                     + "editMode READ_ONLY): change it in the app");
         }
-        return false;
+        AppUserAdapter appUser = (AppUserAdapter) getUserById(realm, user.getId());
+        passwords.write(session, realm, appUser, input.getChallengeResponse(), mapping(), database);
+        appUser.replaceRow(store(realm).reload(appUser.row().id()));
+        return true;
+    }
+
+    @Override
+    public UserModel addUser(RealmModel realm, String username) {
+        if (!mapping().config().writable() || !mapping().config().write().syncRegistrations()) {
+            return null; // Keycloak keeps the new user itself, as with LDAP's syncRegistrations off
+        }
+        String id = registrations.insert(realm, username, mapping(), database);
+        AppUserAdapter user = adapt(realm, store(realm).reload(id));
+        realm.getRequiredActionProvidersStream().filter(RequiredActionProviderModel::isEnabled)
+                .filter(RequiredActionProviderModel::isDefaultAction).map(RequiredActionProviderModel::getAlias)
+                .forEach(user::addRequiredAction);
+        return user;
+    }
+
+    @Override
+    public boolean removeUser(RealmModel realm, UserModel user) {
+        if (!mapping().config().writable() || !mapping().config().write().deleteEnabled()) {
+            throw new ReadOnlyException("Deleting this user would delete it in the app: not allowed (app-users "
+                    + "provider: set editMode WRITABLE and deleteEnabled to allow it)");
+        }
+        String id = StorageId.externalId(user.getId());
+        database.run("deleting a user", c -> {
+            mapping().writer().delete(c, id);
+            return null;
+        });
+        loaded.remove(id);
+        return true;
     }
 
     @Override
@@ -205,7 +228,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     @Override
     public List<AttributeMetadata> decorateUserProfile(String providerId, UserProfileMetadata metadata) {
-        return AppUserProfile.decorate(metadata, model, mapping().mapped());
+        return AppUserProfile.decorate(metadata, model, mapping().mapped(), mapping().config().writable());
     }
 
     @Override
@@ -225,6 +248,10 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         return found instanceof AppUserAdapter adapter ? Optional.of(adapter.row()) : Optional.empty();
     }
 
+    private RealmUserStore store(RealmModel realm) {
+        return new RealmUserStore(realm, model.getId(), mapping(), database);
+    }
+
     private AppUserAdapter loadedWhere(java.util.function.Predicate<AppUserAdapter> test) {
         return loaded.values().stream().filter(test).findFirst().orElse(null);
     }
@@ -234,8 +261,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     }
 
     private AppUserAdapter adapt(RealmModel realm, UserRow row) {
-        AppUserAdapter user = new AppUserAdapter(session, realm, model, row, mapping().mapped(),
-                adapter -> appRoles(realm, adapter));
+        AppUserAdapter user = new AppUserAdapter(session, realm, model, row, mapping().mapped(), store(realm));
         loaded.put(row.id(), user);
         return user;
     }

@@ -33,7 +33,7 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
     private static final Logger LOG = Logger.getLogger(AppUserStorageProviderFactory.class);
 
     private final ComponentMappings mappings = new ComponentMappings();
-    private final PasswordVerifier passwords = new PasswordVerifier(PasswordSchemes.defaults());
+    private final AppPasswords passwords = new AppPasswords(PasswordSchemes.defaults());
 
     @Override
     public String getId() {
@@ -73,7 +73,10 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
             }
         });
         try {
-            ComponentMappings.resolve(session, config);
+            ComponentMapping mapping = ComponentMappings.resolve(session, config);
+            if (config.writable() && config.write().syncRegistrations()) {
+                mapping.userTable().checkInsertable();
+            }
         } catch (SchemaException | StorageUnavailableException e) {
             throw invalid(e.getMessage());
         } catch (RuntimeException e) {

@@ -7,15 +7,19 @@ import dev.appusers.keycloak.jdbc.RoleRepository;
 import dev.appusers.keycloak.jdbc.RoleTables;
 import dev.appusers.keycloak.jdbc.UserRepository;
 import dev.appusers.keycloak.jdbc.UserTable;
+import dev.appusers.keycloak.jdbc.UserWriter;
+import dev.appusers.keycloak.password.HashingScheme;
 
 /** A component's configuration resolved against the app database once: what every request of it uses. */
 record ComponentMapping(AppUsersConfig config, UserTable userTable, UserRepository users, MappedFields mapped,
-                        Optional<RoleTables> roleTables, Optional<RoleRepository> roles) {
+                        Optional<RoleTables> roleTables, Optional<RoleRepository> roles, UserWriter writer,
+                        HashingScheme hashing) {
 
     static ComponentMapping of(AppUsersConfig config, UserTable userTable, RoleTables roleTables) {
         int timeout = config.queryTimeoutSeconds();
         return new ComponentMapping(config, userTable, new UserRepository(userTable, timeout), MappedFields.of(userTable),
                 Optional.ofNullable(roleTables),
-                Optional.ofNullable(roleTables).map(tables -> new RoleRepository(tables, timeout)));
+                Optional.ofNullable(roleTables).map(tables -> new RoleRepository(tables, timeout)),
+                new UserWriter(userTable, roleTables, timeout), config.write().hashingScheme());
     }
 }

@@ -34,6 +34,7 @@ public final class AppUsersConfig {
     private final int queryTimeoutSeconds;
     private final RolesConfig roles;
     private final List<AttributeColumn> userAttributeColumns;
+    private final WriteConfig write;
 
     private AppUsersConfig(MultivaluedHashMap<String, String> config) {
         dbSchema = optionalIdentifier(config, ConfigKeys.DB_SCHEMA);
@@ -48,7 +49,7 @@ public final class AppUsersConfig {
         lastNameColumn = optionalIdentifier(config, ConfigKeys.LAST_NAME_COLUMN);
         editMode = editMode(config);
         queryTimeoutSeconds = queryTimeout(config);
-        roles = rolesEnabled(config) ? new RolesConfig(
+        roles = flag(config, ConfigKeys.ROLES_ENABLED, true) ? new RolesConfig(
                 requiredIdentifier(config, ConfigKeys.ROLE_TABLE, "role"),
                 requiredIdentifier(config, ConfigKeys.ROLE_ID_COLUMN, "id"),
                 requiredIdentifier(config, ConfigKeys.ROLE_NAME_COLUMN, "name"),
@@ -59,6 +60,13 @@ public final class AppUsersConfig {
                 value(config, ConfigKeys.ROLE_CLIENT_ID),
                 AttributeColumn.parse(ConfigKeys.ROLE_ATTRIBUTE_COLUMNS, list(config, ConfigKeys.ROLE_ATTRIBUTE_COLUMNS)))
                 : null;
+        String scheme = value(config, ConfigKeys.PASSWORD_HASH_SCHEME);
+        write = new WriteConfig(scheme == null ? WriteConfig.DEFAULT_SCHEME : scheme,
+                WriteConfig.parameters(ConfigKeys.PASSWORD_HASH_PARAMETERS,
+                        value(config, ConfigKeys.PASSWORD_HASH_PARAMETERS)),
+                flag(config, ConfigKeys.SYNC_REGISTRATIONS, false), flag(config, ConfigKeys.DELETE_ENABLED, false),
+                WriteConfig.defaults(ConfigKeys.INSERT_DEFAULTS, list(config, ConfigKeys.INSERT_DEFAULTS)));
+        write.check();
         userAttributeColumns = AttributeColumn.parse(ConfigKeys.USER_ATTRIBUTE_COLUMNS,
                 list(config, ConfigKeys.USER_ATTRIBUTE_COLUMNS));
     }
@@ -80,6 +88,9 @@ public final class AppUsersConfig {
     public Optional<String> lastNameColumn() { return Optional.ofNullable(lastNameColumn); }
     public EditMode editMode() { return editMode; }
     public int queryTimeoutSeconds() { return queryTimeoutSeconds; }
+    /** What WRITABLE mode writes, and how. */
+    public WriteConfig write() { return write; }
+    public boolean writable() { return editMode == EditMode.WRITABLE; }
     /** Columns of the user table that become user attributes. */
     public List<AttributeColumn> userAttributeColumns() { return userAttributeColumns; }
     /** The role mapping; empty when {@code rolesEnabled} is false. */
@@ -121,15 +132,15 @@ public final class AppUsersConfig {
         return name;
     }
 
-    private static boolean rolesEnabled(MultivaluedHashMap<String, String> config) {
-        String value = value(config, ConfigKeys.ROLES_ENABLED);
-        if (value == null || value.equalsIgnoreCase("true")) {
-            return true;
+    private static boolean flag(MultivaluedHashMap<String, String> config, String key, boolean defaultValue) {
+        String value = value(config, key);
+        if (value == null) {
+            return defaultValue;
         }
-        if (value.equalsIgnoreCase("false")) {
-            return false;
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(value);
         }
-        throw new InvalidConfigException(ConfigKeys.ROLES_ENABLED + ": '" + value + "' is not true or false");
+        throw new InvalidConfigException(key + ": '" + value + "' is not true or false");
     }
 
     private static EditMode editMode(MultivaluedHashMap<String, String> config) {
@@ -169,6 +180,6 @@ public final class AppUsersConfig {
                 + ", username=" + usernameColumn + ", email=" + emailColumn + ", passwordHash=" + passwordHashColumn
                 + ", enabled=" + enabledColumn + ", emailVerified=" + emailVerifiedColumn + ", firstName="
                 + firstNameColumn + ", lastName=" + lastNameColumn + ", editMode=" + editMode + ", queryTimeout="
-                + queryTimeoutSeconds + "s, attributes=" + userAttributeColumns + ", roles=" + roles + "}";
+                + queryTimeoutSeconds + "s, write=" + write + ", attributes=" + userAttributeColumns + ", roles=" + roles + "}";
     }
 }

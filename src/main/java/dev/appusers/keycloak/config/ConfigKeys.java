@@ -19,6 +19,11 @@ public final class ConfigKeys {
     public static final String EDIT_MODE = "editMode";
     public static final String QUERY_TIMEOUT_SECONDS = "queryTimeoutSeconds";
 
+    public static final String PASSWORD_HASH_SCHEME = "passwordHashScheme";
+    public static final String PASSWORD_HASH_PARAMETERS = "passwordHashParameters";
+    public static final String SYNC_REGISTRATIONS = "syncRegistrations";
+    public static final String DELETE_ENABLED = "deleteEnabled";
+    public static final String INSERT_DEFAULTS = "insertDefaults";
     public static final String USER_ATTRIBUTE_COLUMNS = "userAttributeColumns";
     public static final String ROLE_ATTRIBUTE_COLUMNS = "roleAttributeColumns";
     public static final String ROLES_ENABLED = "rolesEnabled";

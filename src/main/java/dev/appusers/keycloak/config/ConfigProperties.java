@@ -49,10 +49,34 @@ public final class ConfigProperties {
             .type(ProviderConfigProperty.STRING_TYPE).add()
             .property().name(ConfigKeys.EDIT_MODE).label("Edit mode")
             .helpText("READ_ONLY: Keycloak reads the app's tables and refuses changes to mapped fields, "
-                    + "passwords included.")
+                    + "passwords and app roles. WRITABLE: Keycloak writes those changes to the app's tables in its own "
+                    + "transaction, in a form the app accepts.")
             .type(ProviderConfigProperty.LIST_TYPE)
             .options(Arrays.stream(EditMode.values()).map(Enum::name).toList())
             .defaultValue(EditMode.READ_ONLY.name()).add()
+            .property().name(ConfigKeys.PASSWORD_HASH_SCHEME).label("Password hash scheme (WRITABLE)")
+            .helpText("Scheme of the hashes Keycloak writes when a password changes: argon2 (Litestar-Users' "
+                    + "default, argon2id), bcrypt ($2b$) or pbkdf2-sha256 (passlib). Any supported scheme still "
+                    + "verifies.")
+            .type(ProviderConfigProperty.LIST_TYPE).options("argon2", "bcrypt", "pbkdf2-sha256")
+            .defaultValue(WriteConfig.DEFAULT_SCHEME).add()
+            .property().name(ConfigKeys.PASSWORD_HASH_PARAMETERS).label("Password hash parameters (WRITABLE)")
+            .helpText("Parameters of the scheme, as name=value pairs: argon2 m=102400,t=2,p=8 (memory KiB, "
+                    + "iterations, lanes: Litestar-Users' defaults); bcrypt rounds=12; pbkdf2-sha256 rounds=29000. "
+                    + "Empty: those defaults.")
+            .type(ProviderConfigProperty.STRING_TYPE).add()
+            .property().name(ConfigKeys.SYNC_REGISTRATIONS).label("Sync registrations (WRITABLE)")
+            .helpText("On: users created in Keycloak (admin console, admin API, self-registration) are inserted into "
+                    + "the app's user table. Off: they stay Keycloak's own users, as in Keycloak's LDAP federation.")
+            .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false").add()
+            .property().name(ConfigKeys.DELETE_ENABLED).label("Delete users in the app (WRITABLE)")
+            .helpText("On: deleting an app user in Keycloak deletes the row and its user-role rows. Off: the "
+                    + "deletion is refused.")
+            .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false").add()
+            .property().name(ConfigKeys.INSERT_DEFAULTS).label("Defaults for new rows (WRITABLE)")
+            .helpText("column=value for the app's other NOT NULL columns without a database default, used when "
+                    + "Keycloak inserts a user.")
+            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).add()
             .property().name(ConfigKeys.QUERY_TIMEOUT_SECONDS).label("Query timeout (seconds)")
             .helpText("A statement on the app database that runs longer than this is cancelled, so a locked or slow "
                     + "database cannot hold Keycloak's request threads. 1 to 300.")

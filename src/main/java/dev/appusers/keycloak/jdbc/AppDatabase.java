@@ -10,6 +10,7 @@ import org.hibernate.Session;
 import org.jboss.logging.Logger;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.ModelException;
 import org.keycloak.storage.StorageUnavailableException;
 
@@ -61,6 +62,14 @@ public final class AppDatabase {
             LOG.debugf(e, "App database unavailable while %s", operation);
             return new StorageUnavailableException("The app database is unavailable (" + operation + "): "
                     + describe(sql, e), e);
+        }
+        if (state != null && state.startsWith("23")) {
+            String message = sql.getMessage() == null ? "" : sql.getMessage().toLowerCase(java.util.Locale.ROOT);
+            if (state.equals("23505") || message.contains("duplicate") || message.contains("unique")) {
+                return new ModelDuplicateException("A user with this value already exists in the app's table ("
+                        + operation + ")", e);
+            }
+            return new ModelException("The app's table refused the change (" + operation + "): " + describe(sql, e), e);
         }
         if (sql instanceof SQLTimeoutException || "57014".equals(state) || "70100".equals(state)
                 || e.getClass().getSimpleName().contains("Timeout")) {

@@ -14,13 +14,18 @@ final class DbTable {
     private final String qualifiedName;
     private final List<DbColumn> columns;
     private final String quote;
+    private final List<String> primaryKey;
 
-    DbTable(String name, String qualifiedName, List<DbColumn> columns, String quote) {
+    DbTable(String name, String qualifiedName, List<DbColumn> columns, String quote, List<String> primaryKey) {
         this.name = name;
         this.qualifiedName = qualifiedName;
         this.columns = List.copyOf(columns);
         this.quote = quote;
+        this.primaryKey = List.copyOf(primaryKey);
     }
+
+    /** The primary key's columns, as the database names them. */
+    List<String> primaryKey() { return primaryKey; }
 
     String name() { return name; }
 

@@ -20,6 +20,9 @@ public final class RoleTables {
     final IdCodec userRoleUserCodec;
     final String userRoleRole;
     final List<MappedAttribute> attributes;
+    /** The user-role table's own id column that a new row must be given (Advanced Alchemy's UUID), or null. */
+    final String userRoleId;
+    final IdCodec userRoleIdCodec;
 
     private RoleTables(RolesConfig config, DbTable role, DbTable userRole) {
         roleTable = role.qualifiedName();
@@ -37,6 +40,24 @@ public final class RoleTables {
                         role.column(ConfigKeys.ROLE_NAME_COLUMN, config.roleNameColumn()).name(),
                         config.description().map(d -> role.column(ConfigKeys.ROLE_DESCRIPTION_COLUMN, d).name())
                                 .orElse(null)), null);
+        DbColumn ownId = userRole.primaryKey().size() == 1 ? userRole.column(ConfigKeys.USER_ROLE_TABLE,
+                userRole.primaryKey().get(0)) : null;
+        IdCodec ownIdCodec = null;
+        if (ownId != null && !ownId.hasDefault() && !userRole.quoted(ownId).equals(userRoleUser)
+                && !userRole.quoted(ownId).equals(userRoleRole)) {
+            try {
+                ownIdCodec = IdCodec.forColumn(ConfigKeys.USER_ROLE_TABLE, ownId);
+            } catch (SchemaException e) {
+                // not a UUID column: the database must fill it (WRITABLE grants fail with its message otherwise)
+            }
+        }
+        if (ownIdCodec != null) {
+            userRoleId = userRole.quoted(ownId);
+            userRoleIdCodec = ownIdCodec;
+        } else {
+            userRoleId = null;
+            userRoleIdCodec = null;
+        }
     }
 
     /** @throws SchemaException naming what is missing and what exists instead */

@@ -67,8 +67,14 @@ final class SchemaReader {
                         rs.getString("COLUMN_DEF") != null || "YES".equalsIgnoreCase(rs.getString("IS_AUTOINCREMENT"))));
             }
         }
+        List<String> primaryKey = new ArrayList<>();
+        try (ResultSet rs = metaData.getPrimaryKeys(catalog, schema, found)) {
+            while (rs.next()) {
+                primaryKey.add(rs.getString("COLUMN_NAME"));
+            }
+        }
         String qualified = (qualifier == null ? "" : qualifier) + DbTable.quote(found, quote);
-        return new DbTable(found, qualified, columns, quote);
+        return new DbTable(found, qualified, columns, quote, primaryKey);
     }
 
     private String where() {

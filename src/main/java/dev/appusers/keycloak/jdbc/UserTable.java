@@ -2,7 +2,12 @@ package dev.appusers.keycloak.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 
 import dev.appusers.keycloak.config.AppUsersConfig;
@@ -25,6 +30,10 @@ public final class UserTable {
     final String firstName;
     final String lastName;
     final List<MappedAttribute> attributes;
+    /** Values for the app's other columns when Keycloak inserts a user, by quoted column ({@code insertDefaults}). */
+    final Map<String, Object> insertDefaults;
+    /** NOT NULL columns without a database default that nothing fills on insert. */
+    final List<String> unfilledOnInsert;
 
     private UserTable(AppUsersConfig config, DbTable table) {
         this.table = table.qualifiedName();
@@ -49,6 +58,34 @@ public final class UserTable {
                         realName(table, ConfigKeys.FIRST_NAME_COLUMN, config.firstNameColumn()),
                         realName(table, ConfigKeys.LAST_NAME_COLUMN, config.lastNameColumn())),
                 secret);
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        config.write().insertDefaults().forEach((name, value) -> {
+            DbColumn column = table.column(ConfigKeys.INSERT_DEFAULTS, name);
+            Object typed;
+            try {
+                typed = AttributeType.of(ConfigKeys.INSERT_DEFAULTS, column).parse(column.name(), value);
+            } catch (IllegalArgumentException e) {
+                throw new SchemaException(ConfigKeys.INSERT_DEFAULTS + ": " + e.getMessage());
+            }
+            defaults.put(table.quoted(column), typed instanceof java.util.UUID uuid
+                    ? IdCodec.forColumn(ConfigKeys.INSERT_DEFAULTS, column).toDatabase(uuid) : typed);
+        });
+        this.insertDefaults = Map.copyOf(defaults);
+        Set<String> filled = new HashSet<>(defaults.keySet());
+        filled.addAll(Arrays.asList(id, username, email, passwordHash, enabled, emailVerified));
+        this.unfilledOnInsert = table.columns().stream().filter(c -> !c.nullable() && !c.hasDefault())
+                .filter(c -> !filled.contains(table.quoted(c))).map(DbColumn::name).toList();
+    }
+
+    /**
+     * @throws SchemaException naming the NOT NULL columns a new row would leave empty
+     */
+    public void checkInsertable() {
+        if (!unfilledOnInsert.isEmpty()) {
+            throw new SchemaException("The app's user table has NOT NULL columns without a default that Keycloak "
+                    + "cannot fill: " + String.join(", ", unfilledOnInsert) + "; give each a value in "
+                    + ConfigKeys.INSERT_DEFAULTS + " (column=value)");
+        }
     }
 
     private static String realName(DbTable table, String key, Optional<String> column) {

@@ -1,0 +1,172 @@
+package dev.appusers.keycloak.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Writes Keycloak's changes to the app's user and user-role tables (WRITABLE mode), on the connection of Keycloak's
+ * transaction: a failure anywhere rolls back both sides. Every value is bound; ids are written in the columns' own
+ * formats.
+ */
+public final class UserWriter {
+
+    /** A user field that maps to a column. */
+    public enum Field { USERNAME, EMAIL, FIRST_NAME, LAST_NAME, ENABLED, EMAIL_VERIFIED, PASSWORD_HASH }
+
+    private final UserTable table;
+    private final RoleTables roles;
+    private final int queryTimeoutSeconds;
+
+    public UserWriter(UserTable table, RoleTables roles, int queryTimeoutSeconds) {
+        this.table = table;
+        this.roles = roles;
+        this.queryTimeoutSeconds = queryTimeoutSeconds;
+    }
+
+    public void set(Connection connection, String id, Field field, Object value) throws SQLException {
+        String column = switch (field) {
+            case USERNAME -> table.username;
+            case EMAIL -> table.email;
+            case FIRST_NAME -> table.firstName;
+            case LAST_NAME -> table.lastName;
+            case ENABLED -> table.enabled;
+            case EMAIL_VERIFIED -> table.emailVerified;
+            case PASSWORD_HASH -> table.passwordHash;
+        };
+        if (column == null) {
+            throw new IllegalStateException(field + " is not mapped to a column");
+        }
+        update(connection, id, column, value);
+    }
+
+    /** @throws IllegalArgumentException naming the attribute and the type its column expects */
+    public void setAttribute(Connection connection, String id, MappedAttribute attribute, String value)
+            throws SQLException {
+        update(connection, id, attribute.column(), value == null ? null : attribute.parse(value));
+    }
+
+    /**
+     * Inserts a user with a new UUID id; columns nothing else fills take {@code insertDefaults}.
+     *
+     * @return the new row's canonical id
+     * @throws SchemaException naming NOT NULL columns without a value
+     */
+    public String insert(Connection connection, String username, String passwordHash) throws SQLException {
+        table.checkInsertable();
+        UUID id = UUID.randomUUID();
+        List<String> columns = new ArrayList<>(List.of(table.id, table.username));
+        List<Object> values = new ArrayList<>(List.of(table.idCodec.toDatabase(id), username));
+        if (table.email != null && !table.email.equals(table.username)) {
+            columns.add(table.email);
+            values.add(username.contains("@") ? username : null);
+        }
+        addIfMapped(columns, values, table.passwordHash, passwordHash);
+        addIfMapped(columns, values, table.enabled, Boolean.TRUE);
+        addIfMapped(columns, values, table.emailVerified, Boolean.FALSE);
+        for (Map.Entry<String, Object> entry : table.insertDefaults.entrySet()) {
+            if (!columns.contains(entry.getKey())) {
+                columns.add(entry.getKey());
+                values.add(entry.getValue());
+            }
+        }
+        String sql = "INSERT INTO " + table.table + " (" + String.join(", ", columns) + ") VALUES ("
+                + String.join(", ", columns.stream().map(c -> "?").toList()) + ")";
+        try (PreparedStatement statement = prepare(connection, sql)) {
+            for (int i = 0; i < values.size(); i++) {
+                statement.setObject(i + 1, values.get(i));
+            }
+            statement.executeUpdate();
+        }
+        return id.toString();
+    }
+
+    /** Deletes the user's user-role rows, then the user. */
+    public void delete(Connection connection, String id) throws SQLException {
+        UUID uuid = UUID.fromString(id);
+        if (roles != null) {
+            try (PreparedStatement statement = prepare(connection, "DELETE FROM " + roles.userRoleTable + " WHERE "
+                    + roles.userRoleUserCodec.matches(roles.userRoleUser))) {
+                roles.userRoleUserCodec.bind(statement, 1, uuid);
+                statement.executeUpdate();
+            }
+        }
+        try (PreparedStatement statement = prepare(connection, "DELETE FROM " + table.table + " WHERE "
+                + table.idCodec.matches(table.id))) {
+            table.idCodec.bind(statement, 1, uuid);
+            statement.executeUpdate();
+        }
+    }
+
+    /** Grants the app role of that name, unless the user has it already; false when the app has no such role. */
+    public boolean grantRole(Connection connection, String id, String roleName) throws SQLException {
+        UUID uuid = UUID.fromString(id);
+        String idColumn = roles.userRoleId == null ? "" : roles.userRoleId + ", ";
+        String idValue = roles.userRoleId == null ? "" : "?, ";
+        String sql = "INSERT INTO " + roles.userRoleTable + " (" + idColumn + roles.userRoleUser + ", " + roles.userRoleRole
+                + ") SELECT " + idValue + "?, r." + roles.roleId + " FROM " + roles.roleTable + " r WHERE r."
+                + roles.roleName + " = ? AND NOT EXISTS (SELECT 1 FROM " + roles.userRoleTable + " ur WHERE "
+                + roles.userRoleUserCodec.matches("ur." + roles.userRoleUser) + " AND ur." + roles.userRoleRole
+                + " = r." + roles.roleId + ")";
+        try (PreparedStatement statement = prepare(connection, sql)) {
+            int index = 1;
+            if (roles.userRoleId != null) {
+                statement.setObject(index++, roles.userRoleIdCodec.toDatabase(UUID.randomUUID()));
+            }
+            statement.setObject(index++, roles.userRoleUserCodec.toDatabase(uuid));
+            statement.setString(index++, roleName);
+            roles.userRoleUserCodec.bind(statement, index, uuid);
+            return statement.executeUpdate() > 0 || hasRole(connection, uuid, roleName);
+        }
+    }
+
+    public void revokeRole(Connection connection, String id, String roleName) throws SQLException {
+        UUID uuid = UUID.fromString(id);
+        String sql = "DELETE FROM " + roles.userRoleTable + " WHERE " + roles.userRoleUserCodec.matches(roles.userRoleUser)
+                + " AND " + roles.userRoleRole + " IN (SELECT r." + roles.roleId + " FROM " + roles.roleTable
+                + " r WHERE r." + roles.roleName + " = ?)";
+        try (PreparedStatement statement = prepare(connection, sql)) {
+            int index = roles.userRoleUserCodec.bind(statement, 1, uuid);
+            statement.setString(index, roleName);
+            statement.executeUpdate();
+        }
+    }
+
+    private boolean hasRole(Connection connection, UUID id, String roleName) throws SQLException {
+        String sql = "SELECT COUNT(*) FROM " + roles.join() + " WHERE "
+                + roles.userRoleUserCodec.matches("ur." + roles.userRoleUser) + " AND r." + roles.roleName + " = ?";
+        try (PreparedStatement statement = prepare(connection, sql)) {
+            int index = roles.userRoleUserCodec.bind(statement, 1, id);
+            statement.setString(index, roleName);
+            try (var rs = statement.executeQuery()) {
+                return rs.next() && rs.getLong(1) > 0;
+            }
+        }
+    }
+
+    private void update(Connection connection, String id, String column, Object value) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, "UPDATE " + table.table + " SET " + column + " = ? WHERE "
+                + table.idCodec.matches(table.id))) {
+            statement.setObject(1, value);
+            table.idCodec.bind(statement, 2, UUID.fromString(id));
+            statement.executeUpdate();
+        }
+    }
+
+    private static void addIfMapped(List<String> columns, List<Object> values, String column, Object value) {
+        if (column != null && !columns.contains(column)) {
+            columns.add(column);
+            values.add(value);
+        }
+    }
+
+    private PreparedStatement prepare(Connection connection, String sql) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        statement.setQueryTimeout(queryTimeoutSeconds);
+        return statement;
+    }
+}

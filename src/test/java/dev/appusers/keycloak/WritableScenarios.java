@@ -1,0 +1,337 @@
+package dev.appusers.keycloak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.appusers.keycloak.it.AppDb;
+import dev.appusers.keycloak.it.AppPython;
+import dev.appusers.keycloak.it.Http;
+import dev.appusers.keycloak.it.ItRealm;
+import dev.appusers.keycloak.it.OidcClient;
+
+/** WRITABLE mode: what happens to a user in Keycloak is written to the app's tables, in a form the app accepts. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class WritableScenarios {
+
+    abstract AppDb db();
+
+    ItRealm realm;
+    String schema;
+    String componentId;
+
+    @BeforeAll
+    void setUp() {
+        realm = ItRealm.create(db(), getClass());
+        schema = db().createFixtureSchema("writable");
+        // a NOT NULL column without default that the app added: Keycloak can only insert rows if config fills it
+        db().executeIn(schema, "ALTER TABLE " + db().userTable() + " ADD COLUMN plan VARCHAR(10) NOT NULL DEFAULT 'free';\n"
+                + "ALTER TABLE " + db().userTable() + " ALTER COLUMN plan DROP DEFAULT;\n");
+        componentId = realm.admin.addFederation(realm.name, writable(schema, "insertDefaults", "plan=basic"));
+    }
+
+    static Map<String, String> writable(String schema, String... more) {
+        Map<String, String> config = ItRealm.config("dbSchema", schema, "editMode", "WRITABLE", "syncRegistrations",
+                "true", "deleteEnabled", "true", "userAttributeColumns", "token_count");
+        for (int i = 0; i + 1 < more.length; i += 2) {
+            config.put(more[i], more[i + 1]);
+        }
+        return config;
+    }
+
+    String keycloakId(String email) {
+        return "f:" + componentId + ":" + SeedUsers.user(email).id();
+    }
+
+    /** One column of one user row, read straight from the app database. */
+    Object column(String userId, String column) {
+        try (Connection c = db().connectTo(schema); PreparedStatement s = c.prepareStatement(
+                "SELECT " + column + " FROM " + db().userTable() + " WHERE id = ?")) {
+            s.setObject(1, db().idValue(UUID.fromString(userId)));
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getObject(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    long count(String sql) {
+        try (Connection c = db().connectTo(schema); ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    boolean isTrue(Object value) {
+        return value instanceof Boolean b ? b : ((Number) value).intValue() != 0;
+    }
+
+    Http.Response resetPassword(String realmName, String userId, String password) {
+        return realm.admin.put("/" + realmName + "/users/" + userId + "/reset-password",
+                Map.of("type", "password", "value", password, "temporary", false));
+    }
+
+    @Test
+    void adminPasswordResetWritesLitestarUsersArgon2HashThatTheAppVerifies() {
+        String dave = SeedUsers.user("dave@example.com").id();
+
+        assertThat(resetPassword(realm.name, keycloakId("dave@example.com"), "Dave-New-Secret-9").status()).isEqualTo(204);
+
+        String hash = (String) column(dave, "password_hash");
+        assertThat(hash).startsWith("$argon2id$v=19$m=102400,t=2,p=8$");
+        assertThat(AppPython.verifies("argon2", "Dave-New-Secret-9", hash)).isTrue();
+        assertThat(AppPython.verifies("argon2", "dave-Secret-4", hash)).isFalse();
+        assertThat(realm.oidc.passwordGrant("dave@example.com", "Dave-New-Secret-9").status()).isEqualTo(200);
+        assertThat(realm.oidc.passwordGrant("dave@example.com", "dave-Secret-4").status()).isEqualTo(400);
+    }
+
+    @Test
+    void bcryptSchemeWritesPasslibsDefaultBcrypt() {
+        String otherSchema = db().createFixtureSchema("writable_bcrypt");
+        String other = realm.name + "_bcrypt";
+        realm.admin.delete("/" + other);
+        realm.admin.createRealm(other);
+        String id = realm.admin.addFederation(other, writable(otherSchema, "passwordHashScheme", "bcrypt"));
+        String erin = SeedUsers.user("erin@example.com").id();
+
+        assertThat(resetPassword(other, "f:" + id + ":" + erin, "Erin-New-Secret-9").status()).isEqualTo(204);
+
+        String hash;
+        try (Connection c = db().connectTo(otherSchema); PreparedStatement s = c.prepareStatement(
+                "SELECT password_hash FROM " + db().userTable() + " WHERE id = ?")) {
+            s.setObject(1, db().idValue(UUID.fromString(erin)));
+            ResultSet rs = s.executeQuery();
+            rs.next();
+            hash = rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        assertThat(hash).startsWith("$2b$12$");
+        assertThat(AppPython.verifies("bcrypt", "Erin-New-Secret-9", hash)).isTrue();
+        assertThat(new OidcClient(realm.server, other).passwordGrant("erin@example.com", "Erin-New-Secret-9").status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void passwordPolicyRefusesBeforeAnythingIsWritten() {
+        String other = realm.name + "_policy";
+        realm.admin.delete("/" + other);
+        realm.admin.createRealm(other);
+        realm.admin.put("/" + other, Map.of("passwordPolicy", "length(20)"));
+        String id = realm.admin.addFederation(other, writable(schema, "insertDefaults", "plan=basic"));
+        String bob = SeedUsers.user("bob@example.com").id();
+        Object before = column(bob, "password_hash");
+
+        Http.Response refused = resetPassword(other, "f:" + id + ":" + bob, "short-1");
+        Map<String, Object> user = new LinkedHashMap<>();
+        user.put("username", "policy-victim@example.com");
+        user.put("email", "policy-victim@example.com");
+        user.put("enabled", true);
+        user.put("credentials", List.of(Map.of("type", "password", "value", "short-2", "temporary", false)));
+        Http.Response created = realm.admin.post("/" + other + "/users", user);
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("invalidPasswordMinLengthMessage");
+        assertThat(column(bob, "password_hash")).isEqualTo(before);
+        assertThat(created.status()).as("creation with a refused password fails as a whole").isEqualTo(400);
+        assertThat(count("SELECT COUNT(*) FROM " + db().userTable() + " WHERE email = 'policy-victim@example.com'"))
+                .as("no partial user is left").isZero();
+    }
+
+    @Test
+    void userCreatedInKeycloakIsInsertedAsTheAppWouldWriteIt() {
+        Map<String, Object> user = new LinkedHashMap<>();
+        user.put("username", "newbie@example.com");
+        user.put("email", "newbie@example.com");
+        user.put("enabled", true);
+        user.put("credentials", List.of(Map.of("type", "password", "value", "Newbie-Secret-1", "temporary", false)));
+
+        Http.Response created = realm.admin.post("/" + realm.name + "/users", user);
+
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String location = created.header("Location");
+        String keycloakId = location.substring(location.lastIndexOf('/') + 1);
+        assertThat(keycloakId).startsWith("f:" + componentId + ":");
+        String appId = keycloakId.substring(keycloakId.lastIndexOf(':') + 1);
+        assertThat(UUID.fromString(appId)).isNotNull();
+        assertThat(column(appId, "email")).isEqualTo("newbie@example.com");
+        assertThat(isTrue(column(appId, "is_active"))).isTrue();
+        assertThat(isTrue(column(appId, "is_verified"))).isFalse();
+        assertThat(column(appId, "plan")).isEqualTo("basic");
+        String hash = (String) column(appId, "password_hash");
+        assertThat(AppPython.verifies("argon2", "Newbie-Secret-1", hash)).isTrue();
+        assertThat(realm.oidc.passwordGrant("newbie@example.com", "Newbie-Secret-1").status()).isEqualTo(200);
+    }
+
+    @Test
+    void notNullColumnsWithoutADefaultAreNamedWhenSaving() {
+        Http.Response response = realm.admin.createFederation(realm.name, "no-defaults", writable(schema));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("errorMessage").asText())
+                .contains("NOT NULL columns without a default that Keycloak cannot fill: plan")
+                .contains("insertDefaults");
+    }
+
+    @Test
+    void disablingAndEnablingWritesIsActive() {
+        String erin = SeedUsers.user("erin@example.com").id();
+        String carol = SeedUsers.user("carol@example.com").id();
+
+        updateUser(keycloakId("erin@example.com"), u -> u.put("enabled", false));
+        updateUser(keycloakId("carol@example.com"), u -> u.put("enabled", true));
+
+        assertThat(isTrue(column(erin, "is_active"))).isFalse();
+        assertThat(realm.oidc.passwordGrant("erin@example.com", "erin-Secret-5").json().get("error_description")
+                .asText()).isEqualTo("Account disabled");
+        assertThat(isTrue(column(carol, "is_active"))).isTrue();
+        assertThat(realm.oidc.passwordGrant("carol@example.com", "carol-Secret-3").status()).isEqualTo(200);
+    }
+
+    @Test
+    void verifiedEmailAndEmailChangesWriteTheirColumns() {
+        String bob = SeedUsers.user("bob@example.com").id();
+
+        updateUser(keycloakId("bob@example.com"), u -> u.put("emailVerified", true));
+        updateUser(keycloakId("bob@example.com"), u -> u.put("email", "robert@example.com"));
+
+        assertThat(isTrue(column(bob, "is_verified"))).isTrue();
+        assertThat(column(bob, "email")).isEqualTo("robert@example.com");
+        assertThat(realm.oidc.passwordGrant("robert@example.com", "bob-Secret-2").status()).isEqualTo(200);
+    }
+
+    @Test
+    void duplicateEmailIsAClearConflictAndChangesNothing() {
+        String dave = SeedUsers.user("dave@example.com").id();
+        Object before = column(dave, "email");
+
+        Http.Response response = updateUserResponse(keycloakId("dave@example.com"),
+                u -> u.put("email", "erin@example.com"));
+
+        assertThat(response.status()).isEqualTo(409);
+        assertThat(response.body()).containsIgnoringCase("email");
+        assertThat(column(dave, "email")).isEqualTo(before);
+    }
+
+    @Test
+    void attributeEditsWriteTheColumnAndBadValuesAreRefusedNamingTheType() {
+        String erinKeycloak = keycloakId("erin@example.com");
+        String erin = SeedUsers.user("erin@example.com").id();
+
+        updateUser(erinKeycloak, u -> ((ObjectNode) u.with("attributes")).set("token_count",
+                Http.JSON.valueToTree(List.of("43"))));
+        Http.Response bad = updateUserResponse(erinKeycloak, u -> ((ObjectNode) u.with("attributes"))
+                .set("token_count", Http.JSON.valueToTree(List.of("many"))));
+
+        assertThat(((Number) column(erin, "token_count")).intValue()).isEqualTo(43);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(realm.server.log()).contains("token_count: 'many' is not an integer");
+        assertThat(((Number) column(erin, "token_count")).intValue()).isEqualTo(43);
+    }
+
+    @Test
+    void grantingAndRemovingAnAppRoleWritesUserRole() {
+        String bobKeycloak = keycloakId("bob@example.com");
+        String userRoles = "SELECT COUNT(*) FROM user_role WHERE user_id = "
+                + (db() == AppDb.POSTGRES ? "'" + SeedUsers.user("bob@example.com").id() + "'"
+                : "0x" + SeedUsers.user("bob@example.com").id().replace("-", ""));
+        JsonNode admin = realm.admin.get("/" + realm.name + "/roles/admin").json();
+
+        Http.Response granted = realm.admin.post("/" + realm.name + "/users/" + bobKeycloak + "/role-mappings/realm",
+                List.of(admin));
+        long afterGrant = count(userRoles);
+        Http.Response again = realm.admin.post("/" + realm.name + "/users/" + bobKeycloak + "/role-mappings/realm",
+                List.of(admin));
+        long afterSecondGrant = count(userRoles);
+        Http.Response removed = Http.send(java.net.http.HttpClient.newHttpClient(), Http.request(realm.server.baseUrl()
+                        + "/admin/realms/" + realm.name + "/users/" + bobKeycloak + "/role-mappings/realm")
+                .header("Authorization", "Bearer " + adminToken()).header("Content-Type", "application/json")
+                .method("DELETE", java.net.http.HttpRequest.BodyPublishers.ofString(Http.json(List.of(admin)))).build());
+
+        assertThat(granted.status()).as(granted.body()).isEqualTo(204);
+        assertThat(again.status()).isEqualTo(204);
+        assertThat(afterGrant).isEqualTo(2);
+        assertThat(afterSecondGrant).as("no duplicate user_role row").isEqualTo(2);
+        assertThat(removed.status()).as(removed.body()).isEqualTo(204);
+        assertThat(count(userRoles)).isEqualTo(1);
+    }
+
+    @Test
+    void deletingAUserDeletesItsRowAndUserRoleRows() {
+        String alice = SeedUsers.user("alice@example.com").id();
+
+        Http.Response deleted = realm.admin.delete("/" + realm.name + "/users/" + keycloakId("alice@example.com"));
+
+        assertThat(deleted.status()).as(deleted.body()).isEqualTo(204);
+        assertThat(column(alice, "email")).isNull();
+        assertThat(count("SELECT COUNT(*) FROM user_role WHERE user_id = " + (db() == AppDb.POSTGRES
+                ? "'" + alice + "'" : "0x" + alice.replace("-", "")))).isZero();
+    }
+
+    @Test
+    void deletingIsRefusedUnlessDeleteEnabled() {
+        String other = realm.name + "_nodelete";
+        realm.admin.delete("/" + other);
+        realm.admin.createRealm(other);
+        String id = realm.admin.addFederation(other, writable(schema, "insertDefaults", "plan=basic",
+                "deleteEnabled", "false"));
+        String dave = SeedUsers.user("dave@example.com").id();
+
+        Http.Response response = realm.admin.delete("/" + other + "/users/f:" + id + ":" + dave);
+
+        assertThat(response.status()).isBetween(400, 499);
+        assertThat(column(dave, "email")).isNotNull();
+    }
+
+    @Test
+    void readOnlyModeRefusesPasswordChanges() {
+        String other = realm.name + "_ro";
+        realm.admin.delete("/" + other);
+        realm.admin.createRealm(other);
+        String id = realm.admin.addFederation(other, ItRealm.config("dbSchema", schema));
+        String carol = SeedUsers.user("carol@example.com").id();
+        Object before = column(carol, "password_hash");
+
+        Http.Response response = resetPassword(other, "f:" + id + ":" + carol, "Carol-New-Secret-9");
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(column(carol, "password_hash")).isEqualTo(before);
+    }
+
+    private String adminToken() {
+        Http.Response response = Http.send(java.net.http.HttpClient.newHttpClient(), Http.request(realm.server.baseUrl()
+                        + "/realms/master/protocol/openid-connect/token")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Http.form(Map.of("grant_type", "password",
+                        "client_id", "admin-cli", "username", "admin", "password", "admin")))).build());
+        return response.json().get("access_token").asText();
+    }
+
+    private void updateUser(String id, java.util.function.Consumer<ObjectNode> change) {
+        Http.Response response = updateUserResponse(id, change);
+        assertThat(response.status()).as(response.body()).isEqualTo(204);
+    }
+
+    private Http.Response updateUserResponse(String id, java.util.function.Consumer<ObjectNode> change) {
+        ObjectNode user = (ObjectNode) realm.admin.get("/" + realm.name + "/users/" + id).json();
+        change.accept(user);
+        return realm.admin.put("/" + realm.name + "/users/" + id, user);
+    }
+}
