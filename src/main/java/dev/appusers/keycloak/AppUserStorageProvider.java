@@ -202,8 +202,11 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     @Override
     public boolean removeUser(RealmModel realm, UserModel user) {
         if (!mapping().config().writable() || !mapping().config().write().deleteEnabled()) {
-            throw new ReadOnlyException("Deleting this user would delete it in the app: not allowed (app-users "
-                    + "provider: set editMode WRITABLE and deleteEnabled to allow it)");
+            // Keycloak answers "User couldn't be deleted" (400) and rolls back; the reason goes to the log
+            LOG.warnf("User %s was not deleted: deleting it would delete the app's row, which the app-users provider "
+                    + "%s does not allow (set editMode WRITABLE and deleteEnabled to allow it)", user.getId(),
+                    model.getName());
+            return false;
         }
         String id = StorageId.externalId(user.getId());
         database.run("deleting a user", c -> {

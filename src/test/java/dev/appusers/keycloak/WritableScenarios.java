@@ -296,8 +296,13 @@ abstract class WritableScenarios {
 
         Http.Response response = realm.admin.delete("/" + other + "/users/f:" + id + ":" + dave);
 
-        assertThat(response.status()).isBetween(400, 499);
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("error").asText()).isEqualTo("User couldn't be deleted");
+        assertThat(realm.server.log()).contains("was not deleted: deleting it would delete the app's row")
+                .contains("deleteEnabled");
         assertThat(column(dave, "email")).isNotNull();
+        assertThat(realm.admin.get("/" + other + "/users/f:" + id + ":" + dave).status())
+                .as("the app user is still there for Keycloak").isEqualTo(200);
     }
 
     @Test

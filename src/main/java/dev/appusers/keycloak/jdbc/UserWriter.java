@@ -105,6 +105,7 @@ public final class UserWriter {
     /** Grants the app role of that name, unless the user has it already; false when the app has no such role. */
     public boolean grantRole(Connection connection, String id, String roleName) throws SQLException {
         UUID uuid = UUID.fromString(id);
+        lockUser(connection, uuid);
         String idColumn = roles.userRoleId == null ? "" : roles.userRoleId + ", ";
         String idValue = roles.userRoleId == null ? "" : "?, ";
         String sql = "INSERT INTO " + roles.userRoleTable + " (" + idColumn + roles.userRoleUser + ", " + roles.userRoleRole
@@ -133,6 +134,18 @@ public final class UserWriter {
             int index = roles.userRoleUserCodec.bind(statement, 1, uuid);
             statement.setString(index, roleName);
             statement.executeUpdate();
+        }
+    }
+
+    /**
+     * Locks the user's row until Keycloak's transaction ends, so concurrent grants to one user are serialised and the
+     * "not yet granted" check below cannot race into duplicate user_role rows (the table has no unique constraint).
+     */
+    private void lockUser(Connection connection, UUID id) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, "SELECT " + table.id + " FROM " + table.table + " WHERE "
+                + table.idCodec.matches(table.id) + " FOR UPDATE")) {
+            table.idCodec.bind(statement, 1, id);
+            statement.executeQuery().close();
         }
     }
 

@@ -1,0 +1,138 @@
+package dev.appusers.keycloak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.appusers.keycloak.it.AppDb;
+import dev.appusers.keycloak.it.Http;
+import dev.appusers.keycloak.it.ItRealm;
+import dev.appusers.keycloak.it.OidcClient;
+
+/** Broken rows, hostile input and a locked table never take more than their own user down. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class RobustnessScenarios {
+
+    private static final String DAVE_HASH = "$2y$10$SaI5xdjfcTAb/eutsWCVCefOtgLc2wAi3cGRp7y4FI3iBuAqKth6e";
+
+    abstract AppDb db();
+
+    ItRealm realm;
+    String schema;
+
+    @BeforeAll
+    void setUp() {
+        realm = ItRealm.create(db(), getClass());
+        schema = db().createFixtureSchema("messy");
+        db().executeIn(schema, """
+                CREATE TABLE messy_user (id VARCHAR(40) PRIMARY KEY, email VARCHAR(320), password_hash VARCHAR(200),
+                  is_active BOOLEAN NOT NULL, is_verified BOOLEAN NOT NULL);
+                INSERT INTO messy_user VALUES ('11111111-1111-4111-8111-111111111111', 'good@x.org', '%1$s', true, true);
+                INSERT INTO messy_user VALUES ('1234', 'short-id@x.org', '%1$s', true, true);
+                INSERT INTO messy_user VALUES ('22222222-2222-4222-8222-222222222222', NULL, '%1$s', true, true);
+                INSERT INTO messy_user VALUES ('33333333-3333-4333-8333-333333333333', '', '%1$s', true, true);
+                INSERT INTO messy_user VALUES ('44444444-4444-4444-8444-444444444444', 'Dup@x.org', '%1$s', true, true);
+                INSERT INTO messy_user VALUES ('55555555-5555-4555-8555-555555555555', 'dup@x.org', '%1$s', true, true);
+                INSERT INTO messy_user VALUES ('66666666-6666-4666-8666-666666666666', 'nohash@x.org', NULL, true, true);
+                """.formatted(DAVE_HASH));
+        realm.admin.addFederation(realm.name, ItRealm.config("dbSchema", schema, "userTable", "messy_user",
+                "rolesEnabled", "false", "queryTimeoutSeconds", "2"));
+    }
+
+    private List<String> listed() {
+        Http.Response response = realm.admin.get("/" + realm.name + "/users?first=0&max=100");
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        List<String> names = new ArrayList<>();
+        response.json().forEach(u -> names.add(u.get("username").asText()));
+        return names;
+    }
+
+    @Test
+    void brokenRowsAreSkippedAndTheListStillLoads() {
+        assertThat(listed()).contains("good@x.org", "dup@x.org", "nohash@x.org")
+                .doesNotContain("short-id@x.org").hasSize(4);
+        assertThat(realm.server.log()).contains("whose id cannot be read as a UUID")
+                .contains("Skipping user 22222222-2222-4222-8222-222222222222")
+                .contains("Skipping user 33333333-3333-4333-8333-333333333333");
+    }
+
+    @Test
+    void goodRowBesideBrokenOnesSignsIn() {
+        assertThat(realm.oidc.passwordGrant("good@x.org", "dave-Secret-4").status()).isEqualTo(200);
+    }
+
+    @Test
+    void emailsThatDifferOnlyInCaseAreRefusedAsAmbiguous() {
+        Http.Response response = realm.oidc.passwordGrant("dup@x.org", "dave-Secret-4");
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("error_description").asText()).isEqualTo("Invalid user credentials");
+        assertThat(realm.server.log()).contains("share this username when case is ignored");
+    }
+
+    @Test
+    void userWithoutPasswordHashCannotSignInWithAPassword() {
+        Http.Response response = realm.oidc.passwordGrant("nohash@x.org", "anything");
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("error").asText()).isEqualTo("invalid_grant");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"' OR '1'='1", "%", "_", "a%b_c\\d", "\"quoted\"", "Dup@x.org' --", "ユーザー@例え.jp",
+            "robert'); DROP TABLE messy_user;--"})
+    void hostileUsernamesAreJustUnknownUsers(String username) {
+        Http.Response response = realm.oidc.passwordGrant(username, "dave-Secret-4");
+
+        assertThat(response.status()).as(response.body()).isEqualTo(400);
+        assertThat(response.json().get("error").asText()).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void veryLongAndNulUsernamesAreRefusedCleanly() {
+        assertThat(realm.oidc.passwordGrant("x".repeat(10_000), "pw").status()).isBetween(400, 401);
+        assertThat(realm.oidc.passwordGrant("good@x.org\0", "dave-Secret-4").status()).isBetween(400, 401);
+        assertThat(realm.oidc.passwordGrant("good@x.org", "dave-Secret-4").status()).as("table intact").isEqualTo(200);
+    }
+
+    @Test
+    void lockedTableGivesUpAfterTheQueryTimeoutAndRecovers() throws Exception {
+        try (Connection locker = db().connectTo(schema)) {
+            locker.setAutoCommit(false);
+            try (Statement s = locker.createStatement()) {
+                s.execute(db() == AppDb.POSTGRES ? "LOCK TABLE messy_user IN ACCESS EXCLUSIVE MODE"
+                        : "SELECT * FROM messy_user FOR UPDATE");
+                if (db() == AppDb.MARIADB) {
+                    s.execute("LOCK TABLES messy_user WRITE");
+                }
+            }
+            long start = System.nanoTime();
+            CompletableFuture<Http.Response> login = CompletableFuture.supplyAsync(
+                    () -> new OidcClient(realm.server, realm.name).passwordGrant("good@x.org", "dave-Secret-4"));
+
+            Http.Response response = login.get(60, TimeUnit.SECONDS);
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+
+            assertThat(response.status()).as("login while the table is locked: %s", response.body()).isNotEqualTo(200);
+            assertThat(seconds).as("gave up after queryTimeoutSeconds=2, not the lock's lifetime").isLessThan(30);
+            locker.rollback();
+            if (db() == AppDb.MARIADB) {
+                try (Statement s = locker.createStatement()) {
+                    s.execute("UNLOCK TABLES");
+                }
+            }
+        }
+        assertThat(realm.oidc.passwordGrant("good@x.org", "dave-Secret-4").status()).isEqualTo(200);
+    }
+}
