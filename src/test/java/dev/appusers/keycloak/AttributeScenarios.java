@@ -200,4 +200,9 @@ abstract class AttributeScenarios {
         JsonNode claims = new OidcClient(realm.server, starRealm).accessTokenClaims("alice@example.com", "alice-Secret-1");
         assertThat(claims.get("email").asText()).isEqualTo("alice@example.com");
     }
+
+    @org.junit.jupiter.api.AfterAll
+    void logHoldsNoSecrets() {
+        LogHygiene.assertNoSecretsIn(realm.server);
+    }
 }

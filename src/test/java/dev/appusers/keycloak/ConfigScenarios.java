@@ -169,4 +169,9 @@ abstract class ConfigScenarios {
     void idColumnThatHoldsNoUuidIsRefused() {
         assertThat(error(save("userIdColumn", "token_count"))).contains("userIdColumn").contains("cannot hold the app's UUID");
     }
+
+    @org.junit.jupiter.api.AfterAll
+    void logHoldsNoSecrets() {
+        LogHygiene.assertNoSecretsIn(realm.server);
+    }
 }

@@ -103,4 +103,9 @@ abstract class HashSchemeScenarios {
                 + "malformed").doesNotContain("notbase64");
         assertThat(realm.oidc.passwordGrant("sample1@hashes.test", samples.get(1).password()).status()).isEqualTo(200);
     }
+
+    @org.junit.jupiter.api.AfterAll
+    void logHoldsNoSecrets() {
+        LogHygiene.assertNoSecretsIn(realm.server);
+    }
 }

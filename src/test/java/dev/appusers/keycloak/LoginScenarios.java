@@ -115,4 +115,9 @@ abstract class LoginScenarios {
         assertThat(claims.get("email").asText()).isEqualTo("bob@example.com");
         assertThat(List.of(claims.get("preferred_username").asText())).containsExactly("bob@example.com");
     }
+
+    @org.junit.jupiter.api.AfterAll
+    void logHoldsNoSecrets() {
+        LogHygiene.assertNoSecretsIn(realm.server);
+    }
 }

@@ -107,6 +107,30 @@ abstract class RobustnessScenarios {
     }
 
     @Test
+    void bruteForceDetectionLocksAFederatedUserAndUnlocksAsConfigured() throws Exception {
+        String guarded = realm.name + "_bf";
+        realm.admin.delete("/" + guarded);
+        realm.admin.createRealm(guarded);
+        Http.Response configured = realm.admin.put("/" + guarded, java.util.Map.of("bruteForceProtected", true,
+                "failureFactor", 3, "waitIncrementSeconds", 3, "maxFailureWaitSeconds", 3,
+                "minimumQuickLoginWaitSeconds", 1, "quickLoginCheckMilliSeconds", 1, "permanentLockout", false));
+        assertThat(configured.status()).as(configured.body()).isEqualTo(204);
+        realm.admin.addFederation(guarded, ItRealm.config("dbSchema", schema, "userTable", "messy_user",
+                "rolesEnabled", "false"));
+        OidcClient oidc = new OidcClient(realm.server, guarded);
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(oidc.passwordGrant("good@x.org", "wrong-" + i).status()).isEqualTo(400);
+        }
+        Http.Response locked = oidc.passwordGrant("good@x.org", "dave-Secret-4");
+        Thread.sleep(4_500);
+        Http.Response unlocked = oidc.passwordGrant("good@x.org", "dave-Secret-4");
+
+        assertThat(locked.status()).as("the right password while locked: %s", locked.body()).isEqualTo(400);
+        assertThat(unlocked.status()).as("after the wait: %s", unlocked.body()).isEqualTo(200);
+    }
+
+    @Test
     void lockedTableGivesUpAfterTheQueryTimeoutAndRecovers() throws Exception {
         try (Connection locker = db().connectTo(schema)) {
             locker.setAutoCommit(false);
@@ -134,5 +158,10 @@ abstract class RobustnessScenarios {
             }
         }
         assertThat(realm.oidc.passwordGrant("good@x.org", "dave-Secret-4").status()).isEqualTo(200);
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    void logHoldsNoSecrets() {
+        LogHygiene.assertNoSecretsIn(realm.server);
     }
 }

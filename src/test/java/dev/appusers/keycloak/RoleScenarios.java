@@ -246,4 +246,9 @@ abstract class RoleScenarios {
             assertThat(response.status()).as(response.body()).isEqualTo(status);
         }
     }
+
+    @org.junit.jupiter.api.AfterAll
+    void logHoldsNoSecrets() {
+        LogHygiene.assertNoSecretsIn(realm.server);
+    }
 }

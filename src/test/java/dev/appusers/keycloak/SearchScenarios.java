@@ -135,4 +135,9 @@ abstract class SearchScenarios {
         assertThat(bob.get("email").asText()).isEqualTo("bob@example.com");
         assertThat(bob.get("federationLink").asText()).isNotBlank();
     }
+
+    @org.junit.jupiter.api.AfterAll
+    void logHoldsNoSecrets() {
+        LogHygiene.assertNoSecretsIn(realm.server);
+    }
 }

@@ -339,4 +339,9 @@ abstract class WritableScenarios {
         change.accept(user);
         return realm.admin.put("/" + realm.name + "/users/" + id, user);
     }
+
+    @org.junit.jupiter.api.AfterAll
+    void logHoldsNoSecrets() {
+        LogHygiene.assertNoSecretsIn(realm.server);
+    }
 }

@@ -41,6 +41,39 @@ public enum AppDb {
         return serverUrl + database;
     }
 
+    /**
+     * The URL Keycloak's {@code appdb} datasource uses: for PostgreSQL through a {@link TcpProxy}, so the outage tests
+     * can take the database away from Keycloak alone.
+     */
+    public String keycloakUrl(String database) {
+        if (this != POSTGRES) {
+            return url(database);
+        }
+        java.net.URI uri = java.net.URI.create(serverUrl.substring("jdbc:".length()));
+        return "jdbc:postgresql://127.0.0.1:" + proxy(uri.getHost(), uri.getPort()).port() + "/" + database;
+    }
+
+    private static TcpProxy proxy;
+
+    /** The proxy between Keycloak and PostgreSQL (one per test JVM). */
+    public static synchronized TcpProxy proxy(String host, int port) {
+        if (proxy == null) {
+            try {
+                proxy = new TcpProxy(host, port);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return proxy;
+    }
+
+    public static synchronized TcpProxy postgresProxy() {
+        if (proxy == null) {
+            throw new IllegalStateException("Keycloak is not running on PostgreSQL");
+        }
+        return proxy;
+    }
+
     /** The database Keycloak's {@code appdb} datasource points at in the integration tests. */
     public static final String IT_DATABASE = "appusers_it" + suffix();
 

@@ -25,7 +25,7 @@ public final class KeycloakServer {
 
     public static final String ADMIN_USER = "admin";
     public static final String ADMIN_PASSWORD = "admin";
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(8);
 
     private static KeycloakServer running;
 
@@ -54,7 +54,7 @@ public final class KeycloakServer {
         }
         List<String> options = new ArrayList<>(List.of(
                 "--db-kind-appdb=" + db.kind,
-                "--db-url-full-appdb=" + db.url(database),
+                "--db-url-full-appdb=" + db.keycloakUrl(database),
                 "--db-username-appdb=" + db.user,
                 "--db-password-appdb=" + db.password));
         options.addAll(List.of(extraOptions));
@@ -85,7 +85,9 @@ public final class KeycloakServer {
             home.resolve("bin/kc.sh").toFile().setExecutable(true);
             List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
                     "--http-port=" + port, "--http-management-port=" + management, "--health-enabled=true",
-                    "--cache=local"));
+                    "--cache=local",
+                    // the provider's own debug lines are on in every test run, so the log checks see them
+                    "--log-level=INFO,dev.appusers.keycloak:debug"));
             command.addAll(options);
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output);
             Map<String, String> env = builder.environment();

@@ -1,0 +1,75 @@
+package dev.appusers.keycloak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import dev.appusers.keycloak.it.AppDb;
+import dev.appusers.keycloak.it.Http;
+import dev.appusers.keycloak.it.ItRealm;
+import dev.appusers.keycloak.it.TcpProxy;
+
+/**
+ * The app database goes away while Keycloak runs (every connection to it cut, new ones refused) and comes back:
+ * Keycloak stays up, local users and the admin console keep working, federated logins fail cleanly and work again
+ * without a restart.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PostgresOutageIT {
+
+    ItRealm realm;
+    TcpProxy database;
+
+    @BeforeAll
+    void setUp() {
+        realm = ItRealm.create(AppDb.POSTGRES, getClass());
+        realm.admin.addFederation(realm.name, ItRealm.config());
+        Http.Response local = realm.admin.post("/" + realm.name + "/users", Map.of("username", "local-admin",
+                "email", "local-admin@keycloak.test", "firstName", "Local", "lastName", "Admin", "enabled", true,
+                "credentials", List.of(Map.of("type", "password", "value", "Local-Secret-1", "temporary", false))));
+        assertThat(local.status()).as(local.body()).isEqualTo(201);
+        assertThat(realm.oidc.passwordGrant("alice@example.com", "alice-Secret-1").status()).isEqualTo(200);
+        database = AppDb.postgresProxy();
+    }
+
+    @AfterAll
+    void restore() {
+        database.restore();
+    }
+
+    @Test
+    void outageAndRecovery() {
+        database.cut();
+        try {
+            long start = System.nanoTime();
+            Http.Response federated = realm.oidc.passwordGrant("alice@example.com", "alice-Secret-1");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(federated.status()).as("federated login during the outage: %s", federated.body())
+                    .isNotEqualTo(200).isLessThan(500);
+            assertThat(millis).as("no hang").isLessThan(30_000);
+            assertThat(realm.oidc.passwordGrant("local-admin", "Local-Secret-1").status())
+                    .as("local users still sign in").isEqualTo(200);
+            Http.Response users = realm.admin.get("/" + realm.name + "/users?first=0&max=20");
+            assertThat(users.status()).as("admin Users page during the outage: %s", users.body()).isLessThan(500);
+            assertThat(realm.admin.get("/" + realm.name).status()).as("admin console").isEqualTo(200);
+            assertThat(realm.server.log()).contains("The app database is unavailable");
+        } finally {
+            database.restore();
+        }
+
+        assertThat(realm.oidc.passwordGrant("alice@example.com", "alice-Secret-1").status())
+                .as("federated logins work again without a restart").isEqualTo(200);
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    void logHoldsNoSecrets() {
+        LogHygiene.assertNoSecretsIn(realm.server);
+    }
+}
