@@ -17,8 +17,9 @@ import org.keycloak.storage.StorageUnavailableException;
 /**
  * The app database, reached through Keycloak's named datasource {@code appdb} and the jar's JTA persistence unit
  * {@value #PERSISTENCE_UNIT}, so every statement joins Keycloak's transaction. This is the store boundary: JDBC and
- * Hibernate failures leave it as {@link StorageUnavailableException} (database unreachable: Keycloak skips the provider)
- * or {@link ModelException} (anything else), never as {@code null}.
+ * Hibernate failures leave it as {@link StorageUnavailableException} (database unreachable or not answering in time:
+ * Keycloak skips the provider), {@link ModelDuplicateException} (a unique constraint) or {@link ModelException}
+ * (anything else), never as {@code null}.
  */
 public final class AppDatabase {
 
@@ -73,7 +74,8 @@ public final class AppDatabase {
         }
         if (sql instanceof SQLTimeoutException || "57014".equals(state) || "70100".equals(state)
                 || e.getClass().getSimpleName().contains("Timeout")) {
-            return new ModelException("The app database did not answer in time (" + operation
+            // a hung database is an unavailable one: Keycloak goes on with its other user stores
+            return new StorageUnavailableException("The app database did not answer in time (" + operation
                     + "); see the provider's queryTimeoutSeconds", e);
         }
         return new ModelException("App database query failed (" + operation + "): " + describe(sql, e), e);

@@ -27,6 +27,9 @@ public final class KeycloakServer {
     public static final String ADMIN_PASSWORD = "admin";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(8);
 
+    static final String POOL_VALIDATION = "quarkus.datasource.\"appdb\".jdbc.validate-on-borrow=true\n"
+            + "quarkus.datasource.\"appdb\".jdbc.background-validation-interval=10S\n";
+
     private static KeycloakServer running;
 
     private final Path home;
@@ -83,6 +86,9 @@ public final class KeycloakServer {
             }
             Files.copy(jar, home.resolve("providers/keycloak-app-users.jar"), StandardCopyOption.REPLACE_EXISTING);
             home.resolve("bin/kc.sh").toFile().setExecutable(true);
+            // as the README advises: pooled connections to the app database are checked before use, so a database
+            // that went away and came back does not hand Keycloak dead connections
+            Files.writeString(home.resolve("conf/quarkus.properties"), POOL_VALIDATION);
             List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
                     "--http-port=" + port, "--http-management-port=" + management, "--health-enabled=true",
                     "--cache=local",
