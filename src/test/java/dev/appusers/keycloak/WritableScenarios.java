@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.appusers.keycloak.it.AppDb;
 import dev.appusers.keycloak.it.AppPython;
+import dev.appusers.keycloak.it.FormFlow;
 import dev.appusers.keycloak.it.Http;
 import dev.appusers.keycloak.it.ItRealm;
 import dev.appusers.keycloak.it.OidcClient;
@@ -41,7 +42,84 @@ abstract class WritableScenarios {
         // a NOT NULL column without default that the app added: Keycloak can only insert rows if config fills it
         db().executeIn(schema, "ALTER TABLE " + db().userTable() + " ADD COLUMN plan VARCHAR(10) NOT NULL DEFAULT 'free';\n"
                 + "ALTER TABLE " + db().userTable() + " ALTER COLUMN plan DROP DEFAULT;\n");
+        db().insertUser(schema, GINA, "gina@example.com", DAVE_HASH, true, true);
+        db().insertUser(schema, HANK, "hank@example.com", DAVE_HASH, true, true);
+        db().executeIn(schema, "UPDATE " + db().userTable() + " SET plan = 'pro' WHERE email IN ('gina@example.com', "
+                + "'hank@example.com');\n");
         componentId = realm.admin.addFederation(realm.name, writable(schema, "insertDefaults", "plan=basic"));
+    }
+
+    static final String DAVE_HASH = "$2y$10$SaI5xdjfcTAb/eutsWCVCefOtgLc2wAi3cGRp7y4FI3iBuAqKth6e";
+    static final UUID GINA = UUID.fromString("6a1f0f3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b");
+    static final UUID HANK = UUID.fromString("7b2f1f4e-2d3e-4f60-9bac-1d2e3f4a5b6c");
+
+    private String authUrl(String extra) {
+        return realm.server.baseUrl() + "/realms/" + realm.name + "/protocol/openid-connect/auth?client_id="
+                + OidcClient.CLIENT_ID + "&response_type=code&scope=openid&redirect_uri="
+                + Http.encode(OidcClient.REDIRECT_URI) + extra;
+    }
+
+    @Test
+    void passwordChangedByTheUserThroughKeycloaksPagesIsWrittenForTheApp() {
+        // the account console's "Update password" is this application-initiated action
+        FormFlow flow = new FormFlow().open(authUrl("&kc_action=UPDATE_PASSWORD"))
+                .submit(Map.of("username", "gina@example.com", "password", "dave-Secret-4"));
+        assertThat(flow.html()).as("update password page").contains("password-new");
+
+        flow.submit(Map.of("password-new", "Gina-Own-Secret-7", "password-confirm", "Gina-Own-Secret-7"));
+
+        assertThat(flow.redirect()).as("back at the app: %s", flow.html()).startsWith(OidcClient.REDIRECT_URI);
+        String hash = (String) column(GINA.toString(), "password_hash");
+        assertThat(AppPython.verifies("argon2", "Gina-Own-Secret-7", hash)).isTrue();
+        assertThat(realm.oidc.passwordGrant("gina@example.com", "Gina-Own-Secret-7").status()).isEqualTo(200);
+    }
+
+    @Test
+    void updatePasswordRequiredActionWritesTheAppHash() {
+        String hank = "f:" + componentId + ":" + HANK;
+        updateUser(hank, u -> u.set("requiredActions", Http.JSON.valueToTree(List.of("UPDATE_PASSWORD"))));
+        FormFlow flow = new FormFlow().open(authUrl(""))
+                .submit(Map.of("username", "hank@example.com", "password", "dave-Secret-4"));
+        assertThat(flow.html()).as("update password page").contains("password-new");
+
+        flow.submit(Map.of("password-new", "Hank-Own-Secret-7", "password-confirm", "Hank-Own-Secret-7"));
+
+        assertThat(flow.redirect()).as("back at the app: %s", flow.html()).startsWith(OidcClient.REDIRECT_URI);
+        assertThat(AppPython.verifies("argon2", "Hank-Own-Secret-7", (String) column(HANK.toString(), "password_hash")))
+                .isTrue();
+    }
+
+    @Test
+    void selfRegistrationInsertsTheUserIntoTheAppTable() {
+        assertThat(realm.admin.put("/" + realm.name, Map.of("registrationAllowed", true)).status()).isEqualTo(204);
+        String url = realm.server.baseUrl() + "/realms/" + realm.name + "/protocol/openid-connect/registrations?"
+                + "client_id=" + OidcClient.CLIENT_ID + "&response_type=code&scope=openid&redirect_uri="
+                + Http.encode(OidcClient.REDIRECT_URI);
+
+        FormFlow flow = new FormFlow().open(url).submit(Map.of("username", "ivy@example.com",
+                "email", "ivy@example.com", "firstName", "Ivy", "lastName", "Reg", "password", "Ivy-Own-Secret-7",
+                "password-confirm", "Ivy-Own-Secret-7"));
+
+        assertThat(flow.redirect()).as("registered and back at the app: %s", flow.html())
+                .startsWith(OidcClient.REDIRECT_URI);
+        assertThat(count("SELECT COUNT(*) FROM " + db().userTable() + " WHERE email = 'ivy@example.com'")).isEqualTo(1);
+        assertThat(realm.oidc.passwordGrant("ivy@example.com", "Ivy-Own-Secret-7").status()).isEqualTo(200);
+    }
+
+    @Test
+    void withoutSyncRegistrationsNewUsersStayKeycloaksOwn() {
+        String other = realm.name + "_nosync";
+        realm.admin.delete("/" + other);
+        realm.admin.createRealm(other);
+        realm.admin.addFederation(other, writable(schema, "syncRegistrations", "false"));
+
+        Http.Response created = realm.admin.post("/" + other + "/users", Map.of("username", "local-only@example.com",
+                "email", "local-only@example.com", "enabled", true));
+
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.header("Location")).doesNotContain("/f:");
+        assertThat(count("SELECT COUNT(*) FROM " + db().userTable() + " WHERE email = 'local-only@example.com'"))
+                .isZero();
     }
 
     static Map<String, String> writable(String schema, String... more) {
