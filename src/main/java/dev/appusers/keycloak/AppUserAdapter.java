@@ -191,13 +191,7 @@ final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
     }
 
     private boolean isMapped(String name) {
-        return switch (name) {
-            case UserModel.USERNAME -> true;
-            case UserModel.EMAIL -> mapped.email();
-            case UserModel.FIRST_NAME -> mapped.firstName();
-            case UserModel.LAST_NAME -> mapped.lastName();
-            default -> mapped.attributes().contains(name);
-        };
+        return mapped.maps(name);
     }
 
     private String mappedValue(String name) {

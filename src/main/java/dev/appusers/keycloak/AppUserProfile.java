@@ -46,25 +46,15 @@ final class AppUserProfile {
         }
         for (AttributeMetadata attribute : metadata.getAttributes()) {
             String name = attribute.getName();
-            if (isMapped(name, mapped) && !writable) {
+            if (mapped.maps(name) && !writable) {
                 attribute.addWriteCondition(appUser.negate());
-            } else if (!isMapped(name, mapped)
+            } else if (!mapped.maps(name)
                     && (UserModel.FIRST_NAME.equals(name) || UserModel.LAST_NAME.equals(name))) {
                 AttributeMetadata before = attribute.clone();
                 attribute.setRequired(context -> before.isRequired(context) && !appUser.test(context));
             }
         }
         return declared;
-    }
-
-    private static boolean isMapped(String name, MappedFields mapped) {
-        return switch (name) {
-            case UserModel.USERNAME -> true;
-            case UserModel.EMAIL -> mapped.email();
-            case UserModel.FIRST_NAME -> mapped.firstName();
-            case UserModel.LAST_NAME -> mapped.lastName();
-            default -> mapped.attributes().contains(name);
-        };
     }
 
     private static boolean isAppUser(UserModel user, String componentId) {

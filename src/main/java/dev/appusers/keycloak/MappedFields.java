@@ -3,6 +3,8 @@ package dev.appusers.keycloak;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.keycloak.models.UserModel;
+
 import dev.appusers.keycloak.jdbc.MappedAttribute;
 import dev.appusers.keycloak.jdbc.UserTable;
 
@@ -12,6 +14,17 @@ import dev.appusers.keycloak.jdbc.UserTable;
  */
 record MappedFields(boolean email, boolean firstName, boolean lastName, boolean enabled, boolean emailVerified,
                     Set<String> attributes) {
+
+    /** Whether a Keycloak user attribute ({@code username}, {@code email}, ... or a custom one) comes from a column. */
+    boolean maps(String attribute) {
+        return switch (attribute) {
+            case UserModel.USERNAME -> true;
+            case UserModel.EMAIL -> email;
+            case UserModel.FIRST_NAME -> firstName;
+            case UserModel.LAST_NAME -> lastName;
+            default -> attributes.contains(attribute);
+        };
+    }
 
     static MappedFields of(UserTable table) {
         return new MappedFields(table.mapsEmail(), table.mapsFirstName(), table.mapsLastName(), table.mapsEnabled(),
