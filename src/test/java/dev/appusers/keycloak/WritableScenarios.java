@@ -39,13 +39,11 @@ abstract class WritableScenarios {
     void setUp() {
         realm = ItRealm.create(db(), getClass());
         schema = db().createFixtureSchema("writable");
+        db().insertUser(schema, GINA, "gina@example.com", DAVE_HASH, true, true);
+        db().insertUser(schema, HANK, "hank@example.com", DAVE_HASH, true, true);
         // a NOT NULL column without default that the app added: Keycloak can only insert rows if config fills it
         db().executeIn(schema, "ALTER TABLE " + db().userTable() + " ADD COLUMN plan VARCHAR(10) NOT NULL DEFAULT 'free';\n"
                 + "ALTER TABLE " + db().userTable() + " ALTER COLUMN plan DROP DEFAULT;\n");
-        db().insertUser(schema, GINA, "gina@example.com", DAVE_HASH, true, true);
-        db().insertUser(schema, HANK, "hank@example.com", DAVE_HASH, true, true);
-        db().executeIn(schema, "UPDATE " + db().userTable() + " SET plan = 'pro' WHERE email IN ('gina@example.com', "
-                + "'hank@example.com');\n");
         componentId = realm.admin.addFederation(realm.name, writable(schema, "insertDefaults", "plan=basic"));
     }
 
