@@ -373,7 +373,7 @@ abstract class WritableScenarios {
         Http.Response response = realm.admin.delete("/" + other + "/users/f:" + id + ":" + dave);
 
         assertThat(response.status()).isEqualTo(400);
-        assertThat(response.json().get("error").asText()).isEqualTo("User couldn't be deleted");
+        assertThat(response.body()).contains("User couldn't be deleted");
         assertThat(realm.server.log()).contains("was not deleted: deleting it would delete the app's row")
                 .contains("deleteEnabled");
         assertThat(column(dave, "email")).isNotNull();
