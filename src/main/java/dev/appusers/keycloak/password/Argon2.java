@@ -3,9 +3,6 @@ package dev.appusers.keycloak.password;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
-
 /**
  * Argon2 in the PHC string format of argon2-cffi and passlib:
  * {@code $argon2<id|i|d>$v=19$m=<KiB>,t=<iterations>,p=<lanes>$<salt>$<digest>}, salt and digest in unpadded
@@ -15,6 +12,9 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * <p>Parameters are bounded so that a corrupt hash cannot exhaust the server: memory up to {@value #MAX_MEMORY_KIB}
  * KiB (2 GiB, the RFC 9106 first recommendation) and at least 8 KiB per lane, up to {@value #MAX_ITERATIONS}
  * iterations and {@value #MAX_PARALLELISM} lanes.
+ *
+ * <p>The computation is {@link Argon2Engine}'s, which fills the lanes of each slice in parallel (BouncyCastle's
+ * generator fills them one after the other); see {@code docs/performance-hashes.md} for the figures behind that.
  *
  * <p>New hashes use passlib's {@code argon2} layout: argon2id, v=19, 16-byte salt and 16-byte digest, with
  * {@code m=102400,t=2,p=8} by default (argon2-cffi 21.1 defaults, which passlib 1.7.4 adopts).
@@ -88,8 +88,8 @@ final class Argon2 implements HashingScheme {
             throw new MalformedHashException(ID,
                     "expected $argon2<id|i|d>$v=<version>$m=<KiB>,t=<iterations>,p=<lanes>$<salt>$<digest>");
         }
-        int type = "id".equals(h.group(1)) ? Argon2Parameters.ARGON2_id
-                : "i".equals(h.group(1)) ? Argon2Parameters.ARGON2_i : Argon2Parameters.ARGON2_d;
+        int type = "id".equals(h.group(1)) ? Argon2Engine.ARGON2_ID
+                : "i".equals(h.group(1)) ? Argon2Engine.ARGON2_I : Argon2Engine.ARGON2_D;
         long version = h.group(2) == null ? 16 : Long.parseLong(h.group(2));
         if (version != 16 && version != 19) {
             throw new MalformedHashException(ID, "unsupported version v=" + version + " (expected 16 or 19)");
@@ -113,8 +113,9 @@ final class Argon2 implements HashingScheme {
         }
         byte[] actual = null;
         try {
-            int bcVersion = version == 19 ? Argon2Parameters.ARGON2_VERSION_13 : Argon2Parameters.ARGON2_VERSION_10;
-            actual = derive(type, bcVersion, (int) m, (int) t, (int) p, salt, data, secret, expected.length);
+            int engineVersion = version == 19 ? Argon2Engine.VERSION_13 : Argon2Engine.VERSION_10;
+            actual = Argon2Engine.derive(type, engineVersion, (int) m, (int) t, (int) p, secret, salt, null, data,
+                    expected.length, true);
             return Secrets.equal(actual, expected);
         } finally {
             Secrets.wipe(secret, actual, expected);
@@ -145,31 +146,12 @@ final class Argon2 implements HashingScheme {
         byte[] secret = Secrets.utf8(password);
         byte[] digest = null;
         try {
-            digest = derive(Argon2Parameters.ARGON2_id, Argon2Parameters.ARGON2_VERSION_13, memoryKib, iterations,
-                    parallelism, salt, null, secret, DIGEST_BYTES);
+            digest = Argon2Engine.derive(Argon2Engine.ARGON2_ID, Argon2Engine.VERSION_13, memoryKib, iterations,
+                    parallelism, secret, salt, null, null, DIGEST_BYTES, true);
             return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism + "$"
                     + PasslibBase64.encodeStandard(salt) + "$" + PasslibBase64.encodeStandard(digest);
         } finally {
             Secrets.wipe(secret, digest);
-        }
-    }
-
-    private static byte[] derive(int type, int version, int m, int t, int p, byte[] salt, byte[] data,
-            byte[] secret, int length) {
-        Argon2Parameters.Builder builder = new Argon2Parameters.Builder(type).withVersion(version)
-                .withMemoryAsKB(m).withIterations(t).withParallelism(p).withSalt(salt);
-        if (data != null) {
-            builder.withAdditional(data);
-        }
-        Argon2Parameters parameters = builder.build();
-        byte[] out = new byte[length];
-        try {
-            Argon2BytesGenerator generator = new Argon2BytesGenerator();
-            generator.init(parameters);
-            generator.generateBytes(secret, out);
-            return out;
-        } finally {
-            parameters.clear();
         }
     }
 
