@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Prints one table from the hash benchmark's results and writes it to <dir>/report.md.
+
+Usage: report.py <dir>   (reads jmh.json, c-reference.json and, if present, memory.json from <dir>)
+
+ms/op is the median of the sampled verifications (JMH SampleTime on the Java side), "best" the fastest one;
+ops/s = 1000 / median; "vs C" = (C reference median) / (this median), i.e. throughput relative to the C
+implementation the Python application uses (argon2-cffi or pyca/bcrypt), 1.00 = as fast.
+"""
+
+import json
+import os
+import platform
+import sys
+
+CASES = {
+    "argon2Litestar": ("argon2-litestar", "argon2id m=102400,t=2,p=8 (Litestar-Users / argon2-cffi default)"),
+    "argon2Keycloak": ("argon2-keycloak", "argon2id m=7168,t=5,p=1, 32-byte hash (Keycloak 26 default)"),
+    "bcrypt12": ("bcrypt-12", "bcrypt $2b$ cost 12 (passlib default)"),
+}
+IMPLEMENTATIONS = {
+    "ours": "ours (PasswordSchemes.verify)",
+    "oursOneThread": "ours, lanes on one thread",
+    "bouncyCastle": "BouncyCastle 1.84",
+    "password4j": "password4j",
+    "argon2Jvm": "argon2-jvm (JNA, bundled libargon2)",
+}
+GOAL = 0.8
+
+
+def load(path):
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def alloc_mib(entry):
+    for name, metric in entry.get("secondaryMetrics", {}).items():
+        if name.endswith("gc.alloc.rate.norm"):
+            return metric["score"] / (1024.0 * 1024.0)
+    return None
+
+
+def main(directory):
+    jmh = load(os.path.join(directory, "jmh.json")) or []
+    cref = load(os.path.join(directory, "c-reference.json")) or {"results": []}
+    memory = load(os.path.join(directory, "memory.json"))
+    c_by_case = {r["case"]: r for r in cref["results"]}
+    rows = {}
+    for entry in jmh:
+        method = entry["benchmark"].rsplit(".", 1)[1]
+        case_key, impl = method.split("_", 1)
+        metric = entry["primaryMetric"]
+        percentiles = metric.get("scorePercentiles", {})
+        rows.setdefault(case_key, []).append({
+            "impl": IMPLEMENTATIONS.get(impl, impl),
+            "median": percentiles.get("50.0", metric["score"]),
+            "best": percentiles.get("0.0", metric["score"]),
+            "alloc": alloc_mib(entry),
+        })
+
+    lines = []
+    load1, load5, _ = os.getloadavg()
+    lines.append("Hash verification, one at a time: %d cores (nproc), %s, Java %s; load average now %.1f (1 min), "
+                 "%.1f (5 min)" % (os.cpu_count(), platform.machine(), jmh[0]["jdkVersion"] if jmh else "?",
+                                   load1, load5))
+    lines.append("")
+    lines.append("| case | implementation | ms/op (median) | ms/op (best) | ops/s | vs C | alloc MiB/op |")
+    lines.append("|---|---|---:|---:|---:|---:|---:|")
+    verdicts = []
+    for case_key, (case_name, label) in CASES.items():
+        c = c_by_case.get(case_name)
+        entries = list(rows.get(case_key, []))
+        if c:
+            entries.append({"impl": "C reference: %s %s" % (c["implementation"], c["version"]),
+                            "median": c["median_ms"], "best": c["min_ms"], "alloc": None, "c": True})
+        for e in entries:
+            ratio = "%.2f" % (c["median_ms"] / e["median"]) if c else "n/a"
+            alloc = "%.1f" % e["alloc"] if e.get("alloc") is not None else ""
+            lines.append("| %s | %s | %.1f | %.1f | %.2f | %s | %s |" % (label, e["impl"], e["median"], e["best"],
+                                                                      1000.0 / e["median"], ratio, alloc))
+        ours = next((e for e in entries if e["impl"].startswith("ours (")), None)
+        if ours and c:
+            ratio = c["median_ms"] / ours["median"]
+            verdicts.append("%s: ours / C reference = %.2f (goal >= %.1f: %s)"
+                            % (case_name, ratio, GOAL, "met" if ratio >= GOAL else "NOT met"))
+    lines.append("")
+    lines.extend(verdicts)
+    if memory:
+        lines.append("")
+        lines.append("Memory, %s, JVM heap -Xmx%d MiB:" % (memory["case"], memory["maxHeapMiB"]))
+        for r in memory["results"]:
+            lines.append("  %-13s allocated %.1f MiB per verification, peak heap growth %.1f MiB, "
+                         "%d verifications started together completed" % (r["implementation"], r["allocatedMiB"],
+                                                                          r["peakGrowthMiB"], r["concurrentFit"]))
+    text = "\n".join(lines) + "\n"
+    print(text)
+    with open(os.path.join(directory, "report.md"), "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
