@@ -4,7 +4,7 @@ package dev.appusers.keycloak.password;
  * The Argon2 compression function G of RFC 9106 (section 3.5) on 1 KiB blocks of 128 little-endian 64-bit words,
  * stored back to back in one {@code long[]}: block {@code b} occupies words {@code 128*b .. 128*b+127}.
  *
- * <p>Stateless; each caller brings its own two scratch blocks, so lanes can be filled concurrently.
+ * <p>Stateless; each caller brings its own scratch blocks, so lanes can be filled concurrently.
  */
 final class Argon2Block {
 
@@ -19,25 +19,27 @@ final class Argon2Block {
     /**
      * {@code memory[cur] = G(memory[prev], memory[ref])}, or with {@code xor} (version 0x13, passes after the
      * first) {@code memory[cur] ^= G(memory[prev], memory[ref])}. Offsets are word offsets (128 times the block
-     * index).
+     * index). G(X, Y) = P(R) ^ R with R = X ^ Y: R goes to the destination first (xored in, or stored), then P(R).
      *
      * @param r scratch block of 128 words
-     * @param z scratch block of 128 words
      */
-    static void fill(long[] memory, int prev, int ref, int cur, boolean xor, long[] r, long[] z) {
-        for (int k = 0; k < WORDS; k++) {
-            r[k] = memory[prev + k] ^ memory[ref + k];
-        }
+    static void fill(long[] memory, int prev, int ref, int cur, boolean xor, long[] r) {
         if (xor) {
             for (int k = 0; k < WORDS; k++) {
-                z[k] = r[k] ^ memory[cur + k];
+                long w = memory[prev + k] ^ memory[ref + k];
+                r[k] = w;
+                memory[cur + k] ^= w;
             }
         } else {
-            System.arraycopy(r, 0, z, 0, WORDS);
+            for (int k = 0; k < WORDS; k++) {
+                long w = memory[prev + k] ^ memory[ref + k];
+                r[k] = w;
+                memory[cur + k] = w;
+            }
         }
         permuteBlock(r);
         for (int k = 0; k < WORDS; k++) {
-            memory[cur + k] = z[k] ^ r[k];
+            memory[cur + k] ^= r[k];
         }
     }
 

@@ -37,7 +37,6 @@ final class Argon2Segment {
                 || (type == Argon2Engine.ARGON2_ID && pass == 0 && slice < 2);
         boolean xor = pass > 0 && version != Argon2Engine.VERSION_10;
         long[] r = new long[WORDS];
-        long[] z = new long[WORDS];
         long[] input = null;
         long[] addresses = null;
         int start = pass == 0 && slice == 0 ? 2 : 0;
@@ -60,16 +59,16 @@ final class Argon2Segment {
             int prev = cur == laneStart ? laneStart + laneLength - 1 : cur - 1;
             long pseudoRandom;
             if (dataIndependent) {
-                if (i % WORDS == 0) {
+                if ((i & (WORDS - 1)) == 0) {
                     Argon2Block.nextAddresses(input, addresses, r);
                 }
-                pseudoRandom = addresses[i % WORDS];
+                pseudoRandom = addresses[i & (WORDS - 1)];
             } else {
                 pseudoRandom = memory[prev * WORDS];
             }
-            int refLane = pass == 0 && slice == 0 ? lane : (int) ((pseudoRandom >>> 32) % lanes);
+            int refLane = pass == 0 && slice == 0 || lanes == 1 ? lane : (int) ((pseudoRandom >>> 32) % lanes);
             int ref = refLane * laneLength + referenceIndex(pass, slice, i, refLane == lane, pseudoRandom & LOW_32);
-            Argon2Block.fill(memory, prev * WORDS, ref * WORDS, cur * WORDS, xor, r, z);
+            Argon2Block.fill(memory, prev * WORDS, ref * WORDS, cur * WORDS, xor, r);
         }
     }
 
@@ -92,6 +91,7 @@ final class Argon2Segment {
         long x = (j1 * j1) >>> 32;
         long relative = area - 1 - ((area * x) >>> 32);
         long startPosition = pass != 0 && slice != 3 ? (long) (slice + 1) * segmentLength : 0;
-        return (int) ((startPosition + relative) % laneLength);
+        long index = startPosition + relative; // both below laneLength: one subtraction replaces "% laneLength"
+        return (int) (index >= laneLength ? index - laneLength : index);
     }
 }
