@@ -5,10 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
 
 /**
  * Ours against the C reference, alternately, in one process: the C side is {@code argon2_verify} of the system's
@@ -16,8 +18,11 @@ import com.sun.jna.Native;
  * both sides see the same background load, which on a shared machine moves far more than the difference being
  * measured; the JMH table and the Python script measure one after the other.
  *
- * <p>Usage: {@code InterleavedProbe <output.json> [library]} (default {@code libargon2.so.1}); prints one line per
- * argon2 case of {@code bench-samples.tsv}.
+ * <p>For bcrypt the C side is {@code bcrypt_hashpass} of pyca/bcrypt's own extension module (it exports it), so
+ * the comparison covers bcrypt too when that module's path is given.
+ *
+ * <p>Usage: {@code InterleavedProbe <output.json> [libargon2 [pyca bcrypt module]]} (default {@code libargon2.so.1}
+ * and no bcrypt); prints one line per case of {@code bench-samples.tsv}.
  */
 public final class InterleavedProbe {
 
@@ -27,6 +32,15 @@ public final class InterleavedProbe {
         int argon2_verify(String encoded, byte[] pwd, long pwdlen, int type);
     }
 
+    /** The C function of pyca/bcrypt's extension module (OpenBSD's bcrypt), which {@code bcrypt.checkpw} calls. */
+    public interface PycaBcrypt extends Library {
+        /** Writes the full bcrypt string of {@code key} with the salt and cost of {@code salt}; 0 on success. */
+        int bcrypt_hashpass(String key, String salt, byte[] encrypted, long encryptedlen);
+    }
+
+    private static final int RTLD_LAZY = 0x1;
+    private static final int RTLD_GLOBAL = 0x100;
+
     private InterleavedProbe() {
     }
 
@@ -35,19 +49,30 @@ public final class InterleavedProbe {
         Path out = Path.of(args[0]);
         String library = args.length > 1 ? args[1] : "libargon2.so.1";
         LibArgon2 c = Native.load(library, LibArgon2.class);
+        PycaBcrypt pyca = args.length > 2 ? loadPyca(args[2]) : null;
         PasswordSchemes schemes = PasswordSchemes.defaults();
         StringBuilder json = new StringBuilder("{\"library\": \"" + library + "\", \"results\": [");
         String separator = "";
         for (BenchSamples.Sample s : BenchSamples.load().values()) {
-            if (!s.hash().startsWith("$argon2")) {
+            BooleanSupplier ours = () -> schemes.verify(s.password(), s.hash()) == Verification.MATCH;
+            BooleanSupplier reference;
+            int rounds;
+            if (s.hash().startsWith("$argon2")) {
+                BenchSamples.Argon2Hash parts = BenchSamples.parseArgon2(s.hash());
+                byte[] password = s.password().getBytes(StandardCharsets.UTF_8);
+                reference = () -> c.argon2_verify(s.hash(), password, password.length, parts.type()) == 0;
+                long work = (long) parts.memoryKib() * parts.iterations();
+                rounds = (int) Math.max(6, Math.min(60, 2_400_000L / work));
+            } else if (pyca != null) {
+                reference = () -> {
+                    byte[] encrypted = new byte[128];
+                    return pyca.bcrypt_hashpass(s.password(), s.hash(), encrypted, encrypted.length) == 0
+                            && s.hash().equals(Native.toString(encrypted, "US-ASCII"));
+                };
+                rounds = 12;
+            } else {
                 continue;
             }
-            BenchSamples.Argon2Hash parts = BenchSamples.parseArgon2(s.hash());
-            byte[] password = s.password().getBytes(StandardCharsets.UTF_8);
-            BooleanSupplier ours = () -> schemes.verify(s.password(), s.hash()) == Verification.MATCH;
-            BooleanSupplier reference = () -> c.argon2_verify(s.hash(), password, password.length, parts.type()) == 0;
-            long work = (long) parts.memoryKib() * parts.iterations();
-            int rounds = (int) Math.max(6, Math.min(60, 2_400_000L / work));
             long[][] times = alternate(rounds, ours, reference);
             double oursMedian = times[0][rounds / 2] / 1e6;
             double cMedian = times[1][rounds / 2] / 1e6;
@@ -64,6 +89,25 @@ public final class InterleavedProbe {
         json.append("]}\n");
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, json, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Loads pyca/bcrypt's extension module; the Python symbols it refers to (never reached by
+     * {@code bcrypt_hashpass}) come from libpython, loaded first into the global namespace. {@code null} if either
+     * does not load.
+     */
+    private static PycaBcrypt loadPyca(String module) {
+        String libpython = System.getProperty("bench.libpython", "libpython3.11.so.1.0");
+        try {
+            NativeLibrary.getInstance(libpython, Map.of(Library.OPTION_OPEN_FLAGS, RTLD_LAZY | RTLD_GLOBAL));
+            return Native.load(module, PycaBcrypt.class,
+                    Map.of(Library.OPTION_OPEN_FLAGS, RTLD_LAZY | RTLD_GLOBAL));
+        } catch (UnsatisfiedLinkError e) {
+            String message = String.valueOf(e.getMessage());
+            System.out.println("interleaved: pyca/bcrypt's module does not load here (" + libpython + ", "
+                    + message.substring(0, Math.min(message.length(), 160)) + "); bcrypt skipped");
+            return null;
+        }
     }
 
     /** Times {@code a} and {@code b} alternately after two warm-up rounds; returns both sorted, in nanoseconds. */
