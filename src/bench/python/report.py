@@ -110,9 +110,15 @@ def main(directory):
         lines.append("")
         lines.append("Memory, %s, JVM heap -Xmx%d MiB:" % (memory["case"], memory["maxHeapMiB"]))
         for r in memory["results"]:
-            lines.append("  %-13s allocated %.1f MiB per verification, peak heap growth %.1f MiB, "
-                         "%d verifications started together completed" % (r["implementation"], r["allocatedMiB"],
-                                                                          r["peakGrowthMiB"], r["concurrentFit"]))
+            lines.append("  %-13s allocated %.1f MiB per verification, peak heap growth %.1f MiB; at most %d "
+                         "computations started together complete%s"
+                         % (r["implementation"], r["allocatedMiB"], r["peakGrowthMiB"], r["concurrentFit"],
+                            " (engine without the scheme's bound)" if r["implementation"] == "ours" else ""))
+        bounded = memory.get("bounded")
+        if bounded:
+            lines.append("  ours through PasswordSchemes.verify, %d started together (at most %d computing at once): "
+                         "all completed, peak heap in use %.1f MiB above the start (garbage not yet collected included)"
+                         % (bounded["started"], bounded["atOnce"], bounded["peakGrowthMiB"]))
     text = "\n".join(lines) + "\n"
     print(text)
     with open(os.path.join(directory, "report.md"), "w", encoding="utf-8") as f:
