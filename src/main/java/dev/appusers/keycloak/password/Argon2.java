@@ -1,10 +1,8 @@
 package dev.appusers.keycloak.password;
 
+import java.util.concurrent.Semaphore;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
  * Argon2 in the PHC string format of argon2-cffi and passlib:
@@ -15,6 +13,11 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * <p>Parameters are bounded so that a corrupt hash cannot exhaust the server: memory up to {@value #MAX_MEMORY_KIB}
  * KiB (2 GiB, the RFC 9106 first recommendation) and at least 8 KiB per lane, up to {@value #MAX_ITERATIONS}
  * iterations and {@value #MAX_PARALLELISM} lanes.
+ *
+ * <p>The computation is {@link Argon2Engine}'s, which fills the lanes of each slice in parallel (BouncyCastle's
+ * generator fills them one after the other); see {@code docs/performance-hashes.md} for the figures behind that.
+ * At most one computation per processor runs at a time, which bounds the heap they hold to processors times
+ * {@code m} KiB.
  *
  * <p>New hashes use passlib's {@code argon2} layout: argon2id, v=19, 16-byte salt and 16-byte digest, with
  * {@code m=102400,t=2,p=8} by default (argon2-cffi 21.1 defaults, which passlib 1.7.4 adopts).
@@ -33,6 +36,9 @@ final class Argon2 implements HashingScheme {
     private static final int MIN_SALT_BYTES = 8;
     private static final int MIN_DIGEST_BYTES = 4;
     private static final int MAX_ENCODED_BYTES = 1024;
+    /** How many Argon2 computations may run at once, all schemes together: one per processor. */
+    static final int CONCURRENT_COMPUTATIONS = LaneRunner.maxThreadsPerSlice();
+    private static final Semaphore COMPUTATIONS = new Semaphore(CONCURRENT_COMPUTATIONS, true);
 
     private static final Pattern LAYOUT = Pattern.compile("\\$argon2(id|i|d)\\$(?:v=(\\d{1,10})\\$)?"
             + "m=(\\d{1,10}),t=(\\d{1,10}),p=(\\d{1,10})(,keyid=[^,$]*)?(?:,data=([^,$]*))?\\$([^$]*)\\$([^$]*)");
@@ -88,8 +94,8 @@ final class Argon2 implements HashingScheme {
             throw new MalformedHashException(ID,
                     "expected $argon2<id|i|d>$v=<version>$m=<KiB>,t=<iterations>,p=<lanes>$<salt>$<digest>");
         }
-        int type = "id".equals(h.group(1)) ? Argon2Parameters.ARGON2_id
-                : "i".equals(h.group(1)) ? Argon2Parameters.ARGON2_i : Argon2Parameters.ARGON2_d;
+        int type = "id".equals(h.group(1)) ? Argon2Engine.ARGON2_ID
+                : "i".equals(h.group(1)) ? Argon2Engine.ARGON2_I : Argon2Engine.ARGON2_D;
         long version = h.group(2) == null ? 16 : Long.parseLong(h.group(2));
         if (version != 16 && version != 19) {
             throw new MalformedHashException(ID, "unsupported version v=" + version + " (expected 16 or 19)");
@@ -113,8 +119,8 @@ final class Argon2 implements HashingScheme {
         }
         byte[] actual = null;
         try {
-            int bcVersion = version == 19 ? Argon2Parameters.ARGON2_VERSION_13 : Argon2Parameters.ARGON2_VERSION_10;
-            actual = derive(type, bcVersion, (int) m, (int) t, (int) p, salt, data, secret, expected.length);
+            int engineVersion = version == 19 ? Argon2Engine.VERSION_13 : Argon2Engine.VERSION_10;
+            actual = derive(type, engineVersion, (int) m, (int) t, (int) p, secret, salt, data, expected.length);
             return Secrets.equal(actual, expected);
         } finally {
             Secrets.wipe(secret, actual, expected);
@@ -145,8 +151,8 @@ final class Argon2 implements HashingScheme {
         byte[] secret = Secrets.utf8(password);
         byte[] digest = null;
         try {
-            digest = derive(Argon2Parameters.ARGON2_id, Argon2Parameters.ARGON2_VERSION_13, memoryKib, iterations,
-                    parallelism, salt, null, secret, DIGEST_BYTES);
+            digest = derive(Argon2Engine.ARGON2_ID, Argon2Engine.VERSION_13, memoryKib, iterations, parallelism,
+                    secret, salt, null, DIGEST_BYTES);
             return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism + "$"
                     + PasslibBase64.encodeStandard(salt) + "$" + PasslibBase64.encodeStandard(digest);
         } finally {
@@ -154,22 +160,19 @@ final class Argon2 implements HashingScheme {
         }
     }
 
-    private static byte[] derive(int type, int version, int m, int t, int p, byte[] salt, byte[] data,
-            byte[] secret, int length) {
-        Argon2Parameters.Builder builder = new Argon2Parameters.Builder(type).withVersion(version)
-                .withMemoryAsKB(m).withIterations(t).withParallelism(p).withSalt(salt);
-        if (data != null) {
-            builder.withAdditional(data);
-        }
-        Argon2Parameters parameters = builder.build();
-        byte[] out = new byte[length];
+    /**
+     * One Argon2 computation, at most {@link #CONCURRENT_COMPUTATIONS} at a time (the others wait their turn).
+     * Each holds its whole memory ({@code m} KiB, 100 MiB at the default) until it returns, and uses every processor
+     * through its lanes already, so more at once would only add heap, not throughput; Keycloak's own Argon2
+     * provider bounds itself the same way. See {@code docs/performance-hashes.md}.
+     */
+    private static byte[] derive(int type, int version, int m, int t, int p, byte[] secret, byte[] salt, byte[] data,
+            int length) {
+        COMPUTATIONS.acquireUninterruptibly();
         try {
-            Argon2BytesGenerator generator = new Argon2BytesGenerator();
-            generator.init(parameters);
-            generator.generateBytes(secret, out);
-            return out;
+            return Argon2Engine.derive(type, version, m, t, p, secret, salt, null, data, length, true);
         } finally {
-            parameters.clear();
+            COMPUTATIONS.release();
         }
     }
 
