@@ -54,7 +54,7 @@ abstract class WritableScenarios {
     private String authUrl(String extra) {
         return realm.server.baseUrl() + "/realms/" + realm.name + "/protocol/openid-connect/auth?client_id="
                 + OidcClient.CLIENT_ID + "&response_type=code&scope=openid&redirect_uri="
-                + Http.encode(OidcClient.REDIRECT_URI) + extra;
+                + Http.encode(OidcClient.REDIRECT_URI) + OidcClient.pkceParameters() + extra;
     }
 
     @Test
@@ -92,7 +92,7 @@ abstract class WritableScenarios {
         assertThat(realm.admin.put("/" + realm.name, Map.of("registrationAllowed", true)).status()).isEqualTo(204);
         String url = realm.server.baseUrl() + "/realms/" + realm.name + "/protocol/openid-connect/registrations?"
                 + "client_id=" + OidcClient.CLIENT_ID + "&response_type=code&scope=openid&redirect_uri="
-                + Http.encode(OidcClient.REDIRECT_URI);
+                + Http.encode(OidcClient.REDIRECT_URI) + OidcClient.pkceParameters();
 
         FormFlow flow = new FormFlow().open(url).submit(Map.of("username", "ivy@example.com",
                 "email", "ivy@example.com", "firstName", "Ivy", "lastName", "Reg", "password", "Ivy-Own-Secret-7",

@@ -29,6 +29,9 @@ public final class FormFlow {
 
     /** Submits the page's form with {@code fields}; redirects are followed until a page or the client's redirect URI. */
     public FormFlow submit(Map<String, String> fields) {
+        if (page == null) {
+            throw new AssertionError("the flow already left Keycloak for " + location);
+        }
         Matcher form = FORM.matcher(page.body());
         if (!form.find()) {
             throw new AssertionError("no form on the page (" + page.status() + "): " + page.body());

@@ -79,6 +79,12 @@ public final class OidcClient {
                 .collect(java.util.stream.Collectors.joining("; "));
     }
 
+    /** PKCE and state parameters for a browser flow whose code the test does not exchange (demo-app requires PKCE). */
+    public static String pkceParameters() {
+        return "&state=" + randomUrlSafe(12) + "&code_challenge=" + base64Url(sha256(randomUrlSafe(48)))
+                + "&code_challenge_method=S256";
+    }
+
     private Http.Response token(Map<String, String> form) {
         return Http.send(HttpClient.newHttpClient(), Http.request(realmUrl + "/protocol/openid-connect/token")
                 .header("Content-Type", "application/x-www-form-urlencoded")
