@@ -24,6 +24,7 @@ import dev.appusers.keycloak.it.FormFlow;
 import dev.appusers.keycloak.it.Http;
 import dev.appusers.keycloak.it.ItRealm;
 import dev.appusers.keycloak.it.OidcClient;
+import dev.appusers.keycloak.it.SmtpSink;
 
 /** WRITABLE mode: what happens to a user in Keycloak is written to the app's tables, in a form the app accepts. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -41,6 +42,7 @@ abstract class WritableScenarios {
         schema = db().createFixtureSchema("writable");
         db().insertUser(schema, GINA, "gina@example.com", DAVE_HASH, true, true);
         db().insertUser(schema, HANK, "hank@example.com", DAVE_HASH, true, true);
+        db().insertUser(schema, JILL, "jill@example.com", DAVE_HASH, true, false);
         // a NOT NULL column without default that the app added: Keycloak can only insert rows if config fills it
         db().executeIn(schema, "ALTER TABLE " + db().userTable() + " ADD COLUMN plan VARCHAR(10) NOT NULL DEFAULT 'free';\n"
                 + "ALTER TABLE " + db().userTable() + " ALTER COLUMN plan DROP DEFAULT;\n");
@@ -50,9 +52,14 @@ abstract class WritableScenarios {
     static final String DAVE_HASH = "$2y$10$SaI5xdjfcTAb/eutsWCVCefOtgLc2wAi3cGRp7y4FI3iBuAqKth6e";
     static final UUID GINA = UUID.fromString("6a1f0f3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b");
     static final UUID HANK = UUID.fromString("7b2f1f4e-2d3e-4f60-9bac-1d2e3f4a5b6c");
+    static final UUID JILL = UUID.fromString("8c3f2f5e-3e4f-4061-8cbd-2e3f4a5b6c7d");
 
     private String authUrl(String extra) {
-        return realm.server.baseUrl() + "/realms/" + realm.name + "/protocol/openid-connect/auth?client_id="
+        return authUrl(realm.name, extra);
+    }
+
+    private String authUrl(String realmName, String extra) {
+        return realm.server.baseUrl() + "/realms/" + realmName + "/protocol/openid-connect/auth?client_id="
                 + OidcClient.CLIENT_ID + "&response_type=code&scope=openid&redirect_uri="
                 + Http.encode(OidcClient.REDIRECT_URI) + OidcClient.pkceParameters() + extra;
     }
@@ -70,6 +77,42 @@ abstract class WritableScenarios {
         String hash = (String) column(GINA.toString(), "password_hash");
         assertThat(AppPython.verifies("argon2", "Gina-Own-Secret-7", hash)).isTrue();
         assertThat(realm.oidc.passwordGrant("gina@example.com", "Gina-Own-Secret-7").status()).isEqualTo(200);
+    }
+
+    @Test
+    void keycloaksVerifyEmailLinkWritesIsVerified() throws Exception {
+        String other = realm.name + "_verify";
+        try (SmtpSink smtp = SmtpSink.start()) {
+            realm.admin.delete("/" + other);
+            realm.admin.createRealm(other);
+            assertThat(realm.admin.put("/" + other, Map.of("verifyEmail", true, "smtpServer", Map.of("host",
+                    "127.0.0.1", "port", String.valueOf(smtp.port()), "from", "noreply@example.com"))).status())
+                    .isEqualTo(204);
+            realm.admin.addFederation(other, writable(schema, "insertDefaults", "plan=basic"));
+
+            FormFlow flow = new FormFlow().open(authUrl(other, ""))
+                    .submit(Map.of("username", "jill@example.com", "password", "dave-Secret-4"));
+            String link = null;
+            for (int i = 0; i < 100 && link == null; i++) {
+                link = smtp.messages().stream().map(WritableScenarios::verificationLink).filter(l -> l != null)
+                        .findFirst().orElse(null);
+                Thread.sleep(200);
+            }
+            assertThat(link).as("verification mail; page was: %s", flow.html()).isNotNull();
+            assertThat(isTrue(column(JILL.toString(), "is_verified"))).isFalse();
+
+            flow.open(link);
+
+            assertThat(isTrue(column(JILL.toString(), "is_verified"))).as("after the link: %s", flow.html()).isTrue();
+        }
+    }
+
+    /** The action-token link in a mail Keycloak sent (quoted-printable soft breaks undone). */
+    static String verificationLink(String mail) {
+        String text = mail.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "(http://localhost:\\d+/realms/[^/]+/login-actions/action-token\\?[^\\s\"<>]+)").matcher(text);
+        return m.find() ? m.group(1).replace("&amp;", "&") : null;
     }
 
     @Test
