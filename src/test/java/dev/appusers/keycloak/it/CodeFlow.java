@@ -5,10 +5,6 @@ import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,8 +16,8 @@ public final class CodeFlow {
 
     private final String realmUrl;
     private final String redirectUri;
-    private final String verifier = randomUrlSafe(48);
-    public final String state = randomUrlSafe(12);
+    private final String verifier = Pkce.random(48);
+    public final String state = Pkce.random(12);
 
     public CodeFlow(KeycloakServer server, String realm, String redirectUri) {
         this.realmUrl = server.baseUrl() + "/realms/" + realm;
@@ -30,7 +26,7 @@ public final class CodeFlow {
 
     /** The authorization endpoint with a fresh S256 challenge: Keycloak answers with its login page. */
     public String authorizationUrl() {
-        String challenge = base64Url(sha256(verifier));
+        String challenge = Pkce.challenge(verifier);
         Map<String, String> query = new LinkedHashMap<>();
         query.put("client_id", OidcClient.CLIENT_ID);
         query.put("redirect_uri", redirectUri);
@@ -68,23 +64,5 @@ public final class CodeFlow {
             }
         }
         return values;
-    }
-
-    private static String randomUrlSafe(int bytes) {
-        byte[] random = new byte[bytes];
-        new SecureRandom().nextBytes(random);
-        return base64Url(random);
-    }
-
-    private static String base64Url(byte[] bytes) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    private static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.US_ASCII));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -4,9 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,11 +46,11 @@ public final class OidcClient {
         // Keycloak marks its cookies Secure even on http://localhost, which java.net.CookieManager then never sends
         // back; a browser treats localhost as secure, so the test carries the cookies itself.
         HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-        String verifier = randomUrlSafe(48);
-        String challenge = base64Url(sha256(verifier));
+        String verifier = Pkce.random(48);
+        String challenge = Pkce.challenge(verifier);
         String authUrl = realmUrl + "/protocol/openid-connect/auth?" + Http.form(new LinkedHashMap<>(Map.of(
                 "client_id", CLIENT_ID, "redirect_uri", REDIRECT_URI, "response_type", "code", "scope", "openid",
-                "state", randomUrlSafe(12), "code_challenge", challenge, "code_challenge_method", "S256")));
+                "state", Pkce.random(12), "code_challenge", challenge, "code_challenge_method", "S256")));
         Http.Response page = Http.send(browser, Http.request(authUrl).GET().build());
         Matcher form = FORM_ACTION.matcher(page.body());
         if (page.status() != 200 || !form.find()) {
@@ -68,7 +65,7 @@ public final class OidcClient {
         if (submitted.status() != 302 || location == null || !location.startsWith(REDIRECT_URI)) {
             return new CodeFlowResult(submitted.body(), null);
         }
-        String code = query(URI.create(location).getRawQuery()).get("code");
+        String code = CodeFlow.query(URI.create(location).getRawQuery()).get("code");
         Http.Response tokens = token(Map.of("grant_type", "authorization_code", "client_id", CLIENT_ID,
                 "code", code, "redirect_uri", REDIRECT_URI, "code_verifier", verifier));
         return new CodeFlowResult(null, tokens);
@@ -81,7 +78,7 @@ public final class OidcClient {
 
     /** PKCE and state parameters for a browser flow whose code the test does not exchange (demo-app requires PKCE). */
     public static String pkceParameters() {
-        return "&state=" + randomUrlSafe(12) + "&code_challenge=" + base64Url(sha256(randomUrlSafe(48)))
+        return "&state=" + Pkce.random(12) + "&code_challenge=" + Pkce.challenge(Pkce.random(48))
                 + "&code_challenge_method=S256";
     }
 
@@ -95,33 +92,5 @@ public final class OidcClient {
         String payload = jwt.split("\\.")[1];
         return new Http.Response(200, new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8), null)
                 .json();
-    }
-
-    private static Map<String, String> query(String rawQuery) {
-        Map<String, String> values = new LinkedHashMap<>();
-        for (String pair : rawQuery.split("&")) {
-            int eq = pair.indexOf('=');
-            values.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                    java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return values;
-    }
-
-    private static String randomUrlSafe(int bytes) {
-        byte[] random = new byte[bytes];
-        new SecureRandom().nextBytes(random);
-        return base64Url(random);
-    }
-
-    private static String base64Url(byte[] bytes) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    private static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.US_ASCII));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
