@@ -43,6 +43,7 @@ abstract class WritableScenarios {
         db().insertUser(schema, GINA, "gina@example.com", DAVE_HASH, true, true);
         db().insertUser(schema, HANK, "hank@example.com", DAVE_HASH, true, true);
         db().insertUser(schema, JILL, "jill@example.com", DAVE_HASH, true, false);
+        db().insertUser(schema, KATE, "kate@example.com", DAVE_HASH, true, true);
         // a NOT NULL column without default that the app added: Keycloak can only insert rows if config fills it
         db().executeIn(schema, "ALTER TABLE " + db().userTable() + " ADD COLUMN plan VARCHAR(10) NOT NULL DEFAULT 'free';\n"
                 + "ALTER TABLE " + db().userTable() + " ALTER COLUMN plan DROP DEFAULT;\n");
@@ -53,6 +54,7 @@ abstract class WritableScenarios {
     static final UUID GINA = UUID.fromString("6a1f0f3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b");
     static final UUID HANK = UUID.fromString("7b2f1f4e-2d3e-4f60-9bac-1d2e3f4a5b6c");
     static final UUID JILL = UUID.fromString("8c3f2f5e-3e4f-4061-8cbd-2e3f4a5b6c7d");
+    static final UUID KATE = UUID.fromString("9d4f3f6e-4f50-4172-9dce-3f4a5b6c7d8e");
 
     private String authUrl(String extra) {
         return authUrl(realm.name, extra);
@@ -105,6 +107,40 @@ abstract class WritableScenarios {
 
             assertThat(isTrue(column(JILL.toString(), "is_verified"))).as("after the link: %s", flow.html()).isTrue();
         }
+    }
+
+    @Test
+    void forgotPasswordThroughKeycloaksMailWritesTheAppHash() throws Exception {
+        String other = realm.name + "_forgot";
+        try (SmtpSink smtp = SmtpSink.start()) {
+            realm.admin.delete("/" + other);
+            realm.admin.createRealm(other);
+            assertThat(realm.admin.put("/" + other, Map.of("resetPasswordAllowed", true, "smtpServer", Map.of("host",
+                    "127.0.0.1", "port", String.valueOf(smtp.port()), "from", "noreply@example.com"))).status())
+                    .isEqualTo(204);
+            realm.admin.addFederation(other, writable(schema, "insertDefaults", "plan=basic"));
+            FormFlow flow = new FormFlow().open(authUrl(other, ""));
+            java.util.regex.Matcher forgot = java.util.regex.Pattern
+                    .compile("href=\"([^\"]*login-actions/reset-credentials[^\"]*)\"").matcher(flow.html());
+            assertThat(forgot.find()).as("'Forgot password?' link on the login page").isTrue();
+
+            flow.open(forgot.group(1).replace("&amp;", "&")).submit(Map.of("username", "kate@example.com"));
+            String link = null;
+            for (int i = 0; i < 100 && link == null; i++) {
+                link = smtp.messages().stream().map(WritableScenarios::verificationLink).filter(l -> l != null)
+                        .findFirst().orElse(null);
+                Thread.sleep(200);
+            }
+            assertThat(link).as("reset mail; page was: %s", flow.html()).isNotNull();
+            flow.open(link);
+            assertThat(flow.html()).as("update password page").contains("password-new");
+            flow.submit(Map.of("password-new", "Kate-Own-Secret-7", "password-confirm", "Kate-Own-Secret-7"));
+        }
+
+        String hash = (String) column(KATE.toString(), "password_hash");
+        assertThat(AppPython.verifies("argon2", "Kate-Own-Secret-7", hash)).isTrue();
+        assertThat(new OidcClient(realm.server, other).passwordGrant("kate@example.com", "Kate-Own-Secret-7").status())
+                .isEqualTo(200);
     }
 
     /** The action-token link in a mail Keycloak sent (quoted-printable soft breaks undone). */
