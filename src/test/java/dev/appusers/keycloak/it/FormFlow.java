@@ -20,11 +20,20 @@ public final class FormFlow {
     private final Map<String, String> cookies = new LinkedHashMap<>();
     private Http.Response page;
     private String location;
+    private URI base;
 
     /** Opens {@code url}, following redirects inside Keycloak. */
     public FormFlow open(String url) {
-        get(url);
+        get(resolve(url));
         return this;
+    }
+
+    /** Links on Keycloak's pages may be relative to the server. */
+    private String resolve(String url) {
+        if (base == null) {
+            base = URI.create(url);
+        }
+        return base.resolve(url).toString();
     }
 
     /** Submits the page's form with {@code fields}; redirects are followed until a page or the client's redirect URI. */
@@ -36,7 +45,7 @@ public final class FormFlow {
         if (!form.find()) {
             throw new AssertionError("no form on the page (" + page.status() + "): " + page.body());
         }
-        String action = form.group(1).replace("&amp;", "&");
+        String action = resolve(form.group(1).replace("&amp;", "&"));
         page = Http.send(http, Http.request(action).header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Cookie", cookieHeader()).POST(BodyPublishers.ofString(Http.form(fields))).build());
         remember(page);
