@@ -66,6 +66,22 @@ class PostgresOutageIT {
 
         assertThat(realm.oidc.passwordGrant("alice@example.com", "alice-Secret-1").status())
                 .as("federated logins work again without a restart").isEqualTo(200);
+        assertThat(busyConnections()).as("no connection left active or idle in a transaction").isZero();
+    }
+
+    /** Keycloak's connections to the app database that are not idle, seen by PostgreSQL itself. */
+    private long busyConnections() {
+        try (var c = AppDb.POSTGRES.connect(AppDb.IT_DATABASE); var s = c.prepareStatement(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid() "
+                        + "AND state IS NOT NULL AND state <> 'idle'")) {
+            s.setString(1, AppDb.IT_DATABASE);
+            try (var rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @org.junit.jupiter.api.AfterAll
