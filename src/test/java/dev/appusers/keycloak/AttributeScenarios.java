@@ -2,7 +2,6 @@ package dev.appusers.keycloak;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,9 +137,7 @@ abstract class AttributeScenarios {
     private List<String> usernames(String query) {
         Http.Response response = realm.admin.get("/" + realm.name + "/users?q=" + Http.encode(query));
         assertThat(response.status()).as(response.body()).isEqualTo(200);
-        List<String> names = new ArrayList<>();
-        response.json().forEach(u -> names.add(u.get("username").asText()));
-        return names;
+        return Http.texts(response.json(), "username");
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -53,9 +52,7 @@ abstract class RobustnessScenarios {
     private List<String> listed() {
         Http.Response response = realm.admin.get("/" + realm.name + "/users?first=0&max=100");
         assertThat(response.status()).as(response.body()).isEqualTo(200);
-        List<String> names = new ArrayList<>();
-        response.json().forEach(u -> names.add(u.get("username").asText()));
-        return names;
+        return Http.texts(response.json(), "username");
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.appusers.keycloak;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,9 +49,7 @@ abstract class RoleScenarios {
     }
 
     List<String> realmRoles(String email, String password) {
-        JsonNode claims = realm.oidc.accessTokenClaims(email, password);
-        List<String> roles = new ArrayList<>();
-        claims.path("realm_access").path("roles").forEach(r -> roles.add(r.asText()));
+        List<String> roles = roles(realm.oidc.accessTokenClaims(email, password));
         roles.removeAll(defaultRoles());
         return roles;
     }
@@ -70,9 +67,7 @@ abstract class RoleScenarios {
 
     @Test
     void keycloakDefaultRolesStillApply() {
-        JsonNode claims = realm.oidc.accessTokenClaims("erin@example.com", "erin-Secret-5");
-        List<String> roles = new ArrayList<>();
-        claims.path("realm_access").path("roles").forEach(r -> roles.add(r.asText()));
+        List<String> roles = roles(realm.oidc.accessTokenClaims("erin@example.com", "erin-Secret-5"));
 
         assertThat(roles).containsAll(defaultRoles());
     }
@@ -99,21 +94,18 @@ abstract class RoleScenarios {
     @Test
     void roleMappingTabShowsTheAppRoles() {
         String alice = "f:" + componentId + ":" + SeedUsers.user("alice@example.com").id();
-        List<String> names = new ArrayList<>();
-        realm.admin.get("/" + realm.name + "/users/" + alice + "/role-mappings/realm").json()
-                .forEach(r -> names.add(r.get("name").asText()));
+        List<String> names = Http.texts(realm.admin.get("/" + realm.name + "/users/" + alice
+                + "/role-mappings/realm").json(), "name");
 
         assertThat(names).contains("admin", "editor");
     }
 
     @Test
     void usersInRoleAreTheAppsMembersPaged() {
-        List<String> members = new ArrayList<>();
-        realm.admin.get("/" + realm.name + "/roles/editor/users?first=0&max=10").json()
-                .forEach(u -> members.add(u.get("username").asText()));
-        List<String> firstPage = new ArrayList<>();
-        realm.admin.get("/" + realm.name + "/roles/editor/users?first=0&max=1").json()
-                .forEach(u -> firstPage.add(u.get("username").asText()));
+        List<String> members = Http.texts(realm.admin.get("/" + realm.name + "/roles/editor/users?first=0&max=10")
+                .json(), "username");
+        List<String> firstPage = Http.texts(realm.admin.get("/" + realm.name + "/roles/editor/users?first=0&max=1")
+                .json(), "username");
 
         assertThat(members).containsExactlyInAnyOrder("alice@example.com", "bob@example.com");
         assertThat(firstPage).hasSize(1);
@@ -163,12 +155,9 @@ abstract class RoleScenarios {
 
         JsonNode claims = new OidcClient(realm.server, clientRealm).accessTokenClaims("bob@example.com", "bob-Secret-2");
 
-        List<String> clientRoles = new ArrayList<>();
-        claims.path("resource_access").path("demo-app").path("roles").forEach(r -> clientRoles.add(r.asText()));
-        assertThat(clientRoles).containsExactly("editor");
-        List<String> realmRoles = new ArrayList<>();
-        claims.path("realm_access").path("roles").forEach(r -> realmRoles.add(r.asText()));
-        assertThat(realmRoles).doesNotContain("editor", "admin", "viewer");
+        assertThat(Http.texts(claims.path("resource_access").path("demo-app").path("roles")))
+                .containsExactly("editor");
+        assertThat(roles(claims)).doesNotContain("editor", "admin", "viewer");
     }
 
     @Test
@@ -190,9 +179,7 @@ abstract class RoleScenarios {
 
         JsonNode claims = new OidcClient(realm.server, offRealm).accessTokenClaims("bob@example.com", "bob-Secret-2");
 
-        List<String> roles = new ArrayList<>();
-        claims.path("realm_access").path("roles").forEach(r -> roles.add(r.asText()));
-        assertThat(roles).doesNotContain("editor");
+        assertThat(roles(claims)).doesNotContain("editor");
         assertThat(realm.admin.get("/" + offRealm + "/roles/admin").status()).isEqualTo(404);
     }
 
@@ -217,10 +204,9 @@ abstract class RoleScenarios {
         assertThat(realm.admin.get("/" + renameRealm + "/roles/reader").status()).isEqualTo(200);
     }
 
+    /** The realm roles of a token. */
     private static List<String> roles(JsonNode claims) {
-        List<String> roles = new ArrayList<>();
-        claims.path("realm_access").path("roles").forEach(r -> roles.add(r.asText()));
-        return roles;
+        return Http.texts(claims.path("realm_access").path("roles"));
     }
 
     private void grantInApp(String userId, String roleId) {

@@ -41,9 +41,7 @@ abstract class SearchScenarios {
     private List<String> usernames(String query) {
         Http.Response response = realm.admin.get("/" + realm.name + "/users" + query);
         assertThat(response.status()).as(response.body()).isEqualTo(200);
-        List<String> names = new ArrayList<>();
-        response.json().forEach(u -> names.add(u.get("username").asText()));
-        return names;
+        return Http.texts(response.json(), "username");
     }
 
     private int count(String query) {

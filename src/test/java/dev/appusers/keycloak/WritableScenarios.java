@@ -85,22 +85,11 @@ abstract class WritableScenarios {
     void keycloaksVerifyEmailLinkWritesIsVerified() throws Exception {
         String other = realm.name + "_verify";
         try (SmtpSink smtp = SmtpSink.start()) {
-            realm.admin.delete("/" + other);
-            realm.admin.createRealm(other);
-            assertThat(realm.admin.put("/" + other, Map.of("verifyEmail", true, "smtpServer", Map.of("host",
-                    "127.0.0.1", "port", String.valueOf(smtp.port()), "from", "noreply@example.com"))).status())
-                    .isEqualTo(204);
-            realm.admin.addFederation(other, writable(schema, "insertDefaults", "plan=basic"));
+            mailingRealm(other, smtp, "verifyEmail");
 
             FormFlow flow = new FormFlow().open(authUrl(other, ""))
                     .submit(Map.of("username", "jill@example.com", "password", "dave-Secret-4"));
-            String link = null;
-            for (int i = 0; i < 100 && link == null; i++) {
-                link = smtp.messages().stream().map(WritableScenarios::verificationLink).filter(l -> l != null)
-                        .findFirst().orElse(null);
-                Thread.sleep(200);
-            }
-            assertThat(link).as("verification mail; page was: %s", flow.html()).isNotNull();
+            String link = awaitMailedLink(smtp, flow);
             assertThat(isTrue(column(JILL.toString(), "is_verified"))).isFalse();
 
             flow.open(link);
@@ -113,25 +102,14 @@ abstract class WritableScenarios {
     void forgotPasswordThroughKeycloaksMailWritesTheAppHash() throws Exception {
         String other = realm.name + "_forgot";
         try (SmtpSink smtp = SmtpSink.start()) {
-            realm.admin.delete("/" + other);
-            realm.admin.createRealm(other);
-            assertThat(realm.admin.put("/" + other, Map.of("resetPasswordAllowed", true, "smtpServer", Map.of("host",
-                    "127.0.0.1", "port", String.valueOf(smtp.port()), "from", "noreply@example.com"))).status())
-                    .isEqualTo(204);
-            realm.admin.addFederation(other, writable(schema, "insertDefaults", "plan=basic"));
+            mailingRealm(other, smtp, "resetPasswordAllowed");
             FormFlow flow = new FormFlow().open(authUrl(other, ""));
             java.util.regex.Matcher forgot = java.util.regex.Pattern
                     .compile("href=\"([^\"]*login-actions/reset-credentials[^\"]*)\"").matcher(flow.html());
             assertThat(forgot.find()).as("'Forgot password?' link on the login page").isTrue();
 
             flow.open(forgot.group(1).replace("&amp;", "&")).submit(Map.of("username", "kate@example.com"));
-            String link = null;
-            for (int i = 0; i < 100 && link == null; i++) {
-                link = smtp.messages().stream().map(WritableScenarios::verificationLink).filter(l -> l != null)
-                        .findFirst().orElse(null);
-                Thread.sleep(200);
-            }
-            assertThat(link).as("reset mail; page was: %s", flow.html()).isNotNull();
+            String link = awaitMailedLink(smtp, flow);
             flow.open(link);
             assertThat(flow.html()).as("update password page").contains("password-new");
             flow.submit(Map.of("password-new", "Kate-Own-Secret-7", "password-confirm", "Kate-Own-Secret-7"));
@@ -141,6 +119,28 @@ abstract class WritableScenarios {
         assertThat(AppPython.verifies("argon2", "Kate-Own-Secret-7", hash)).isTrue();
         assertThat(new OidcClient(realm.server, other).passwordGrant("kate@example.com", "Kate-Own-Secret-7").status())
                 .isEqualTo(200);
+    }
+
+    /** A realm with the writable component, a mail server and the one realm switch a mail flow needs. */
+    private void mailingRealm(String name, SmtpSink smtp, String realmSwitch) {
+        realm.admin.delete("/" + name);
+        realm.admin.createRealm(name);
+        assertThat(realm.admin.put("/" + name, Map.of(realmSwitch, true, "smtpServer", Map.of("host", "127.0.0.1",
+                "port", String.valueOf(smtp.port()), "from", "noreply@example.com"))).status()).isEqualTo(204);
+        realm.admin.addFederation(name, writable(schema, "insertDefaults", "plan=basic"));
+    }
+
+    /** The action-token link of the first mail Keycloak sends within 20 seconds. */
+    private static String awaitMailedLink(SmtpSink smtp, FormFlow flow) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            String link = smtp.messages().stream().map(WritableScenarios::verificationLink).filter(l -> l != null)
+                    .findFirst().orElse(null);
+            if (link != null) {
+                return link;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no mail with a link from Keycloak; the page was: " + flow.html());
     }
 
     /** The action-token link in a mail Keycloak sent (quoted-printable soft breaks undone). */

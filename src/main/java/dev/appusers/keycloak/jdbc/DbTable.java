@@ -1,8 +1,6 @@
 package dev.appusers.keycloak.jdbc;
 
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -52,9 +50,5 @@ final class DbTable {
             return identifier;
         }
         return quote + identifier.replace(quote, quote + quote) + quote;
-    }
-
-    Map<String, DbColumn> columnsByLowerName() {
-        return columns.stream().collect(Collectors.toMap(c -> c.name().toLowerCase(Locale.ROOT), c -> c, (a, b) -> a));
     }
 }

@@ -48,6 +48,20 @@ public final class Http {
         }
     }
 
+    /** The text values of a JSON array ({@code ["a", "b"]}). */
+    public static java.util.List<String> texts(JsonNode array) {
+        java.util.List<String> texts = new java.util.ArrayList<>();
+        array.forEach(value -> texts.add(value.asText()));
+        return texts;
+    }
+
+    /** One text field of every object in a JSON array (the usernames of a user list, say). */
+    public static java.util.List<String> texts(JsonNode array, String field) {
+        java.util.List<String> texts = new java.util.ArrayList<>();
+        array.forEach(value -> texts.add(value.path(field).asText()));
+        return texts;
+    }
+
     public static String form(Map<String, String> fields) {
         return fields.entrySet().stream().map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
                 .collect(Collectors.joining("&"));
