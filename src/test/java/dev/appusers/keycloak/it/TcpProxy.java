@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP forwarder between Keycloak and the app database, so a test can take the database away (every connection cut,
- * new ones closed at once) and bring it back, without stopping the database server other tests use.
+ * new ones closed at once) and bring it back, without stopping the database server other tests use, and can see each
+ * statement PostgreSQL is asked to run ({@link #statements()}).
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -19,6 +20,7 @@ public final class TcpProxy implements AutoCloseable {
     private final String targetHost;
     private final int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final PgStatementLog statements = new PgStatementLog();
     private volatile boolean cut;
 
     public TcpProxy(String targetHost, int targetPort) throws IOException {
@@ -45,6 +47,11 @@ public final class TcpProxy implements AutoCloseable {
         cut = false;
     }
 
+    /** What the clients asked the database to execute, read off the wire. */
+    public PgStatementLog statements() {
+        return statements;
+    }
+
     public int openConnections() {
         return open.size() / 2;
     }
@@ -60,18 +67,22 @@ public final class TcpProxy implements AutoCloseable {
                 Socket upstream = new Socket(targetHost, targetPort);
                 open.add(client);
                 open.add(upstream);
-                pump(client, upstream);
-                pump(upstream, client);
+                pump(client, upstream, new PgWireReader(statements));
+                pump(upstream, client, OutputStream.nullOutputStream());
             } catch (IOException e) {
                 // server closed, or the target refused: the client sees its connection fail
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, OutputStream reader) {
         Thread thread = new Thread(() -> {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                in.transferTo(out);
+                byte[] buffer = new byte[16384];
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    out.write(buffer, 0, n);
+                    reader.write(buffer, 0, n);
+                }
             } catch (IOException e) {
                 // connection cut
             } finally {

@@ -1,0 +1,106 @@
+package dev.appusers.keycloak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.appusers.keycloak.it.AppDb;
+import dev.appusers.keycloak.it.Http;
+import dev.appusers.keycloak.it.ItRealm;
+import dev.appusers.keycloak.it.PgStatementLog;
+import dev.appusers.keycloak.it.PgStatementLog.Statement;
+
+/**
+ * What the app database is asked to run, read off the PostgreSQL wire between Keycloak and the database (not from
+ * the code): a password login costs at most two statements (the user with its mapped columns, the user's roles),
+ * never one per role or attribute nor the same lookup twice; user input only ever travels as a bound parameter.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PostgresStatementsIT {
+
+    ItRealm realm;
+    PgStatementLog statements;
+
+    @BeforeAll
+    void setUp() {
+        realm = ItRealm.create(AppDb.POSTGRES, getClass());
+        realm.admin.addFederation(realm.name, ItRealm.config("userAttributeColumns", "*"));
+        statements = AppDb.postgresProxy().statements();
+        // warm up: the component's schema is read once per configuration, not per login
+        assertThat(realm.oidc.passwordGrant("alice@example.com", "alice-Secret-1").status()).isEqualTo(200);
+    }
+
+    @AfterAll
+    void logHoldsNoSecrets() {
+        LogHygiene.assertNoSecretsIn(realm.server);
+    }
+
+    @Test
+    void passwordLoginOfAUserWithTwoRolesIsTwoStatements() {
+        int mark = statements.mark();
+
+        Http.Response login = realm.oidc.passwordGrant("alice@example.com", "alice-Secret-1");
+
+        assertThat(login.status()).as(login.body()).isEqualTo(200);
+        List<Statement> run = statements.dataSince(mark);
+        assertThat(run).as("statements of one login: %s", run).hasSize(2);
+        assertThat(run.get(0).sql()).as("first the user").containsIgnoringCase("from \"user\"")
+                .doesNotContainIgnoringCase("user_role");
+        assertThat(run.get(1).sql()).as("then all its roles at once").containsIgnoringCase("join");
+        assertThat(run).allSatisfy(s -> assertThat(s.sql()).doesNotContain("alice").doesNotContain("Secret"));
+        assertThat(run).allSatisfy(s -> assertThat(s.parameters()).noneMatch(p -> p != null && p.contains("Secret")));
+    }
+
+    @Test
+    void wrongPasswordAndUnknownUserAreOneStatementEach() {
+        int mark = statements.mark();
+        assertThat(realm.oidc.passwordGrant("bob@example.com", "not-his").status()).isEqualTo(400);
+        assertThat(statements.dataSince(mark)).as("wrong password").hasSize(1);
+
+        mark = statements.mark();
+        assertThat(realm.oidc.passwordGrant("nobody@example.com", "whatever").status()).isEqualTo(400);
+        List<Statement> unknown = statements.dataSince(mark);
+        assertThat(unknown).as("unknown user: looked up by email, then by username: %s", unknown).hasSizeLessThanOrEqualTo(2);
+        assertThat(unknown).allSatisfy(s -> assertThat(s.sql()).doesNotContain("nobody"));
+    }
+
+    @Test
+    void adminListPageIsOneStatementForTheUsersNotOnePerUser() {
+        int mark = statements.mark();
+
+        Http.Response page = realm.admin.get("/" + realm.name + "/users?briefRepresentation=true&first=0&max=11");
+
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.json().size()).isGreaterThan(3);
+        List<Statement> run = statements.dataSince(mark);
+        long userSelects = run.stream().filter(s -> s.sql().toLowerCase(Locale.ROOT).contains("from \"user\"")).count();
+        assertThat(userSelects).as("statements: %s", run).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"o'brien", "50%_off", "back\\slash", "x\"; DROP TABLE \"user\"; --", "пользователь", "ユーザー"})
+    void searchInputOnlyEverTravelsAsAParameter(String input) {
+        int mark = statements.mark();
+
+        Http.Response found = realm.admin.get("/" + realm.name + "/users?search="
+                + URLEncoder.encode(input, StandardCharsets.UTF_8) + "&first=0&max=20");
+
+        assertThat(found.status()).as(found.body()).isEqualTo(200);
+        assertThat(found.json().size()).as("matches nothing").isZero();
+        List<Statement> run = statements.dataSince(mark);
+        assertThat(run).as("the provider searched the app database").isNotEmpty();
+        assertThat(run).allSatisfy(s -> assertThat(s.sql()).doesNotContain(input));
+        assertThat(run).anySatisfy(s -> assertThat(String.join(" ", s.parameters().stream()
+                .map(String::valueOf).toList())).contains(input.substring(0, 2)));
+    }
+}
