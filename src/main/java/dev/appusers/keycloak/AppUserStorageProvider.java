@@ -50,6 +50,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     private final Registrations registrations = new Registrations();
     private final AppDatabase database;
     private final Map<String, AppUserAdapter> loaded = new HashMap<>();
+    private boolean unknownUserPaid;
     private ComponentMapping mapping;
 
     AppUserStorageProvider(KeycloakSession session, ComponentModel model, ComponentMappings mappings,
@@ -85,8 +86,8 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         if (known != null) {
             return known;
         }
-        return adaptFound(realm, database.run("looking up a user by username",
-                c -> mapping().users().findByUsername(c, username)));
+        return unlessUnknownAtLogin(adaptFound(realm, database.run("looking up a user by username",
+                c -> mapping().users().findByUsername(c, username))));
     }
 
     @Override
@@ -95,8 +96,8 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         if (known != null) {
             return known;
         }
-        return adaptFound(realm, database.run("looking up a user by email",
-                c -> mapping().users().findByEmail(c, email)));
+        return unlessUnknownAtLogin(adaptFound(realm, database.run("looking up a user by email",
+                c -> mapping().users().findByEmail(c, email))));
     }
 
     @Override
@@ -257,6 +258,15 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     private AppUserAdapter loadedWhere(java.util.function.Predicate<AppUserAdapter> test) {
         return loaded.values().stream().filter(test).findFirst().orElse(null);
+    }
+
+    /** A login that names no app user pays one dummy verification (once per request): see {@link UnknownUserCost}. */
+    private AppUserAdapter unlessUnknownAtLogin(AppUserAdapter found) {
+        if (found == null && !unknownUserPaid && UnknownUserCost.isLogin(session)) {
+            unknownUserPaid = true;
+            mapping().unknownUserCost().pay();
+        }
+        return found;
     }
 
     private AppUserAdapter adaptFound(RealmModel realm, Optional<UserRow> row) {

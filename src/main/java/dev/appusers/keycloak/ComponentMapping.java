@@ -13,13 +13,18 @@ import dev.appusers.keycloak.password.HashingScheme;
 /** A component's configuration resolved against the app database once: what every request of it uses. */
 record ComponentMapping(AppUsersConfig config, UserTable userTable, UserRepository users, MappedFields mapped,
                         Optional<RoleTables> roleTables, Optional<RoleRepository> roles, UserWriter writer,
-                        HashingScheme hashing) {
+                        HashingScheme hashing, UnknownUserCost unknownUserCost) {
 
     static ComponentMapping of(AppUsersConfig config, UserTable userTable, RoleTables roleTables) {
         int timeout = config.queryTimeoutSeconds();
         return new ComponentMapping(config, userTable, new UserRepository(userTable, timeout), MappedFields.of(userTable),
                 Optional.ofNullable(roleTables),
                 Optional.ofNullable(roleTables).map(tables -> new RoleRepository(tables, timeout)),
-                new UserWriter(userTable, roleTables, timeout), config.write().hashingScheme());
+                new UserWriter(userTable, roleTables, timeout), hashing(config),
+                new UnknownUserCost(hashing(config)));
+    }
+
+    private static HashingScheme hashing(AppUsersConfig config) {
+        return config.write().hashingScheme();
     }
 }

@@ -127,6 +127,44 @@ abstract class RobustnessScenarios {
         assertThat(unlocked.status()).as("after the wait: %s", unlocked.body()).isEqualTo(200);
     }
 
+    /**
+     * An attacker must not learn which emails have accounts by timing failed logins. erin's hash is Litestar-Users'
+     * default argon2id (100 MiB, t=2, p=8), several times Keycloak's own dummy hash; the provider pays one
+     * verification in its configured scheme for an unknown user at login. Medians of alternated attempts, so load on
+     * the machine hits both sides alike; the bound is wide (without the dummy the ratio is about 0.2).
+     */
+    @Test
+    void unknownUserTakesAboutAsLongAsAWrongPassword() {
+        String timed = realm.name + "_timing";
+        realm.admin.delete("/" + timed);
+        realm.admin.createRealm(timed);
+        realm.admin.addFederation(timed, ItRealm.config("dbSchema", db().createFixtureSchema("timing"),
+                "rolesEnabled", "false"));
+        OidcClient oidc = new OidcClient(realm.server, timed);
+        List<Long> wrong = new java.util.ArrayList<>();
+        List<Long> unknown = new java.util.ArrayList<>();
+        for (int i = -2; i < 9; i++) {
+            long start = System.nanoTime();
+            assertThat(oidc.passwordGrant("erin@example.com", "wrong-" + i).status()).isEqualTo(400);
+            long middle = System.nanoTime();
+            assertThat(oidc.passwordGrant("nobody-" + i + "@example.com", "wrong-" + i).status()).isEqualTo(400);
+            long end = System.nanoTime();
+            if (i >= 0) { // the first two warm up
+                wrong.add(middle - start);
+                unknown.add(end - middle);
+            }
+        }
+        double ratio = (double) median(unknown) / median(wrong);
+        System.out.printf("[%s] failed login, median of %d: wrong password %d ms, unknown user %d ms, ratio %.2f%n",
+                db(), wrong.size(), median(wrong) / 1_000_000, median(unknown) / 1_000_000, ratio);
+
+        assertThat(ratio).as("unknown user / wrong password, median times").isBetween(0.5, 2.0);
+    }
+
+    private static long median(List<Long> values) {
+        return values.stream().sorted().toList().get(values.size() / 2);
+    }
+
     @Test
     void lockedTableGivesUpAfterTheQueryTimeoutAndRecovers() throws Exception {
         try (Connection locker = db().connectTo(schema)) {
