@@ -37,6 +37,7 @@ public final class KeycloakServer {
     private final int port;
     private final String key;
     private final Path log;
+    private int management;
 
     private KeycloakServer(Path home, Process process, int port, String key, Path log) {
         this.home = home;
@@ -103,6 +104,7 @@ public final class KeycloakServer {
             Process process = builder.start();
             KeycloakServer server = new KeycloakServer(home, process, port, key, log);
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+            server.management = management;
             server.awaitReady(management);
             return server;
         } catch (IOException e) {
@@ -143,6 +145,18 @@ public final class KeycloakServer {
 
     public String baseUrl() {
         return "http://localhost:" + port;
+    }
+
+    /** The management interface: {@code /health}, and {@code /metrics} when started with metrics enabled. */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + management;
+    }
+
+    /** Keycloak's JVM ({@code kc.sh} itself once it exec'd java, else its child), for {@code jcmd}. */
+    public ProcessHandle jvm() {
+        return Stream.concat(Stream.of(process.toHandle()), process.descendants())
+                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .findFirst().orElseThrow(() -> new IllegalStateException("no Keycloak JVM under " + process.pid()));
     }
 
     /** Waits until Keycloak exits (the demo runs until Ctrl-C). */

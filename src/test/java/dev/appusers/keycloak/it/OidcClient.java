@@ -19,6 +19,9 @@ public final class OidcClient {
     public static final String REDIRECT_URI = "http://localhost/callback";
     private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"");
 
+    /** One client for all token requests: connections are reused, as an application would. */
+    private static final HttpClient TOKEN_CLIENT = HttpClient.newHttpClient();
+
     private final String realmUrl;
 
     public OidcClient(KeycloakServer server, String realm) {
@@ -83,7 +86,7 @@ public final class OidcClient {
     }
 
     private Http.Response token(Map<String, String> form) {
-        return Http.send(HttpClient.newHttpClient(), Http.request(realmUrl + "/protocol/openid-connect/token")
+        return Http.send(TOKEN_CLIENT, Http.request(realmUrl + "/protocol/openid-connect/token")
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(BodyPublishers.ofString(Http.form(form))).build());
     }

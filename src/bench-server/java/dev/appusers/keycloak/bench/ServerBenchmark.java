@@ -1,0 +1,134 @@
+package dev.appusers.keycloak.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.appusers.keycloak.it.AdminClient;
+import dev.appusers.keycloak.it.AppDb;
+import dev.appusers.keycloak.it.Http;
+import dev.appusers.keycloak.it.KeycloakServer;
+import dev.appusers.keycloak.it.OidcClient;
+import dev.appusers.keycloak.it.PgStatementLog;
+
+/**
+ * The server benchmark ({@code bench/server-bench.sh}): the real Keycloak 26.7.4 distribution with the provider on a
+ * PostgreSQL app database, measured from outside over HTTP. Prints Markdown tables and writes them, with the plans of
+ * every statement, to {@code target/bench-server/}. Bounded by request counts and round lengths.
+ */
+public final class ServerBenchmark {
+
+    private static final String REALM = "bench";
+    /** The scale measurements' realm: the federation only, no local users to fill the admin's pages first. */
+    private static final String SCALE_REALM = "bench-scale";
+
+    private ServerBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int concurrency = Integer.getInteger("bench.concurrency", 4);
+        Duration round = Duration.ofSeconds(Integer.getInteger("bench.round.seconds", 15));
+        int rounds = Integer.getInteger("bench.rounds", 3);
+        int scaleUsers = Integer.getInteger("bench.scale.users", 1_000_000);
+        int heapLogins = Integer.getInteger("bench.heap.logins", 10_000);
+        Path out = Path.of("target", "bench-server");
+        Report report = new Report(out.resolve("report.md"));
+        long started = System.nanoTime();
+        report.line("# Server benchmark, " + Instant.now());
+        report.line("");
+        report.line("Machine: " + Runtime.getRuntime().availableProcessors() + " cores (nproc); Keycloak 26.7.4 "
+                + "(start-dev, heap -Xms256m -Xmx1g), its own database H2; the app database PostgreSQL on this machine.");
+
+        BenchData.create();
+        Map<BenchData.AppHash, String> hashes = new LinkedHashMap<>();
+        for (BenchData.AppHash hash : BenchData.AppHash.values()) {
+            hashes.put(hash, hash.make());
+        }
+        List<String> federated = BenchData.addUsers("kcargon", 100, hashes.get(BenchData.AppHash.KEYCLOAK_ARGON2));
+        Map<BenchData.AppHash, List<String>> heavier = new LinkedHashMap<>();
+        heavier.put(BenchData.AppHash.LITESTAR_ARGON2,
+                BenchData.addUsers("litestar", 50, hashes.get(BenchData.AppHash.LITESTAR_ARGON2)));
+        heavier.put(BenchData.AppHash.BCRYPT_12,
+                BenchData.addUsers("bcrypt12", 50, hashes.get(BenchData.AppHash.BCRYPT_12)));
+        long generating = System.nanoTime();
+        BenchData.addScale(scaleUsers, hashes.get(BenchData.AppHash.BCRYPT_4));
+        report.line("Generated " + scaleUsers + " scale users, 10 roles, " + scaleUsers + " user_role rows in "
+                + (System.nanoTime() - generating) / 1_000_000_000 + " s.");
+
+        KeycloakServer server = KeycloakServer.with(AppDb.POSTGRES, BenchData.DATABASE, "--metrics-enabled=true",
+                "--transaction-xa-enabled=true", "--transaction-xa-enabled-appdb=false");
+        try {
+            AdminClient admin = new AdminClient(server);
+            admin.delete("/" + REALM);
+            admin.createRealm(REALM);
+            String component = admin.addFederation(REALM, Map.of());
+            List<String> local = createLocalUsers(admin, 100);
+            OidcClient oidc = new OidcClient(server, REALM);
+            PgStatementLog statements = AppDb.postgresProxy().statements();
+            Heap heap = new Heap(server);
+            LoginBench logins = new LoginBench(oidc, admin, REALM, heap, report, concurrency, round);
+
+            logins.federatedAgainstLocal(federated, local, rounds);
+            logins.heavierSchemes(heavier);
+
+            report.heading("App database statements per password login (read off the PostgreSQL wire)");
+            report.table("cache policy", "logins", "statements per login", "most in one login",
+                    "repeated in one login", "statements");
+            StatementsPerLogin.count("DEFAULT (users cached by Keycloak)", oidc, statements, federated.subList(0, 20),
+                    report);
+            setCachePolicy(admin, component, "NO_CACHE");
+            StatementsPerLogin.count("NO_CACHE", oidc, statements, federated.subList(20, 40), report);
+            setCachePolicy(admin, component, "DEFAULT");
+
+            admin.delete("/" + SCALE_REALM);
+            admin.createRealm(SCALE_REALM);
+            admin.addFederation(SCALE_REALM, Map.of());
+            ScaleBench scale = new ScaleBench(admin, SCALE_REALM, REALM, statements, report, scaleUsers);
+            scale.measure("Scale: " + scaleUsers + " users, schema's own indexes only (primary keys, UNIQUE email)",
+                    20);
+            BenchData.createIndexes();
+            report.line("");
+            report.line("Indexes added: " + String.join("; ", BenchData.INDEXES));
+            long worst = scale.measure("Scale: " + scaleUsers + " users with the recommended indexes", 100);
+            report.line("");
+            report.line("Worst p95 with the indexes: " + Report.ms(worst) + " (goal <= 20 ms). Plans: "
+                    + "target/bench-server/plans.md");
+            Files.writeString(out.resolve("plans.md"), scale.plans());
+
+            logins.heapAfterDistinctLogins(heapLogins, scaleUsers);
+        } finally {
+            server.stop();
+        }
+        report.line("");
+        report.line("Benchmark took " + (System.nanoTime() - started) / 60_000_000_000.0 + " min.");
+    }
+
+    private static List<String> createLocalUsers(AdminClient admin, int count) {
+        List<String> usernames = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String username = "local-" + i + "@keycloak.test";
+            AdminClient.expect(admin.post("/" + REALM + "/users", Map.of("username", username, "email", username,
+                    "firstName", "Local", "lastName", "User" + i, "enabled", true, "emailVerified", true,
+                    "credentials", List.of(Map.of("type", "password", "value", BenchData.PASSWORD,
+                            "temporary", false)))), 201, "create local user");
+            usernames.add(username);
+        }
+        return usernames;
+    }
+
+    private static void setCachePolicy(AdminClient admin, String component, String policy) {
+        ObjectNode representation = (ObjectNode) admin.component(REALM, component);
+        ArrayNode value = ((ObjectNode) representation.get("config")).putArray("cachePolicy");
+        value.add(policy);
+        Http.Response saved = admin.put("/" + REALM + "/components/" + component, representation.toString());
+        AdminClient.expect(saved, 204, "set cachePolicy " + policy);
+    }
+}
