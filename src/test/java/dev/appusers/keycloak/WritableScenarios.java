@@ -452,6 +452,27 @@ abstract class WritableScenarios {
     }
 
     @Test
+    void anAttributeTheRealmsUserProfileDeclaresKeepsTheRealmsPermissions() {
+        String other = realm.name + "_declared";
+        realm.admin.delete("/" + other);
+        realm.admin.createRealm(other);
+        ObjectNode profile = (ObjectNode) realm.admin.get("/" + other + "/users/profile").json();
+        ((com.fasterxml.jackson.databind.node.ArrayNode) profile.get("attributes")).add(Http.JSON.valueToTree(Map.of(
+                "name", "token_count", "permissions", Map.of("view", List.of("admin", "user"), "edit", List.of("admin")))));
+        Http.Response declared = realm.admin.put("/" + other + "/users/profile", profile);
+        assertThat(declared.status()).as(declared.body()).isEqualTo(200);
+        realm.admin.addFederation(other, writable(schema, "insertDefaults", "plan=basic"));
+        OidcClient oidc = new OidcClient(realm.server, other);
+        Http.Response shown = account(oidc, other, "mona@example.com", null);
+
+        Http.Response refused = account(oidc, other, "mona@example.com", withTokenCount(shown, "10"));
+
+        assertThat(profileAttribute(shown.json(), "token_count").get("readOnly").asBoolean()).isTrue();
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+        assertThat(((Number) column(MONA.toString(), "token_count")).intValue()).isEqualTo(9);
+    }
+
+    @Test
     void updateProfilePageShowsAndWritesAMappedAttribute() {
         FormFlow flow = new FormFlow().open(authUrl("&kc_action=UPDATE_PROFILE"))
                 .submit(Map.of("username", "nina@example.com", "password", "dave-Secret-4"));
