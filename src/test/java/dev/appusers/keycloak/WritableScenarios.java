@@ -18,7 +18,6 @@ import org.junit.jupiter.api.TestInstance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.appusers.keycloak.it.AdminClient;
 import dev.appusers.keycloak.it.AppDb;
 import dev.appusers.keycloak.it.AppPython;
 import dev.appusers.keycloak.it.FormFlow;
@@ -133,11 +132,9 @@ abstract class WritableScenarios {
 
     /** A realm with the writable component, a mail server and the one realm switch a mail flow needs. */
     private void mailingRealm(String name, SmtpSink smtp, String realmSwitch) {
-        realm.admin.delete("/" + name);
-        realm.admin.createRealm(name);
+        otherRealm(name, writable(schema, "insertDefaults", "plan=basic"));
         assertThat(realm.admin.put("/" + name, Map.of(realmSwitch, true, "smtpServer", Map.of("host", "127.0.0.1",
                 "port", String.valueOf(smtp.port()), "from", "noreply@example.com"))).status()).isEqualTo(204);
-        realm.admin.addFederation(name, writable(schema, "insertDefaults", "plan=basic"));
     }
 
     /** The action-token link of the first mail Keycloak sends within 20 seconds. */
@@ -196,9 +193,7 @@ abstract class WritableScenarios {
     @Test
     void withoutSyncRegistrationsNewUsersStayKeycloaksOwn() {
         String other = realm.name + "_nosync";
-        realm.admin.delete("/" + other);
-        realm.admin.createRealm(other);
-        realm.admin.addFederation(other, writable(schema, "syncRegistrations", "false"));
+        otherRealm(other, writable(schema, "syncRegistrations", "false"));
 
         Http.Response created = realm.admin.post("/" + other + "/users", Map.of("username", "local-only@example.com",
                 "email", "local-only@example.com", "enabled", true));
@@ -207,6 +202,13 @@ abstract class WritableScenarios {
         assertThat(created.header("Location")).doesNotContain("/f:");
         assertThat(count("SELECT COUNT(*) FROM " + db().userTable() + " WHERE email = 'local-only@example.com'"))
                 .isZero();
+    }
+
+    /** A new realm {@code name} (replacing an earlier one) with an app-users component; returns the component's id. */
+    private String otherRealm(String name, Map<String, String> config) {
+        realm.admin.delete("/" + name);
+        realm.admin.createRealm(name);
+        return realm.admin.addFederation(name, config);
     }
 
     static Map<String, String> writable(String schema, String... more) {
@@ -271,9 +273,7 @@ abstract class WritableScenarios {
     void bcryptSchemeWritesPasslibsDefaultBcrypt() {
         String otherSchema = db().createFixtureSchema("writable_bcrypt");
         String other = realm.name + "_bcrypt";
-        realm.admin.delete("/" + other);
-        realm.admin.createRealm(other);
-        String id = realm.admin.addFederation(other, writable(otherSchema, "passwordHashScheme", "bcrypt"));
+        String id = otherRealm(other, writable(otherSchema, "passwordHashScheme", "bcrypt"));
         String erin = SeedUsers.user("erin@example.com").id();
 
         assertThat(resetPassword(other, "f:" + id + ":" + erin, "Erin-New-Secret-9").status()).isEqualTo(204);
@@ -297,10 +297,8 @@ abstract class WritableScenarios {
     @Test
     void passwordPolicyRefusesBeforeAnythingIsWritten() {
         String other = realm.name + "_policy";
-        realm.admin.delete("/" + other);
-        realm.admin.createRealm(other);
+        String id = otherRealm(other, writable(schema, "insertDefaults", "plan=basic"));
         realm.admin.put("/" + other, Map.of("passwordPolicy", "length(20)"));
-        String id = realm.admin.addFederation(other, writable(schema, "insertDefaults", "plan=basic"));
         String bob = SeedUsers.user("bob@example.com").id();
         Object before = column(bob, "password_hash");
 
@@ -435,9 +433,7 @@ abstract class WritableScenarios {
     @Test
     void inReadOnlyModeTheUserSeesAMappedAttributeButCannotChangeIt() {
         String other = realm.name + "_ro_account";
-        realm.admin.delete("/" + other);
-        realm.admin.createRealm(other);
-        realm.admin.addFederation(other, ItRealm.config("dbSchema", schema, "userAttributeColumns", "token_count"));
+        otherRealm(other, ItRealm.config("dbSchema", schema, "userAttributeColumns", "token_count"));
         OidcClient oidc = new OidcClient(realm.server, other);
         Http.Response shown = account(oidc, other, "mona@example.com", null);
         assertThat(shown.status()).as(shown.body()).isEqualTo(200);
@@ -454,14 +450,12 @@ abstract class WritableScenarios {
     @Test
     void anAttributeTheRealmsUserProfileDeclaresKeepsTheRealmsPermissions() {
         String other = realm.name + "_declared";
-        realm.admin.delete("/" + other);
-        realm.admin.createRealm(other);
+        otherRealm(other, writable(schema, "insertDefaults", "plan=basic"));
         ObjectNode profile = (ObjectNode) realm.admin.get("/" + other + "/users/profile").json();
         ((com.fasterxml.jackson.databind.node.ArrayNode) profile.get("attributes")).add(Http.JSON.valueToTree(Map.of(
                 "name", "token_count", "permissions", Map.of("view", List.of("admin", "user"), "edit", List.of("admin")))));
         Http.Response declared = realm.admin.put("/" + other + "/users/profile", profile);
         assertThat(declared.status()).as(declared.body()).isEqualTo(200);
-        realm.admin.addFederation(other, writable(schema, "insertDefaults", "plan=basic"));
         OidcClient oidc = new OidcClient(realm.server, other);
         Http.Response shown = account(oidc, other, "mona@example.com", null);
 
@@ -486,8 +480,7 @@ abstract class WritableScenarios {
 
     /** The user's own account REST API (what the account console calls) with a token of the user's; GET or POST. */
     private Http.Response account(OidcClient oidc, String realmName, String email, JsonNode update) {
-        String token = AdminClient.expect(oidc.passwordGrant(email, "dave-Secret-4"), 200, "password grant of " + email)
-                .json().get("access_token").asText();
+        String token = oidc.accessToken(email, "dave-Secret-4");
         java.net.http.HttpRequest.Builder request = Http.request(realm.server.baseUrl() + "/realms/" + realmName
                 + "/account/?userProfileMetadata=true").header("Authorization", "Bearer " + token)
                 .header("Accept", "application/json");
@@ -553,9 +546,7 @@ abstract class WritableScenarios {
     @Test
     void deletingIsRefusedUnlessDeleteEnabled() {
         String other = realm.name + "_nodelete";
-        realm.admin.delete("/" + other);
-        realm.admin.createRealm(other);
-        String id = realm.admin.addFederation(other, writable(schema, "insertDefaults", "plan=basic",
+        String id = otherRealm(other, writable(schema, "insertDefaults", "plan=basic",
                 "deleteEnabled", "false"));
         String dave = SeedUsers.user("dave@example.com").id();
 
@@ -573,9 +564,7 @@ abstract class WritableScenarios {
     @Test
     void readOnlyModeRefusesPasswordChanges() {
         String other = realm.name + "_ro";
-        realm.admin.delete("/" + other);
-        realm.admin.createRealm(other);
-        String id = realm.admin.addFederation(other, ItRealm.config("dbSchema", schema));
+        String id = otherRealm(other, ItRealm.config("dbSchema", schema));
         String carol = SeedUsers.user("carol@example.com").id();
         Object before = column(carol, "password_hash");
 
