@@ -2,47 +2,64 @@ package dev.appusers.keycloak;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 import org.keycloak.component.ComponentModel;
-
 import org.keycloak.models.UserModel;
 import org.keycloak.storage.StorageId;
 import org.keycloak.userprofile.AttributeContext;
 import org.keycloak.userprofile.AttributeMetadata;
+import org.keycloak.userprofile.AttributeValidatorMetadata;
 import org.keycloak.userprofile.UserProfileMetadata;
-import org.keycloak.userprofile.UserProfileUtil;
+import org.keycloak.validate.ValidatorConfig;
+
+import dev.appusers.keycloak.jdbc.AttributeType;
 
 /**
  * How Keycloak's declarative user profile treats the component's users: attributes mapped to the app's columns are
- * declared (so admins see them), fields that come from the app's table are read-only (READ_ONLY mode), and first and last name, which Litestar-Users' table does not have, are not required
- * of app users when no column maps them (otherwise every app user would be sent to "update profile" at first login,
- * and direct grants would fail with "Account is not fully set up").
+ * declared (so admins, and the users themselves in the account console, see them; they can edit them in WRITABLE
+ * mode), fields that come from the app's table are read-only in READ_ONLY mode, and first and last name, which
+ * Litestar-Users' table does not have, are not required of app users when no column maps them (otherwise every app
+ * user would be sent to "update profile" at first login, and direct grants would fail with "Account is not fully set
+ * up").
+ *
+ * <p>The metadata Keycloak passes in is its per-request copy of the realm's cached profile
+ * ({@code DeclarativeUserProfileProvider.configureUserProfile} returns a clone), so adding conditions to it changes
+ * nothing beyond this one profile, as LDAP's decorator does too.
  */
 final class AppUserProfile {
+
+    /** Keycloak's {@code ImmutableAttributeValidator}: refuses a changed value of a read-only attribute. */
+    static final String IMMUTABLE = "up-immutable-attribute";
 
     private AppUserProfile() {
     }
 
     /**
-     * Adjusts the existing metadata and returns the declarations of the attributes mapped to columns, which admins
-     * then see on the user's Details page without turning on unmanaged attributes.
+     * Adjusts the existing metadata and returns the declarations of the attributes mapped to columns. An attribute
+     * the realm's own user profile already declares keeps the realm's permissions and validators (the operator's
+     * choice); the others are visible to admins and to the user, editable by both in WRITABLE mode and by nobody in
+     * READ_ONLY mode, and checked against the column's type so a bad value is refused naming the attribute.
      */
     static List<AttributeMetadata> decorate(UserProfileMetadata metadata, ComponentModel component,
                                             MappedFields mapped, boolean writable) {
         String componentId = component.getId();
         Predicate<AttributeContext> appUser = context -> isAppUser(context.getUser(), componentId);
         int guiOrder = (int) metadata.getAttributes().stream().map(AttributeMetadata::getName).distinct().count();
+        // a scratch profile creates the declarations: AttributeMetadata has no public constructor, and Keycloak's
+        // UserProfileUtil.createAttributeMetadata makes them visible and editable to admins only
+        UserProfileMetadata scratch = new UserProfileMetadata(metadata.getContext());
         List<AttributeMetadata> declared = new ArrayList<>();
-        for (String name : mapped.attributes()) {
-            AttributeMetadata attribute = UserProfileUtil.createAttributeMetadata(name, metadata, guiOrder++,
-                    component.getName());
-            if (attribute != null) {
-                if (!writable) {
-                    attribute.addWriteCondition(AttributeMetadata.ALWAYS_FALSE);
-                }
-                declared.add(attribute);
+        for (Map.Entry<String, AttributeType> column : mapped.attributes().entrySet()) {
+            String name = column.getKey();
+            if (!metadata.getAttribute(name).isEmpty()) {
+                continue;
             }
+            declared.add(scratch.addAttribute(name, guiOrder++,
+                            writable ? AttributeMetadata.ALWAYS_TRUE : AttributeMetadata.ALWAYS_FALSE,
+                            AttributeMetadata.ALWAYS_TRUE, validators(column.getValue(), writable))
+                    .setRequired(AttributeMetadata.ALWAYS_FALSE));
         }
         for (AttributeMetadata attribute : metadata.getAttributes()) {
             String name = attribute.getName();
@@ -55,6 +72,26 @@ final class AppUserProfile {
             }
         }
         return declared;
+    }
+
+    /**
+     * Keycloak's built-in validators for a column's type (the same checks the provider makes before writing, so the
+     * user gets a form error instead of a failed save), and in READ_ONLY mode the refusal of a changed value.
+     */
+    static AttributeValidatorMetadata[] validators(AttributeType type, boolean writable) {
+        List<AttributeValidatorMetadata> validators = new ArrayList<>();
+        switch (type) {
+            case INTEGER -> validators.add(new AttributeValidatorMetadata("integer"));
+            case DECIMAL -> validators.add(new AttributeValidatorMetadata("double"));
+            case BOOLEAN -> validators.add(new AttributeValidatorMetadata("options",
+                    ValidatorConfig.builder().config("options", List.of("true", "false")).build()));
+            case DATE -> validators.add(new AttributeValidatorMetadata("iso-date"));
+            default -> { }
+        }
+        if (!writable) {
+            validators.add(new AttributeValidatorMetadata(IMMUTABLE));
+        }
+        return validators.toArray(AttributeValidatorMetadata[]::new);
     }
 
     private static boolean isAppUser(UserModel user, String componentId) {

@@ -44,6 +44,12 @@ abstract class WritableScenarios {
         db().insertUser(schema, HANK, "hank@example.com", DAVE_HASH, true, true);
         db().insertUser(schema, JILL, "jill@example.com", DAVE_HASH, true, false);
         db().insertUser(schema, KATE, "kate@example.com", DAVE_HASH, true, true);
+        db().insertUser(schema, LIAM, "liam@example.com", DAVE_HASH, true, true);
+        db().insertUser(schema, MONA, "mona@example.com", DAVE_HASH, true, true);
+        db().insertUser(schema, NINA, "nina@example.com", DAVE_HASH, true, true);
+        db().executeIn(schema, "UPDATE " + db().userTable() + " SET token_count = 5 WHERE email = 'liam@example.com';\n"
+                + "UPDATE " + db().userTable() + " SET token_count = 9 WHERE email = 'mona@example.com';\n"
+                + "UPDATE " + db().userTable() + " SET token_count = 11 WHERE email = 'nina@example.com';\n");
         // a NOT NULL column without default that the app added: Keycloak can only insert rows if config fills it
         db().executeIn(schema, "ALTER TABLE " + db().userTable() + " ADD COLUMN plan VARCHAR(10) NOT NULL DEFAULT 'free';\n"
                 + "ALTER TABLE " + db().userTable() + " ALTER COLUMN plan DROP DEFAULT;\n");
@@ -55,6 +61,9 @@ abstract class WritableScenarios {
     static final UUID HANK = UUID.fromString("7b2f1f4e-2d3e-4f60-9bac-1d2e3f4a5b6c");
     static final UUID JILL = UUID.fromString("8c3f2f5e-3e4f-4061-8cbd-2e3f4a5b6c7d");
     static final UUID KATE = UUID.fromString("9d4f3f6e-4f50-4172-9dce-3f4a5b6c7d8e");
+    static final UUID LIAM = UUID.fromString("ae5f4f7e-5061-4283-8edf-4a5b6c7d8e9f");
+    static final UUID MONA = UUID.fromString("bf6f5f8e-6172-4394-9ef0-5b6c7d8e9fa0");
+    static final UUID NINA = UUID.fromString("c07f6f9e-7283-44a5-8f01-6c7d8e9fa0b1");
 
     private String authUrl(String extra) {
         return authUrl(realm.name, extra);
@@ -123,11 +132,9 @@ abstract class WritableScenarios {
 
     /** A realm with the writable component, a mail server and the one realm switch a mail flow needs. */
     private void mailingRealm(String name, SmtpSink smtp, String realmSwitch) {
-        realm.admin.delete("/" + name);
-        realm.admin.createRealm(name);
+        otherRealm(name, writable(schema, "insertDefaults", "plan=basic"));
         assertThat(realm.admin.put("/" + name, Map.of(realmSwitch, true, "smtpServer", Map.of("host", "127.0.0.1",
                 "port", String.valueOf(smtp.port()), "from", "noreply@example.com"))).status()).isEqualTo(204);
-        realm.admin.addFederation(name, writable(schema, "insertDefaults", "plan=basic"));
     }
 
     /** The action-token link of the first mail Keycloak sends within 20 seconds. */
@@ -186,9 +193,7 @@ abstract class WritableScenarios {
     @Test
     void withoutSyncRegistrationsNewUsersStayKeycloaksOwn() {
         String other = realm.name + "_nosync";
-        realm.admin.delete("/" + other);
-        realm.admin.createRealm(other);
-        realm.admin.addFederation(other, writable(schema, "syncRegistrations", "false"));
+        otherRealm(other, writable(schema, "syncRegistrations", "false"));
 
         Http.Response created = realm.admin.post("/" + other + "/users", Map.of("username", "local-only@example.com",
                 "email", "local-only@example.com", "enabled", true));
@@ -197,6 +202,13 @@ abstract class WritableScenarios {
         assertThat(created.header("Location")).doesNotContain("/f:");
         assertThat(count("SELECT COUNT(*) FROM " + db().userTable() + " WHERE email = 'local-only@example.com'"))
                 .isZero();
+    }
+
+    /** A new realm {@code name} (replacing an earlier one) with an app-users component; returns the component's id. */
+    private String otherRealm(String name, Map<String, String> config) {
+        realm.admin.delete("/" + name);
+        realm.admin.createRealm(name);
+        return realm.admin.addFederation(name, config);
     }
 
     static Map<String, String> writable(String schema, String... more) {
@@ -261,9 +273,7 @@ abstract class WritableScenarios {
     void bcryptSchemeWritesPasslibsDefaultBcrypt() {
         String otherSchema = db().createFixtureSchema("writable_bcrypt");
         String other = realm.name + "_bcrypt";
-        realm.admin.delete("/" + other);
-        realm.admin.createRealm(other);
-        String id = realm.admin.addFederation(other, writable(otherSchema, "passwordHashScheme", "bcrypt"));
+        String id = otherRealm(other, writable(otherSchema, "passwordHashScheme", "bcrypt"));
         String erin = SeedUsers.user("erin@example.com").id();
 
         assertThat(resetPassword(other, "f:" + id + ":" + erin, "Erin-New-Secret-9").status()).isEqualTo(204);
@@ -287,10 +297,8 @@ abstract class WritableScenarios {
     @Test
     void passwordPolicyRefusesBeforeAnythingIsWritten() {
         String other = realm.name + "_policy";
-        realm.admin.delete("/" + other);
-        realm.admin.createRealm(other);
+        String id = otherRealm(other, writable(schema, "insertDefaults", "plan=basic"));
         realm.admin.put("/" + other, Map.of("passwordPolicy", "length(20)"));
-        String id = realm.admin.addFederation(other, writable(schema, "insertDefaults", "plan=basic"));
         String bob = SeedUsers.user("bob@example.com").id();
         Object before = column(bob, "password_hash");
 
@@ -397,8 +405,103 @@ abstract class WritableScenarios {
 
         assertThat(((Number) column(erin, "token_count")).intValue()).isEqualTo(43);
         assertThat(bad.status()).isEqualTo(400);
-        assertThat(realm.server.log()).contains("token_count: 'many' is not an integer");
+        assertThat(bad.body()).as("refused by the user profile, naming the attribute")
+                .contains("\"field\":\"token_count\"").contains("error-invalid-number");
         assertThat(((Number) column(erin, "token_count")).intValue()).isEqualTo(43);
+    }
+
+    @Test
+    void userEditsAMappedAttributeInTheAccountConsoleAndTheColumnChanges() {
+        Http.Response shown = account(realm.oidc, realm.name, "liam@example.com", null);
+        assertThat(shown.status()).as(shown.body()).isEqualTo(200);
+        assertThat(shown.json().get("attributes").get("token_count").get(0).asText()).isEqualTo("5");
+        assertThat(profileAttribute(shown.json(), "token_count").get("readOnly").asBoolean()).isFalse();
+        assertThat(shown.body()).as("the hash is never shown").doesNotContain("password_hash").doesNotContain(DAVE_HASH);
+
+        Http.Response saved = account(realm.oidc, realm.name, "liam@example.com", withTokenCount(shown, "6"));
+        Http.Response bad = account(realm.oidc, realm.name, "liam@example.com", withTokenCount(shown, "six"));
+
+        assertThat(saved.status()).as(saved.body()).isEqualTo(204);
+        assertThat(((Number) column(LIAM.toString(), "token_count")).intValue()).isEqualTo(6);
+        assertThat(account(realm.oidc, realm.name, "liam@example.com", null).json().get("attributes")
+                .get("token_count").get(0).asText()).isEqualTo("6");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body()).contains("\"field\":\"token_count\"").contains("error-invalid-number");
+        assertThat(((Number) column(LIAM.toString(), "token_count")).intValue()).isEqualTo(6);
+    }
+
+    @Test
+    void inReadOnlyModeTheUserSeesAMappedAttributeButCannotChangeIt() {
+        String other = realm.name + "_ro_account";
+        otherRealm(other, ItRealm.config("dbSchema", schema, "userAttributeColumns", "token_count"));
+        OidcClient oidc = new OidcClient(realm.server, other);
+        Http.Response shown = account(oidc, other, "mona@example.com", null);
+        assertThat(shown.status()).as(shown.body()).isEqualTo(200);
+
+        Http.Response refused = account(oidc, other, "mona@example.com", withTokenCount(shown, "10"));
+
+        assertThat(shown.json().get("attributes").get("token_count").get(0).asText()).isEqualTo("9");
+        assertThat(profileAttribute(shown.json(), "token_count").get("readOnly").asBoolean()).isTrue();
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.body()).contains("\"field\":\"token_count\"").contains("error-user-attribute-read-only");
+        assertThat(((Number) column(MONA.toString(), "token_count")).intValue()).isEqualTo(9);
+    }
+
+    @Test
+    void anAttributeTheRealmsUserProfileDeclaresKeepsTheRealmsPermissions() {
+        String other = realm.name + "_declared";
+        otherRealm(other, writable(schema, "insertDefaults", "plan=basic"));
+        ObjectNode profile = (ObjectNode) realm.admin.get("/" + other + "/users/profile").json();
+        ((com.fasterxml.jackson.databind.node.ArrayNode) profile.get("attributes")).add(Http.JSON.valueToTree(Map.of(
+                "name", "token_count", "permissions", Map.of("view", List.of("admin", "user"), "edit", List.of("admin")))));
+        Http.Response declared = realm.admin.put("/" + other + "/users/profile", profile);
+        assertThat(declared.status()).as(declared.body()).isEqualTo(200);
+        OidcClient oidc = new OidcClient(realm.server, other);
+        Http.Response shown = account(oidc, other, "mona@example.com", null);
+
+        Http.Response refused = account(oidc, other, "mona@example.com", withTokenCount(shown, "10"));
+
+        assertThat(profileAttribute(shown.json(), "token_count").get("readOnly").asBoolean()).isTrue();
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+        assertThat(((Number) column(MONA.toString(), "token_count")).intValue()).isEqualTo(9);
+    }
+
+    @Test
+    void updateProfilePageShowsAndWritesAMappedAttribute() {
+        FormFlow flow = new FormFlow().open(authUrl("&kc_action=UPDATE_PROFILE"))
+                .submit(Map.of("username", "nina@example.com", "password", "dave-Secret-4"));
+        assertThat(flow.html()).as("update profile page").contains("name=\"token_count\"").contains("value=\"11\"");
+
+        flow.submit(Map.of("email", "nina@example.com", "token_count", "12"));
+
+        assertThat(flow.redirect()).as("back at the app: %s", flow.html()).startsWith(OidcClient.REDIRECT_URI);
+        assertThat(((Number) column(NINA.toString(), "token_count")).intValue()).isEqualTo(12);
+    }
+
+    /** The user's own account REST API (what the account console calls) with a token of the user's; GET or POST. */
+    private Http.Response account(OidcClient oidc, String realmName, String email, JsonNode update) {
+        String token = oidc.accessToken(email, "dave-Secret-4");
+        java.net.http.HttpRequest.Builder request = Http.request(realm.server.baseUrl() + "/realms/" + realmName
+                + "/account/?userProfileMetadata=true").header("Authorization", "Bearer " + token)
+                .header("Accept", "application/json");
+        return Http.send(java.net.http.HttpClient.newHttpClient(), update == null ? request.GET().build()
+                : request.header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Http.json(update))).build());
+    }
+
+    private static JsonNode withTokenCount(Http.Response account, String value) {
+        ObjectNode user = (ObjectNode) account.json();
+        ((ObjectNode) user.get("attributes")).set("token_count", Http.JSON.valueToTree(List.of(value)));
+        return user;
+    }
+
+    private static JsonNode profileAttribute(JsonNode account, String name) {
+        for (JsonNode attribute : account.get("userProfileMetadata").get("attributes")) {
+            if (attribute.get("name").asText().equals(name)) {
+                return attribute;
+            }
+        }
+        throw new AssertionError(name + " is not in the user profile metadata: " + account);
     }
 
     @Test
@@ -443,9 +546,7 @@ abstract class WritableScenarios {
     @Test
     void deletingIsRefusedUnlessDeleteEnabled() {
         String other = realm.name + "_nodelete";
-        realm.admin.delete("/" + other);
-        realm.admin.createRealm(other);
-        String id = realm.admin.addFederation(other, writable(schema, "insertDefaults", "plan=basic",
+        String id = otherRealm(other, writable(schema, "insertDefaults", "plan=basic",
                 "deleteEnabled", "false"));
         String dave = SeedUsers.user("dave@example.com").id();
 
@@ -463,9 +564,7 @@ abstract class WritableScenarios {
     @Test
     void readOnlyModeRefusesPasswordChanges() {
         String other = realm.name + "_ro";
-        realm.admin.delete("/" + other);
-        realm.admin.createRealm(other);
-        String id = realm.admin.addFederation(other, ItRealm.config("dbSchema", schema));
+        String id = otherRealm(other, ItRealm.config("dbSchema", schema));
         String carol = SeedUsers.user("carol@example.com").id();
         Object before = column(carol, "password_hash");
 

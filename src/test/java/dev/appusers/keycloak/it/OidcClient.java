@@ -34,10 +34,15 @@ public final class OidcClient {
                 "password", password, "scope", "openid"));
     }
 
+    /** The access token of a successful password grant. */
+    public String accessToken(String username, String password) {
+        Http.Response response = AdminClient.expect(passwordGrant(username, password), 200, "password grant of " + username);
+        return response.json().get("access_token").asText();
+    }
+
     /** The access token's claims after a successful password grant. */
     public JsonNode accessTokenClaims(String username, String password) {
-        Http.Response response = AdminClient.expect(passwordGrant(username, password), 200, "password grant of " + username);
-        return claims(response.json().get("access_token").asText());
+        return claims(accessToken(username, password));
     }
 
     /** The result of the browser flow: the login page's HTML when no code came back, else the token response. */
