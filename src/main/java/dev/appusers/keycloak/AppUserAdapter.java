@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import org.keycloak.common.util.MultivaluedHashMap;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -33,6 +34,8 @@ final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
     private final AppUserStore store;
     private UserRow row;
     private Set<RoleModel> appRoles;
+    /** Keycloak's own attributes of this user (federated storage), read once per request, not once per call. */
+    private MultivaluedHashMap<String, String> keycloakAttributes;
 
     AppUserAdapter(KeycloakSession session, RealmModel realm, ComponentModel model, UserRow row, MappedFields mapped,
                    AppUserStore store) {
@@ -138,6 +141,7 @@ final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
             change(name, mappedValue(name), value);
         } else {
             super.setSingleAttribute(name, value);
+            keycloakAttributes = null;
         }
     }
 
@@ -147,6 +151,7 @@ final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
             change(name, mappedValue(name), values == null || values.isEmpty() ? null : values.get(0));
         } else {
             super.setAttribute(name, values);
+            keycloakAttributes = null;
         }
     }
 
@@ -156,12 +161,16 @@ final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
             change(name, mappedValue(name), null);
         } else {
             super.removeAttribute(name);
+            keycloakAttributes = null;
         }
     }
 
     @Override
     public String getFirstAttribute(String name) {
-        return isMapped(name) ? mappedValue(name) : super.getFirstAttribute(name);
+        if (isMapped(name)) {
+            return mappedValue(name);
+        }
+        return UserModel.USERNAME.equals(name) ? getUsername() : keycloakAttributes().getFirst(mapAttribute(name));
     }
 
     @Override
@@ -170,7 +179,19 @@ final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
             String value = mappedValue(name);
             return value == null ? Stream.empty() : Stream.of(value);
         }
-        return super.getAttributeStream(name);
+        if (UserModel.USERNAME.equals(name)) {
+            return Stream.of(getUsername());
+        }
+        List<String> values = keycloakAttributes().get(mapAttribute(name));
+        return values == null ? Stream.empty() : List.copyOf(values).stream();
+    }
+
+    private MultivaluedHashMap<String, String> keycloakAttributes() {
+        if (keycloakAttributes == null) {
+            MultivaluedHashMap<String, String> read = getFederatedStorage().getAttributes(realm, getId());
+            keycloakAttributes = read == null ? new MultivaluedHashMap<>() : read;
+        }
+        return keycloakAttributes;
     }
 
     @Override
