@@ -28,7 +28,7 @@ import dev.appusers.keycloak.it.OidcClient;
  * Two Keycloak nodes in one cluster (see {@link KeycloakCluster}) federate the same app database with the component's
  * default cache policy: what an admin changes through one node is what the other uses at its next login, because
  * Keycloak invalidates the cached user on every node; a change made directly in the app's table is seen once Keycloak
- * evicts the user.
+ * evicts the user, or at once with {@code NO_CACHE}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KeycloakClusterIT {
@@ -41,6 +41,7 @@ class KeycloakClusterIT {
     static final UUID ROLE_USER = UUID.fromString("a2000000-0000-4000-8000-0000000000a2");
     static final UUID DISABLED_USER = UUID.fromString("a3000000-0000-4000-8000-0000000000a3");
     static final UUID DIRECT_USER = UUID.fromString("a4000000-0000-4000-8000-0000000000a4");
+    static final UUID NO_CACHE_USER = UUID.fromString("a5000000-0000-4000-8000-0000000000a5");
 
     final String appDatabase = AppDb.database("appusers_cluster");
     KeycloakCluster cluster;
@@ -53,7 +54,7 @@ class KeycloakClusterIT {
     @BeforeAll
     void setUp() {
         AppDb.MARIADB.create(appDatabase);
-        for (UUID id : List.of(PASSWORD_USER, ROLE_USER, DISABLED_USER, DIRECT_USER)) {
+        for (UUID id : List.of(PASSWORD_USER, ROLE_USER, DISABLED_USER, DIRECT_USER, NO_CACHE_USER)) {
             insertUser(id);
         }
         KeycloakServer.stopShared();
@@ -147,6 +148,24 @@ class KeycloakClusterIT {
         assertThat(cleared.status()).as(cleared.body()).isEqualTo(204);
         assertThat(error(onA, DIRECT_USER)).isEqualTo("Account disabled");
         assertThat(error(onB, DIRECT_USER)).as("the eviction reached node B").isEqualTo("Account disabled");
+    }
+
+    @Test
+    void withNoCacheADisableInTheAppTableBlocksBothNodesAtOnce() {
+        String realm = REALM + "_nocache";
+        adminA.createRealm(realm);
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("cachePolicy", "NO_CACHE");
+        adminA.addFederation(realm, config);
+        OidcClient noCacheA = new OidcClient(cluster.nodeA, realm);
+        OidcClient noCacheB = new OidcClient(cluster.nodeB, realm);
+        assertThat(noCacheA.passwordGrant(email(NO_CACHE_USER), PASSWORD).status()).isEqualTo(200);
+        assertThat(noCacheB.passwordGrant(email(NO_CACHE_USER), PASSWORD).status()).isEqualTo(200);
+
+        execute("UPDATE user SET is_active = false WHERE id = ?", NO_CACHE_USER);
+
+        assertThat(error(noCacheA, NO_CACHE_USER)).isEqualTo("Account disabled");
+        assertThat(error(noCacheB, NO_CACHE_USER)).isEqualTo("Account disabled");
     }
 
     private void setEnabled(AdminClient admin, UUID id, boolean enabled) {
