@@ -33,6 +33,8 @@ final class LogHygiene {
         }
         secrets.addAll(List.of("Dave-New-Secret-9", "Erin-New-Secret-9", "Newbie-Secret-1", "Local-Secret-1", "Gina-Own-Secret-7",
                 "Hank-Own-Secret-7", "Ivy-Own-Secret-7", "Kate-Own-Secret-7"));
+        secrets.addAll(ConcurrencyScenarios.passwords());
+        secrets.addAll(List.of(KeycloakClusterIT.NEW_PASSWORD, KeycloakClusterIT.NEWER_PASSWORD));
         return secrets;
     }
 

@@ -532,6 +532,39 @@ abstract class WritableScenarios {
     }
 
     @Test
+    void grantingWritesUserRoleWithoutAnIdColumnOfItsOwn() {
+        String otherSchema = db().createFixtureSchema("writable_noid");
+        db().executeIn(otherSchema, db() == AppDb.POSTGRES
+                ? "ALTER TABLE user_role DROP CONSTRAINT user_role_pkey;\nALTER TABLE user_role DROP COLUMN id;\n"
+                        + "ALTER TABLE user_role ADD PRIMARY KEY (user_id, role_id);\n"
+                : "ALTER TABLE user_role DROP PRIMARY KEY, DROP COLUMN id, ADD PRIMARY KEY (user_id, role_id);\n");
+        String other = realm.name + "_noid";
+        realm.admin.delete("/" + other);
+        realm.admin.createRealm(other);
+        String id = realm.admin.addFederation(other, writable(otherSchema));
+        String bob = "/" + other + "/users/f:" + id + ":" + SeedUsers.user("bob@example.com").id() + "/role-mappings/realm";
+        List<JsonNode> admin = List.of(realm.admin.get("/" + other + "/roles/admin").json());
+        OidcClient oidc = new OidcClient(realm.server, other);
+
+        Http.Response granted = realm.admin.post(bob, admin);
+        Http.Response again = realm.admin.post(bob, admin);
+        List<String> rolesAfterGrant = Http.texts(oidc.accessTokenClaims("bob@example.com", "bob-Secret-2")
+                .path("realm_access").path("roles"));
+        Http.Response removed = Http.send(java.net.http.HttpClient.newHttpClient(), Http.request(realm.server.baseUrl()
+                        + "/admin/realms" + bob).header("Authorization", "Bearer " + adminToken())
+                .header("Content-Type", "application/json")
+                .method("DELETE", java.net.http.HttpRequest.BodyPublishers.ofString(Http.json(admin))).build());
+
+        assertThat(granted.status()).as(granted.body()).isEqualTo(204);
+        assertThat(again.status()).as(again.body()).isEqualTo(204);
+        assertThat(rolesAfterGrant).contains("admin", "editor");
+        assertThat(removed.status()).as(removed.body()).isEqualTo(204);
+        assertThat(Http.texts(oidc.accessTokenClaims("bob@example.com", "bob-Secret-2").path("realm_access")
+                .path("roles"))).as("the grant lived in user_role only, not in Keycloak's own storage")
+                .contains("editor").doesNotContain("admin");
+    }
+
+    @Test
     void deletingAUserDeletesItsRowAndUserRoleRows() {
         String alice = SeedUsers.user("alice@example.com").id();
 

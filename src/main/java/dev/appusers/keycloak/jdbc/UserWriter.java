@@ -102,26 +102,90 @@ public final class UserWriter {
         }
     }
 
-    /** Grants the app role of that name, unless the user has it already; false when the app has no such role. */
+    /**
+     * Grants the app role of that name, unless the user has it already; false when the app has no such role.
+     *
+     * <p>Grants to one user are serialised by a lock on the user's row. When the user-role table has an id column of
+     * its own, the row is inserted first and a locking read then tells whether an earlier grant had already written
+     * one (then the new row is deleted again): a locking read before the insert would take InnoDB gap locks on
+     * MariaDB/MySQL that two grants to different users can hold at once, and each one's insert then waits for the
+     * other's gap: a deadlock.
+     */
     public boolean grantRole(Connection connection, String id, String roleName) throws SQLException {
         UUID uuid = UUID.fromString(id);
         lockUser(connection, uuid);
-        String idColumn = roles.userRoleId == null ? "" : roles.userRoleId + ", ";
-        String idValue = roles.userRoleId == null ? "" : "?, ";
-        String sql = "INSERT INTO " + roles.userRoleTable + " (" + idColumn + roles.userRoleUser + ", " + roles.userRoleRole
-                + ") SELECT " + idValue + "?, r." + roles.roleId + " FROM " + roles.roleTable + " r WHERE r."
+        if (roles.userRoleId == null) {
+            return insertRoleUnlessGranted(connection, uuid, roleName);
+        }
+        Object roleId = roleId(connection, roleName);
+        if (roleId == null) {
+            return false;
+        }
+        Object rowId = roles.userRoleIdCodec.toDatabase(UUID.randomUUID());
+        try (PreparedStatement statement = prepare(connection, "INSERT INTO " + roles.userRoleTable + " ("
+                + roles.userRoleId + ", " + roles.userRoleUser + ", " + roles.userRoleRole + ") VALUES (?, ?, ?)")) {
+            statement.setObject(1, rowId);
+            statement.setObject(2, roles.userRoleUserCodec.toDatabase(uuid));
+            statement.setObject(3, roleId);
+            statement.executeUpdate();
+        }
+        if (grants(connection, uuid, roleId) > 1) {
+            try (PreparedStatement statement = prepare(connection, "DELETE FROM " + roles.userRoleTable + " WHERE "
+                    + roles.userRoleId + " = ?")) {
+                statement.setObject(1, rowId);
+                statement.executeUpdate();
+            }
+        }
+        return true;
+    }
+
+    /** The user-role table without an id of its own (the database fills it): one insert that checks first. */
+    private boolean insertRoleUnlessGranted(Connection connection, UUID uuid, String roleName) throws SQLException {
+        String sql = "INSERT INTO " + roles.userRoleTable + " (" + roles.userRoleUser + ", " + roles.userRoleRole
+                + ") SELECT ?, r." + roles.roleId + " FROM " + roles.roleTable + " r WHERE r."
                 + roles.roleName + " = ? AND NOT EXISTS (SELECT 1 FROM " + roles.userRoleTable + " ur WHERE "
                 + roles.userRoleUserCodec.matches("ur." + roles.userRoleUser) + " AND ur." + roles.userRoleRole
                 + " = r." + roles.roleId + ")";
         try (PreparedStatement statement = prepare(connection, sql)) {
-            int index = 1;
-            if (roles.userRoleId != null) {
-                statement.setObject(index++, roles.userRoleIdCodec.toDatabase(UUID.randomUUID()));
+            statement.setObject(1, roles.userRoleUserCodec.toDatabase(uuid));
+            statement.setString(2, roleName);
+            roles.userRoleUserCodec.bind(statement, 3, uuid);
+            statement.executeUpdate();
+        }
+        return roleId(connection, roleName) != null;
+    }
+
+    /** The app role's id as the database returns it, or null when the app has no role of that name. */
+    private Object roleId(Connection connection, String roleName) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, "SELECT " + roles.roleId + " FROM " + roles.roleTable
+                + " WHERE " + roles.roleName + " = ?")) {
+            statement.setString(1, roleName);
+            try (var rs = statement.executeQuery()) {
+                return rs.next() ? rs.getObject(1) : null;
             }
-            statement.setObject(index++, roles.userRoleUserCodec.toDatabase(uuid));
-            statement.setString(index++, roleName);
-            roles.userRoleUserCodec.bind(statement, index, uuid);
-            return statement.executeUpdate() > 0 || hasRole(connection, uuid, roleName);
+        }
+    }
+
+    /**
+     * How many user-role rows link the user to the role, committed ones included: a locking read sees the latest
+     * rows on MariaDB/MySQL too, where a plain read in REPEATABLE READ sees the transaction's first snapshot. It selects
+     * by user only, so InnoDB locks this user's rows through the user column's index; with the role in the condition
+     * it may pick the role column's index and lock every user's rows of that role, which deadlocks grants to others.
+     */
+    private int grants(Connection connection, UUID id, Object roleId) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, "SELECT " + roles.userRoleRole + " FROM "
+                + roles.userRoleTable + " WHERE " + roles.userRoleUserCodec.matches(roles.userRoleUser)
+                + " FOR UPDATE")) {
+            roles.userRoleUserCodec.bind(statement, 1, id);
+            int count = 0;
+            try (var rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    if (java.util.Objects.deepEquals(rs.getObject(1), roleId)) {
+                        count++;
+                    }
+                }
+            }
+            return count;
         }
     }
 
@@ -139,25 +203,13 @@ public final class UserWriter {
 
     /**
      * Locks the user's row until Keycloak's transaction ends, so concurrent grants to one user are serialised and the
-     * "not yet granted" check below cannot race into duplicate user_role rows (the table has no unique constraint).
+     * "already granted" checks cannot race into duplicate user_role rows (the table has no unique constraint).
      */
     private void lockUser(Connection connection, UUID id) throws SQLException {
         try (PreparedStatement statement = prepare(connection, "SELECT " + table.id + " FROM " + table.table + " WHERE "
                 + table.idCodec.matches(table.id) + " FOR UPDATE")) {
             table.idCodec.bind(statement, 1, id);
             statement.executeQuery().close();
-        }
-    }
-
-    private boolean hasRole(Connection connection, UUID id, String roleName) throws SQLException {
-        String sql = "SELECT COUNT(*) FROM " + roles.join() + " WHERE "
-                + roles.userRoleUserCodec.matches("ur." + roles.userRoleUser) + " AND r." + roles.roleName + " = ?";
-        try (PreparedStatement statement = prepare(connection, sql)) {
-            int index = roles.userRoleUserCodec.bind(statement, 1, id);
-            statement.setString(index, roleName);
-            try (var rs = statement.executeQuery()) {
-                return rs.next() && rs.getLong(1) > 0;
-            }
         }
     }
 

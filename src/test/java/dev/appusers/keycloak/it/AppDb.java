@@ -109,6 +109,11 @@ public enum AppDb {
         return schema;
     }
 
+    /** A database name of this run: {@code base} and the run's suffix. */
+    public static String database(String base) {
+        return base + suffix();
+    }
+
     /**
      * {@code -Dit.suffix=_b} keeps the databases and schemas of two test runs on one machine apart (MariaDB's schemas
      * are server-wide databases).

@@ -72,6 +72,13 @@ public final class KeycloakServer {
         return running;
     }
 
+    /** Stops the server {@link #with} keeps running (the next {@code with} starts it again), to free the machine. */
+    public static synchronized void stopShared() {
+        if (running != null) {
+            running.stop();
+        }
+    }
+
     /**
      * Starts the distribution with the provider jar on the given ports and waits until it is ready.
      *
@@ -79,22 +86,35 @@ public final class KeycloakServer {
      */
     public static KeycloakServer start(List<String> options, String key, Path log, ProcessBuilder.Redirect output,
                                        int port, int management) {
-        Path home = home();
+        return start(home(), options, key, log, output, port, management);
+    }
+
+    /**
+     * Starts the distribution unpacked at {@code home} (a copy of {@link #home()}, say, for a second node). Keycloak
+     * runs with {@code --cache=local} unless {@code options} choose a cache.
+     */
+    public static KeycloakServer start(Path home, List<String> options, String key, Path log,
+                                       ProcessBuilder.Redirect output, int port, int management) {
         Path jar = Path.of(System.getProperty("provider.jar", "target/keycloak-app-users-0.1.0-SNAPSHOT.jar"));
         try {
             if (!Files.isDirectory(home)) {
                 throw new IllegalStateException("No Keycloak distribution at " + home + ": run through ./mvnw verify");
             }
-            Files.copy(jar, home.resolve("providers/keycloak-app-users.jar"), StandardCopyOption.REPLACE_EXISTING);
+            // with the built jar's own time stamp: Keycloak re-augments when a provider's time stamp changes, so a
+            // second node started from a copy of an augmented home (KeycloakCluster) does not augment again
+            Files.copy(jar, home.resolve("providers/keycloak-app-users.jar"), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.COPY_ATTRIBUTES);
             home.resolve("bin/kc.sh").toFile().setExecutable(true);
             // as the README advises: pooled connections to the app database are checked before use, so a database
             // that went away and came back does not hand Keycloak dead connections
             Files.writeString(home.resolve("conf/quarkus.properties"), POOL_VALIDATION);
             List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
                     "--http-port=" + port, "--http-management-port=" + management, "--health-enabled=true",
-                    "--cache=local",
                     // the provider's own debug lines are on in every test run, so the log checks see them
                     "--log-level=INFO,dev.appusers.keycloak:debug"));
+            if (options.stream().noneMatch(o -> o.startsWith("--cache="))) {
+                command.add("--cache=local");
+            }
             command.addAll(options);
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output);
             Map<String, String> env = builder.environment();
@@ -193,7 +213,7 @@ public final class KeycloakServer {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -1,0 +1,229 @@
+package dev.appusers.keycloak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.appusers.keycloak.it.AdminClient;
+import dev.appusers.keycloak.it.AppDb;
+import dev.appusers.keycloak.it.Http;
+import dev.appusers.keycloak.it.KeycloakCluster;
+import dev.appusers.keycloak.it.KeycloakServer;
+import dev.appusers.keycloak.it.OidcClient;
+
+/**
+ * Two Keycloak nodes in one cluster (see {@link KeycloakCluster}) federate the same app database with the component's
+ * default cache policy: what an admin changes through one node is what the other uses at its next login, because
+ * Keycloak invalidates the cached user on every node; a change made directly in the app's table is seen once Keycloak
+ * evicts the user, or at once with {@code NO_CACHE}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KeycloakClusterIT {
+
+    static final String REALM = "cluster";
+    static final String PASSWORD = "dave-Secret-4";
+    static final String NEW_PASSWORD = "Cluster-New-Secret-8";
+    static final String NEWER_PASSWORD = "Cluster-Back-Secret-9";
+    static final UUID PASSWORD_USER = UUID.fromString("a1000000-0000-4000-8000-0000000000a1");
+    static final UUID ROLE_USER = UUID.fromString("a2000000-0000-4000-8000-0000000000a2");
+    static final UUID DISABLED_USER = UUID.fromString("a3000000-0000-4000-8000-0000000000a3");
+    static final UUID DIRECT_USER = UUID.fromString("a4000000-0000-4000-8000-0000000000a4");
+    static final UUID NO_CACHE_USER = UUID.fromString("a5000000-0000-4000-8000-0000000000a5");
+
+    final String appDatabase = AppDb.database("appusers_cluster");
+    KeycloakCluster cluster;
+    AdminClient adminA;
+    AdminClient adminB;
+    OidcClient onA;
+    OidcClient onB;
+    String componentId;
+
+    @BeforeAll
+    void setUp() {
+        AppDb.MARIADB.create(appDatabase);
+        for (UUID id : List.of(PASSWORD_USER, ROLE_USER, DISABLED_USER, DIRECT_USER, NO_CACHE_USER)) {
+            insertUser(id);
+        }
+        KeycloakServer.stopShared();
+        cluster = KeycloakCluster.start(AppDb.database("kc_cluster"), appDatabase);
+        adminA = new AdminClient(cluster.nodeA);
+        adminB = new AdminClient(cluster.nodeB);
+        adminA.createRealm(REALM);
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("cachePolicy", "DEFAULT");
+        config.put("editMode", "WRITABLE");
+        componentId = adminA.addFederation(REALM, config);
+        onA = new OidcClient(cluster.nodeA, REALM);
+        onB = new OidcClient(cluster.nodeB, REALM);
+    }
+
+    @AfterAll
+    void tearDown() {
+        if (cluster != null) {
+            LogHygiene.assertNoSecretsIn(cluster.nodeA);
+            LogHygiene.assertNoSecretsIn(cluster.nodeB);
+            cluster.close();
+        }
+    }
+
+    @Test
+    void passwordResetThroughOneNodeIsWhatTheOtherChecksAtItsNextLogin() {
+        assertThat(onB.passwordGrant(email(PASSWORD_USER), PASSWORD).status()).as("node B has the user cached")
+                .isEqualTo(200);
+
+        resetPassword(adminA, PASSWORD_USER, NEW_PASSWORD);
+
+        assertThat(onB.passwordGrant(email(PASSWORD_USER), NEW_PASSWORD).status()).isEqualTo(200);
+        assertThat(onB.passwordGrant(email(PASSWORD_USER), PASSWORD).status()).as("the old password").isNotEqualTo(200);
+
+        resetPassword(adminB, PASSWORD_USER, NEWER_PASSWORD);
+
+        assertThat(onA.passwordGrant(email(PASSWORD_USER), NEWER_PASSWORD).status()).as("and back: B to A")
+                .isEqualTo(200);
+        assertThat(onA.passwordGrant(email(PASSWORD_USER), NEW_PASSWORD).status()).isNotEqualTo(200);
+    }
+
+    private void resetPassword(AdminClient admin, UUID id, String password) {
+        Http.Response reset = admin.put("/" + REALM + "/users/" + keycloakId(id) + "/reset-password",
+                Map.of("type", "password", "value", password, "temporary", false));
+        assertThat(reset.status()).as(reset.body()).isEqualTo(204);
+    }
+
+    @Test
+    void roleGrantedThroughNodeAIsInNodeBsNextToken() {
+        assertThat(roles(onB, ROLE_USER)).as("node B caches the user without the role").doesNotContain("admin");
+
+        Http.Response granted = adminA.post("/" + REALM + "/users/" + keycloakId(ROLE_USER) + "/role-mappings/realm",
+                List.of(adminA.get("/" + REALM + "/roles/admin").json()));
+
+        assertThat(granted.status()).as(granted.body()).isEqualTo(204);
+        assertThat(roles(onB, ROLE_USER)).as("node B's next token").contains("admin");
+        assertThat(roles(onA, ROLE_USER)).contains("admin");
+    }
+
+    @Test
+    void disablingThroughOneNodeBlocksLoginsOnBoth() {
+        assertThat(onA.passwordGrant(email(DISABLED_USER), PASSWORD).status()).isEqualTo(200);
+        assertThat(onB.passwordGrant(email(DISABLED_USER), PASSWORD).status()).isEqualTo(200);
+
+        setEnabled(adminA, DISABLED_USER, false);
+
+        assertThat(isActive(DISABLED_USER)).as("is_active in the app's table").isFalse();
+        assertThat(error(onA, DISABLED_USER)).isEqualTo("Account disabled");
+        assertThat(error(onB, DISABLED_USER)).isEqualTo("Account disabled");
+
+        setEnabled(adminB, DISABLED_USER, true);
+
+        assertThat(onA.passwordGrant(email(DISABLED_USER), PASSWORD).status()).as("enabled again through node B")
+                .isEqualTo(200);
+        assertThat(onB.passwordGrant(email(DISABLED_USER), PASSWORD).status()).isEqualTo(200);
+    }
+
+    @Test
+    void disablingInTheAppTableIsSeenOnBothNodesOnceKeycloakEvictsTheUser() {
+        assertThat(onA.passwordGrant(email(DIRECT_USER), PASSWORD).status()).isEqualTo(200);
+        assertThat(onB.passwordGrant(email(DIRECT_USER), PASSWORD).status()).isEqualTo(200);
+
+        execute("UPDATE user SET is_active = false WHERE id = ?", DIRECT_USER);
+
+        assertThat(onA.passwordGrant(email(DIRECT_USER), PASSWORD).status())
+                .as("DEFAULT cache policy: the cached user is still enabled").isEqualTo(200);
+        assertThat(onB.passwordGrant(email(DIRECT_USER), PASSWORD).status()).isEqualTo(200);
+
+        Http.Response cleared = adminA.post("/" + REALM + "/clear-user-cache", "");
+
+        assertThat(cleared.status()).as(cleared.body()).isEqualTo(204);
+        assertThat(error(onA, DIRECT_USER)).isEqualTo("Account disabled");
+        assertThat(error(onB, DIRECT_USER)).as("the eviction reached node B").isEqualTo("Account disabled");
+    }
+
+    @Test
+    void withNoCacheADisableInTheAppTableBlocksBothNodesAtOnce() {
+        String realm = REALM + "_nocache";
+        adminA.createRealm(realm);
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("cachePolicy", "NO_CACHE");
+        adminA.addFederation(realm, config);
+        OidcClient noCacheA = new OidcClient(cluster.nodeA, realm);
+        OidcClient noCacheB = new OidcClient(cluster.nodeB, realm);
+        assertThat(noCacheA.passwordGrant(email(NO_CACHE_USER), PASSWORD).status()).isEqualTo(200);
+        assertThat(noCacheB.passwordGrant(email(NO_CACHE_USER), PASSWORD).status()).isEqualTo(200);
+
+        execute("UPDATE user SET is_active = false WHERE id = ?", NO_CACHE_USER);
+
+        assertThat(error(noCacheA, NO_CACHE_USER)).isEqualTo("Account disabled");
+        assertThat(error(noCacheB, NO_CACHE_USER)).isEqualTo("Account disabled");
+    }
+
+    private void setEnabled(AdminClient admin, UUID id, boolean enabled) {
+        String path = "/" + REALM + "/users/" + keycloakId(id);
+        ObjectNode user = (ObjectNode) admin.get(path).json();
+        user.put("enabled", enabled);
+        Http.Response response = admin.put(path, user);
+        assertThat(response.status()).as(response.body()).isEqualTo(204);
+    }
+
+    private static List<String> roles(OidcClient node, UUID id) {
+        return Http.texts(node.accessTokenClaims(email(id), PASSWORD).path("realm_access").path("roles"));
+    }
+
+    private static String error(OidcClient node, UUID id) {
+        Http.Response response = node.passwordGrant(email(id), PASSWORD);
+        assertThat(response.status()).as("%s still signs in there", email(id)).isNotEqualTo(200);
+        return response.json().path("error_description").asText();
+    }
+
+    private String keycloakId(UUID id) {
+        return "f:" + componentId + ":" + id;
+    }
+
+    private static String email(UUID id) {
+        return "cluster-" + id.toString().substring(0, 2) + "@example.com";
+    }
+
+    private void insertUser(UUID id) {
+        try (Connection c = AppDb.MARIADB.connect(appDatabase); PreparedStatement s = c.prepareStatement(
+                "INSERT INTO user (id, email, password_hash, is_active, is_verified) VALUES (?, ?, ?, true, true)")) {
+            s.setObject(1, AppDb.MARIADB.idValue(id));
+            s.setString(2, email(id));
+            s.setString(3, WritableScenarios.DAVE_HASH);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void execute(String sql, UUID id) {
+        try (Connection c = AppDb.MARIADB.connect(appDatabase); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setObject(1, AppDb.MARIADB.idValue(id));
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private boolean isActive(UUID id) {
+        try (Connection c = AppDb.MARIADB.connect(appDatabase); PreparedStatement s = c.prepareStatement(
+                "SELECT is_active FROM user WHERE id = ?")) {
+            s.setObject(1, AppDb.MARIADB.idValue(id));
+            try (var rs = s.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
