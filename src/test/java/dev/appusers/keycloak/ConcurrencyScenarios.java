@@ -70,9 +70,9 @@ abstract class ConcurrencyScenarios {
         realm = ItRealm.create(db(), getClass());
         schema = db().createFixtureSchema("concurrency");
         for (UUID id : users()) {
-            db().insertUser(schema, id, email(id), WritableScenarios.DAVE_HASH, true, true);
+            db().insertUser(schema, id, email(id), WritableFixture.DAVE_HASH, true, true);
         }
-        componentId = realm.admin.addFederation(realm.name, WritableScenarios.writable(schema));
+        componentId = realm.admin.addFederation(realm.name, WritableFixture.writable(schema));
     }
 
     static List<UUID> users() {

@@ -199,7 +199,7 @@ class KeycloakClusterIT {
                 "INSERT INTO user (id, email, password_hash, is_active, is_verified) VALUES (?, ?, ?, true, true)")) {
             s.setObject(1, AppDb.MARIADB.idValue(id));
             s.setString(2, email(id));
-            s.setString(3, WritableScenarios.DAVE_HASH);
+            s.setString(3, WritableFixture.DAVE_HASH);
             s.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
