@@ -72,7 +72,8 @@ public final class ServerBenchmark {
             String component = admin.addFederation(REALM, Map.of());
             admin.delete("/" + SCALE_REALM);
             admin.createRealm(SCALE_REALM);
-            admin.addFederation(SCALE_REALM, Map.of());
+            String scaleCache = System.getProperty("bench.scale.cachePolicy", "DEFAULT");
+            admin.addFederation(SCALE_REALM, Map.of("cachePolicy", scaleCache));
             OidcClient oidc = new OidcClient(server, REALM);
             PgStatementLog statements = AppDb.postgresProxy().statements();
             Heap heap = new Heap(server);
@@ -80,6 +81,8 @@ public final class ServerBenchmark {
             // first the admin's view of a million users, without and then with the recommended indexes; the login
             // measurements below run on the indexed tables, as an app of that size would have them
             ScaleBench scale = new ScaleBench(admin, SCALE_REALM, REALM, statements, report, scaleUsers);
+            report.line("");
+            report.line("The scale realm's component uses cachePolicy " + scaleCache + ".");
             scale.measure("Scale: " + scaleUsers + " users, schema's own indexes only (primary keys, UNIQUE email)",
                     20);
             BenchData.createIndexes();
