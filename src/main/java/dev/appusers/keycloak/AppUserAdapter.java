@@ -1,5 +1,7 @@
 package dev.appusers.keycloak;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -186,6 +188,21 @@ final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
         return values == null ? Stream.empty() : List.copyOf(values).stream();
     }
 
+    /** As {@code AbstractUserAdapterFederatedStorage.getAttributes()} builds it, from the attributes read once. */
+    private Map<String, List<String>> keycloakSideAttributes() {
+        Map<String, List<String>> attributes = new HashMap<>();
+        keycloakAttributes().forEach((name, values) -> attributes.put(name, new ArrayList<>(values)));
+        attributes.put(UserModel.FIRST_NAME, firstOf(attributes.remove(FIRST_NAME_ATTRIBUTE)));
+        attributes.put(UserModel.LAST_NAME, firstOf(attributes.remove(LAST_NAME_ATTRIBUTE)));
+        attributes.put(UserModel.EMAIL, firstOf(attributes.remove(EMAIL_ATTRIBUTE)));
+        attributes.put(UserModel.USERNAME, List.of(getUsername()));
+        return attributes;
+    }
+
+    private static List<String> firstOf(List<String> values) {
+        return Collections.singletonList(values == null || values.isEmpty() ? null : values.get(0));
+    }
+
     private MultivaluedHashMap<String, String> keycloakAttributes() {
         if (keycloakAttributes == null) {
             MultivaluedHashMap<String, String> read = getFederatedStorage().getAttributes(realm, getId());
@@ -196,7 +213,7 @@ final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
 
     @Override
     public Map<String, List<String>> getAttributes() {
-        Map<String, List<String>> attributes = new HashMap<>(super.getAttributes());
+        Map<String, List<String>> attributes = keycloakSideAttributes();
         attributes.putAll(Maps.toLists(row.attributes()));
         for (String name : PROFILE_FIELDS) {
             if (isMapped(name)) {

@@ -65,6 +65,10 @@ public final class TcpProxy implements AutoCloseable {
                     continue;
                 }
                 Socket upstream = new Socket(targetHost, targetPort);
+                // as the JDBC driver does on its own socket: without it Nagle's algorithm and delayed ACKs hold small
+                // messages back for up to 40 ms on each hop
+                client.setTcpNoDelay(true);
+                upstream.setTcpNoDelay(true);
                 open.add(client);
                 open.add(upstream);
                 pump(client, upstream, new PgWireReader(statements));
