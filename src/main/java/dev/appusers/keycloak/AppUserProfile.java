@@ -12,14 +12,15 @@ import org.keycloak.userprofile.AttributeContext;
 import org.keycloak.userprofile.AttributeMetadata;
 import org.keycloak.userprofile.AttributeValidatorMetadata;
 import org.keycloak.userprofile.UserProfileMetadata;
+import org.keycloak.userprofile.UserProfileUtil;
 import org.keycloak.validate.ValidatorConfig;
 
 import dev.appusers.keycloak.jdbc.AttributeType;
 
 /**
  * How Keycloak's declarative user profile treats the component's users: attributes mapped to the app's columns are
- * declared (so admins, and the users themselves in the account console, see them; they can edit them in WRITABLE
- * mode), fields that come from the app's table are read-only in READ_ONLY mode, and first and last name, which
+ * declared (so admins see them without unmanaged attributes; users see and edit them in the account console when the
+ * realm's user profile declares them so), fields that come from the app's table are read-only in READ_ONLY mode, and first and last name, which
  * Litestar-Users' table does not have, are not required of app users when no column maps them (otherwise every app
  * user would be sent to "update profile" at first login, and direct grants would fail with "Account is not fully set
  * up").
@@ -37,18 +38,20 @@ final class AppUserProfile {
     }
 
     /**
-     * Adjusts the existing metadata and returns the declarations of the attributes mapped to columns. An attribute
-     * the realm's own user profile already declares keeps the realm's permissions and validators (the operator's
-     * choice); the others are visible to admins and to the user, editable by both in WRITABLE mode and by nobody in
-     * READ_ONLY mode, and checked against the column's type so a bad value is refused naming the attribute.
+     * Adjusts the existing metadata and returns the declarations of the attributes mapped to columns. As with
+     * Keycloak's LDAP federation, a mapped attribute is the admins' alone (visible, and editable in WRITABLE mode)
+     * unless the realm's own user profile declares it: then the realm's permissions and validators apply (the
+     * operator's choice, e.g. users may view and edit it in the account console), except that in READ_ONLY mode
+     * nobody can change it. Undeclared attributes are checked against the column's type so a bad value is refused
+     * naming the attribute.
      */
     static List<AttributeMetadata> decorate(UserProfileMetadata metadata, ComponentModel component,
                                             MappedFields mapped, boolean writable) {
         String componentId = component.getId();
         Predicate<AttributeContext> appUser = context -> isAppUser(context.getUser(), componentId);
         int guiOrder = (int) metadata.getAttributes().stream().map(AttributeMetadata::getName).distinct().count();
-        // a scratch profile creates the declarations: AttributeMetadata has no public constructor, and Keycloak's
-        // UserProfileUtil.createAttributeMetadata makes them visible and editable to admins only
+        // a scratch profile creates the declarations (AttributeMetadata has no public constructor), admin-only as
+        // Keycloak's UserProfileUtil.createAttributeMetadata makes them, with the column type's validators
         UserProfileMetadata scratch = new UserProfileMetadata(metadata.getContext());
         List<AttributeMetadata> declared = new ArrayList<>();
         for (Map.Entry<String, AttributeType> column : mapped.attributes().entrySet()) {
@@ -57,12 +60,17 @@ final class AppUserProfile {
                 continue;
             }
             declared.add(scratch.addAttribute(name, guiOrder++,
-                            writable ? AttributeMetadata.ALWAYS_TRUE : AttributeMetadata.ALWAYS_FALSE,
-                            AttributeMetadata.ALWAYS_TRUE, validators(column.getValue(), writable))
+                            writable ? UserProfileUtil.ONLY_ADMIN_CONDITION : AttributeMetadata.ALWAYS_FALSE,
+                            UserProfileUtil.ONLY_ADMIN_CONDITION, validators(column.getValue(), writable))
                     .setRequired(AttributeMetadata.ALWAYS_FALSE));
         }
         for (AttributeMetadata attribute : metadata.getAttributes()) {
             String name = attribute.getName();
+            AttributeType column = mapped.attributes().get(name);
+            if (column != null && writable) {
+                // declared by the realm: its permissions apply, the column's type still holds
+                attribute.addValidators(List.of(validators(column, true)));
+            }
             if (mapped.maps(name) && !writable) {
                 attribute.addWriteCondition(appUser.negate());
             } else if (!mapped.maps(name)

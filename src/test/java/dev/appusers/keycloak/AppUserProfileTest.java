@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.keycloak.component.ComponentModel;
+import org.keycloak.userprofile.AttributeContext;
 import org.keycloak.userprofile.AttributeMetadata;
 import org.keycloak.userprofile.AttributeValidatorMetadata;
 import org.keycloak.userprofile.UserProfileContext;
@@ -46,19 +47,27 @@ class AppUserProfileTest {
         return attribute.getValidators().stream().map(AttributeValidatorMetadata::getValidatorId).toList();
     }
 
+    private static AttributeContext in(UserProfileContext context, AttributeMetadata attribute) {
+        return new AttributeContext(context, null, null, null, attribute, null);
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
-    void mappedAttributesAreVisibleToEveryoneInOrderAndEditableOnlyWhenWritable(boolean writable) {
+    void mappedAttributesAreTheAdminsInOrderAndEditableOnlyWhenWritable(boolean writable) {
         List<AttributeMetadata> declared = decorate(realmProfile(), writable);
 
         assertThat(declared).extracting(AttributeMetadata::getName)
                 .containsExactly("token_count", "nickname", "newsletter");
         assertThat(declared).extracting(AttributeMetadata::getGuiOrder).containsExactly(2, 3, 4);
         for (AttributeMetadata attribute : declared) {
-            // the conditions are constants that do not look at the context (Keycloak's ALWAYS_TRUE / ALWAYS_FALSE)
-            assertThat(attribute.canView(null)).as(attribute.getName()).isTrue();
-            assertThat(attribute.canEdit(null)).as(attribute.getName()).isEqualTo(writable);
-            assertThat(attribute.isRequired(null)).as(attribute.getName()).isFalse();
+            AttributeContext admin = in(UserProfileContext.USER_API, attribute);
+            AttributeContext account = in(UserProfileContext.ACCOUNT, attribute);
+            assertThat(attribute.canView(admin)).as(attribute.getName()).isTrue();
+            assertThat(attribute.canEdit(admin)).as(attribute.getName()).isEqualTo(writable);
+            // as with LDAP: users see a mapped attribute only when the realm's user profile declares it
+            assertThat(attribute.canView(account)).as(attribute.getName()).isFalse();
+            assertThat(attribute.canEdit(account)).as(attribute.getName()).isFalse();
+            assertThat(attribute.isRequired(admin)).as(attribute.getName()).isFalse();
         }
     }
 
