@@ -17,14 +17,10 @@ record ComponentMapping(AppUsersConfig config, UserTable userTable, UserReposito
 
     static ComponentMapping of(AppUsersConfig config, UserTable userTable, RoleTables roleTables) {
         int timeout = config.queryTimeoutSeconds();
+        HashingScheme hashing = config.write().hashingScheme();
         return new ComponentMapping(config, userTable, new UserRepository(userTable, timeout), MappedFields.of(userTable),
                 Optional.ofNullable(roleTables),
                 Optional.ofNullable(roleTables).map(tables -> new RoleRepository(tables, timeout)),
-                new UserWriter(userTable, roleTables, timeout), hashing(config),
-                new UnknownUserCost(hashing(config)));
-    }
-
-    private static HashingScheme hashing(AppUsersConfig config) {
-        return config.write().hashingScheme();
+                new UserWriter(userTable, roleTables, timeout), hashing, new UnknownUserCost(hashing));
     }
 }
