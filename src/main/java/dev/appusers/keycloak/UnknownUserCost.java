@@ -22,6 +22,7 @@ final class UnknownUserCost {
 
     private static final Logger LOG = Logger.getLogger(UnknownUserCost.class);
     private static final String TOKEN_ENDPOINT = "/protocol/openid-connect/token";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final HashingScheme scheme;
     private volatile String dummyHash;
@@ -56,7 +57,7 @@ final class UnknownUserCost {
 
     private static String randomText() {
         byte[] bytes = new byte[24];
-        new SecureRandom().nextBytes(bytes);
+        RANDOM.nextBytes(bytes);
         return Base64.getEncoder().encodeToString(bytes);
     }
 }
