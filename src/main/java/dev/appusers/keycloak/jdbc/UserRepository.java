@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,8 @@ public final class UserRepository {
 
     /** id, username, email, first and last name, hash, enabled, email verified; attribute columns follow. */
     private static final int FIXED_COLUMNS = 8;
+    /** The column name of a page's ids in {@link #pageOf}; not quoted, so every database keeps it as written. */
+    private static final String PAGE_ID = "app_users_page_id";
 
     private final UserTable table;
     private final int queryTimeoutSeconds;
@@ -66,7 +69,11 @@ public final class UserRepository {
         if (filter.matchesNothing() || max <= 0) {
             return List.of();
         }
-        String sql = select + filter.whereClause() + " ORDER BY " + table.id + " LIMIT ? OFFSET ?";
+        // a deeper page skips rows by id alone (an index-only scan) and reads only the page's rows in full
+        String sql = first > 0
+                ? pageOf("SELECT " + table.id + " AS " + PAGE_ID + " FROM " + table.table + filter.whereClause()
+                        + " ORDER BY " + PAGE_ID + " LIMIT ? OFFSET ?")
+                : select + filter.whereClause() + " ORDER BY " + table.id + " LIMIT ? OFFSET ?";
         try (PreparedStatement statement = prepare(connection, sql)) {
             int index = bind(statement, filter.parameters());
             statement.setInt(index++, max);
@@ -75,17 +82,45 @@ public final class UserRepository {
         }
     }
 
-    /** The app's members of one role, paged and ordered like every user list. */
+    /**
+     * The app's members of one role, paged and ordered like every user list: the role's id first, then one page of
+     * the user-role rows of that id (in {@code (role, user)} index order, when the app has that index) joined to
+     * their users. Two statements, as the planner cannot walk that index for a role it knows only by name.
+     */
     public List<UserRow> membersOf(Connection connection, RoleTables roles, String roleName, int first, int max)
             throws SQLException {
-        String sql = select + " WHERE " + table.id + " IN (SELECT ur." + roles.userRoleUser + " FROM " + roles.join()
-                + " WHERE r." + roles.roleName + " = ?) ORDER BY " + table.id + " LIMIT ? OFFSET ?";
+        List<Object> roleIds = roleIds(connection, roles, roleName);
+        if (roleIds.isEmpty() || max <= 0) {
+            return List.of();
+        }
+        String sql = pageOf("SELECT DISTINCT " + roles.userRoleUser + " AS " + PAGE_ID + " FROM " + roles.userRoleTable
+                + " WHERE " + roles.userRoleRole + " IN (" + String.join(", ", Collections.nCopies(roleIds.size(), "?"))
+                + ") ORDER BY " + PAGE_ID + " LIMIT ? OFFSET ?");
         try (PreparedStatement statement = prepare(connection, sql)) {
-            statement.setString(1, roleName);
-            statement.setInt(2, max);
-            statement.setInt(3, Math.max(first, 0));
+            int index = bind(statement, roleIds);
+            statement.setInt(index++, max);
+            statement.setInt(index, Math.max(first, 0));
             return list(statement);
         }
+    }
+
+    private List<Object> roleIds(Connection connection, RoleTables roles, String roleName) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, "SELECT " + roles.roleId + " FROM " + roles.roleTable
+                + " WHERE " + roles.roleName + " = ?")) {
+            statement.setString(1, roleName);
+            List<Object> ids = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getObject(1));
+                }
+            }
+            return ids;
+        }
+    }
+
+    /** The users whose ids {@code ids} (a query of one column, {@value #PAGE_ID}) yields, ordered by id. */
+    private String pageOf(String ids) {
+        return select + " JOIN (" + ids + ") page ON page." + PAGE_ID + " = " + table.id + " ORDER BY " + table.id;
     }
 
     public int count(Connection connection, UserFilter filter) throws SQLException {

@@ -109,4 +109,18 @@ class UserFilterTest {
         assertThat(second).hasSize(4).doesNotContainAnyElementsOf(first);
         assertThat(users.count(connection, UserFilter.everything())).isEqualTo(8);
     }
+
+    @ParameterizedTest
+    @CsvSource({"*", "*x.org"})
+    void deeperPagesContinueTheFirstInIdOrder(String search) throws Exception {
+        UserFilter filter = UserFilter.of(table, Map.of(UserModel.SEARCH, search));
+        List<String> all = users.search(connection, filter, 0, 100).stream().map(UserRow::id).toList();
+        List<String> paged = new java.util.ArrayList<>();
+        for (int first = 0; first < all.size() + 3; first += 3) {
+            users.search(connection, filter, first, 3).forEach(row -> paged.add(row.id()));
+        }
+
+        assertThat(all).hasSizeGreaterThan(3);
+        assertThat(paged).isEqualTo(all);
+    }
 }
