@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
@@ -18,9 +19,11 @@ import org.keycloak.models.RequiredActionProviderModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.PasswordCredentialModel;
+import org.keycloak.storage.CacheableStorageProviderModel.CachePolicy;
 import org.keycloak.storage.ReadOnlyException;
 import org.keycloak.storage.StorageId;
 import org.keycloak.storage.UserStorageProvider;
+import org.keycloak.storage.UserStorageProviderModel;
 import org.keycloak.storage.user.UserLookupProvider;
 import org.keycloak.storage.user.UserQueryProvider;
 import org.keycloak.storage.user.UserRegistrationProvider;
@@ -112,7 +115,9 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     @Override
     public int getUsersCount(RealmModel realm, Map<String, String> params) {
         UserFilter filter = UserFilter.of(mapping().userTable(), params);
-        return database.run("counting users", c -> mapping().users().count(c, filter));
+        IntSupplier count = () -> database.run("counting users", c -> mapping().users().count(c, filter));
+        boolean live = new UserStorageProviderModel(model).getCachePolicy() == CachePolicy.NO_CACHE;
+        return filter.isEverything() && !live ? mapping().total().get(count) : count.getAsInt();
     }
 
     @Override
@@ -193,6 +198,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
             return null; // Keycloak keeps the new user itself, as with LDAP's syncRegistrations off
         }
         String id = registrations.insert(realm, username, mapping(), database);
+        mapping().total().forget();
         AppUserAdapter user = adapt(realm, store(realm).reload(id));
         realm.getRequiredActionProvidersStream().filter(RequiredActionProviderModel::isEnabled)
                 .filter(RequiredActionProviderModel::isDefaultAction).map(RequiredActionProviderModel::getAlias)
@@ -212,6 +218,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         String id = StorageId.externalId(user.getId());
         database.run("deleting a user", c -> {
             mapping().writer().delete(c, id);
+            mapping().total().forget();
             return null;
         });
         loaded.remove(id);

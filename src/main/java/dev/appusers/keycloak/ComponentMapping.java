@@ -13,7 +13,7 @@ import dev.appusers.keycloak.password.HashingScheme;
 /** A component's configuration resolved against the app database once: what every request of it uses. */
 record ComponentMapping(AppUsersConfig config, UserTable userTable, UserRepository users, MappedFields mapped,
                         Optional<RoleTables> roleTables, Optional<RoleRepository> roles, UserWriter writer,
-                        HashingScheme hashing, UnknownUserCost unknownUserCost) {
+                        HashingScheme hashing, UnknownUserCost unknownUserCost, UserTotal total) {
 
     static ComponentMapping of(AppUsersConfig config, UserTable userTable, RoleTables roleTables) {
         int timeout = config.queryTimeoutSeconds();
@@ -21,6 +21,6 @@ record ComponentMapping(AppUsersConfig config, UserTable userTable, UserReposito
         return new ComponentMapping(config, userTable, new UserRepository(userTable, timeout), MappedFields.of(userTable),
                 Optional.ofNullable(roleTables),
                 Optional.ofNullable(roleTables).map(tables -> new RoleRepository(tables, timeout)),
-                new UserWriter(userTable, roleTables, timeout), hashing, new UnknownUserCost(hashing));
+                new UserWriter(userTable, roleTables, timeout), hashing, new UnknownUserCost(hashing), new UserTotal());
     }
 }

@@ -179,6 +179,11 @@ public final class UserFilter {
         return parameters;
     }
 
+    /** No condition: every user of the table. */
+    public boolean isEverything() {
+        return conditions.isEmpty() && this != NOTHING;
+    }
+
     public boolean matchesNothing() {
         return this == NOTHING;
     }
