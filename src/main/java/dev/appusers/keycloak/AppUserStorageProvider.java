@@ -1,6 +1,6 @@
 package dev.appusers.keycloak;
 
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +32,7 @@ import org.keycloak.userprofile.UserProfileDecorator;
 import org.keycloak.userprofile.UserProfileMetadata;
 
 import dev.appusers.keycloak.jdbc.AppDatabase;
+import dev.appusers.keycloak.jdbc.RoleTables;
 import dev.appusers.keycloak.jdbc.UserFilter;
 import dev.appusers.keycloak.jdbc.UserRow;
 import dev.appusers.keycloak.roles.KeycloakRoles;
@@ -46,13 +47,22 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     private static final Logger LOG = Logger.getLogger(AppUserStorageProvider.class);
 
+    /** More than a page of the admin console or of Keycloak's chunked walks; a session rarely reads more. */
+    static final int REMEMBERED_USERS = 2_000;
+
     private final KeycloakSession session;
     private final ComponentModel model;
     private final ComponentMappings mappings;
     private final AppPasswords passwords;
     private final Registrations registrations = new Registrations();
     private final AppDatabase database;
-    private final Map<String, AppUserAdapter> loaded = new HashMap<>();
+    /** The users this session has read, the most recently used last; bounded, so a walk over a whole table is not. */
+    private final Map<String, AppUserAdapter> loaded = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, AppUserAdapter> eldest) {
+            return size() > REMEMBERED_USERS;
+        }
+    };
     private boolean unknownUserPaid;
     private ComponentMapping mapping;
 
@@ -146,9 +156,14 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         if (roles.isEmpty() || !roles.get().contains(role)) {
             return Stream.empty();
         }
+        RoleTables tables = mapping().roleTables().orElseThrow();
+        List<Object> roleIds = database.run("finding a role", c -> mapping().users().roleIds(c, tables,
+                role.getName()));
+        if (roleIds.isEmpty()) {
+            return Stream.empty();
+        }
         return Pages.stream(first, max, (offset, limit) -> database.run("listing the members of a role",
-                        c -> mapping().users().membersOf(c, mapping().roleTables().orElseThrow(), role.getName(),
-                                offset, limit)))
+                        c -> mapping().users().membersOf(c, tables, roleIds, offset, limit)))
                 .map(row -> adapt(realm, row));
     }
 

@@ -83,13 +83,12 @@ public final class UserRepository {
     }
 
     /**
-     * The app's members of one role, paged and ordered like every user list: the role's id first, then one page of
-     * the user-role rows of that id (in {@code (role, user)} index order, when the app has that index) joined to
-     * their users. Two statements, as the planner cannot walk that index for a role it knows only by name.
+     * One page of the app's members of a role whose ids {@link #roleIds} found, ordered like every user list: the
+     * user-role rows of those ids (in {@code (role, user)} index order, when the app has that index) joined to their
+     * users. The ids come first, as the planner cannot walk that index for a role it knows only by name.
      */
-    public List<UserRow> membersOf(Connection connection, RoleTables roles, String roleName, int first, int max)
+    public List<UserRow> membersOf(Connection connection, RoleTables roles, List<Object> roleIds, int first, int max)
             throws SQLException {
-        List<Object> roleIds = roleIds(connection, roles, roleName);
         if (roleIds.isEmpty() || max <= 0) {
             return List.of();
         }
@@ -104,7 +103,8 @@ public final class UserRepository {
         }
     }
 
-    private List<Object> roleIds(Connection connection, RoleTables roles, String roleName) throws SQLException {
+    /** The ids of the app's roles named {@code roleName} (one, as a rule). */
+    public List<Object> roleIds(Connection connection, RoleTables roles, String roleName) throws SQLException {
         try (PreparedStatement statement = prepare(connection, "SELECT " + roles.roleId + " FROM " + roles.roleTable
                 + " WHERE " + roles.roleName + " = ?")) {
             statement.setString(1, roleName);
