@@ -6,6 +6,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -56,9 +58,16 @@ final class Heap {
     }
 
     private void gc() {
+        jcmd(server, "GC.run");
+    }
+
+    /** Runs {@code jcmd <Keycloak's pid> arguments...} with the JDK running this benchmark. */
+    static void jcmd(KeycloakServer server, String... arguments) {
         Path jcmd = Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd");
         try {
-            Process process = new ProcessBuilder(jcmd.toString(), Long.toString(server.jvm().pid()), "GC.run")
+            List<String> command = new ArrayList<>(List.of(jcmd.toString(), Long.toString(server.jvm().pid())));
+            command.addAll(List.of(arguments));
+            Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();

@@ -34,11 +34,7 @@ public final class ServerBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int concurrency = Integer.getInteger("bench.concurrency", 4);
-        Duration round = Duration.ofSeconds(Integer.getInteger("bench.round.seconds", 15));
-        int rounds = Integer.getInteger("bench.rounds", 3);
         int scaleUsers = Integer.getInteger("bench.scale.users", 1_000_000);
-        int heapLogins = Integer.getInteger("bench.heap.logins", 10_000);
         Path out = Path.of("target", "bench-server");
         Report report = new Report(out.resolve("report.md"));
         long started = System.nanoTime();
@@ -80,40 +76,60 @@ public final class ServerBenchmark {
 
             // first the admin's view of a million users, without and then with the recommended indexes; the login
             // measurements below run on the indexed tables, as an app of that size would have them
-            ScaleBench scale = new ScaleBench(admin, SCALE_REALM, REALM, statements, report, scaleUsers);
+            ScaleBench scale = new ScaleBench(admin, SCALE_REALM, REALM, statements, report, scaleUsers,
+                    new ProcessCpu(server.jvm().pid()));
             report.line("");
             report.line("The scale realm's component uses cachePolicy " + scaleCache + ".");
             scale.measure("Scale: " + scaleUsers + " users, schema's own indexes only (primary keys, UNIQUE email)",
-                    20);
+                    0, 20);
             BenchData.createIndexes();
             report.line("");
             report.line("Indexes added: " + String.join("; ", BenchData.INDEXES));
             List<String> local = createLocalUsers(admin, 100);
-            long worst = scale.measure("Scale: " + scaleUsers + " users with the recommended indexes", 100);
+            long worst = scale.measure("Scale: " + scaleUsers + " users with the recommended indexes",
+                    Integer.getInteger("bench.scale.warmups", 50), Integer.getInteger("bench.scale.requests", 200));
             report.line("");
             report.line("Worst p95 with the indexes: " + Report.ms(worst) + " (goal <= 20 ms). Plans: "
                     + "target/bench-server/plans.md");
             Files.writeString(out.resolve("plans.md"), scale.plans());
-
-            LoginBench logins = new LoginBench(oidc, admin, REALM, heap, report, concurrency, round);
-            logins.federatedAgainstLocal(federated, local, rounds);
-            logins.heavierSchemes(heavier);
-
-            report.heading("App database statements per password login (read off the PostgreSQL wire)");
-            report.table("cache policy", "logins", "statements per login", "most in one login",
-                    "repeated in one login", "statements");
-            StatementsPerLogin.count("DEFAULT (users cached by Keycloak)", oidc, statements, federated.subList(0, 20),
-                    report);
-            setCachePolicy(admin, component, "NO_CACHE");
-            StatementsPerLogin.count("NO_CACHE", oidc, statements, federated.subList(20, 40), report);
-            setCachePolicy(admin, component, "DEFAULT");
-
-            logins.heapAfterDistinctLogins(heapLogins, scaleUsers);
+            String recording = System.getProperty("bench.jfr.dump");
+            if (recording != null) {
+                // with -Dkeycloak.java.opts=-XX:StartFlightRecording: the profile of everything measured so far
+                Heap.jcmd(server, "JFR.dump", "filename=" + Path.of(recording).toAbsolutePath());
+            }
+            if (!"scale".equals(System.getProperty("bench.only"))) {
+                logins(admin, oidc, component, statements, heap, report, federated, local, heavier);
+            }
         } finally {
             server.stop();
         }
         report.line("");
         report.line("Benchmark took " + (System.nanoTime() - started) / 60_000_000_000.0 + " min.");
+    }
+
+    /** Logins (federated against local, heavier schemes), statements per login, heap after distinct logins. */
+    private static void logins(AdminClient admin, OidcClient oidc, String component,
+                               PgStatementLog statements, Heap heap, Report report, List<String> federated,
+                               List<String> local, Map<BenchData.AppHash, List<String>> heavier) {
+        int concurrency = Integer.getInteger("bench.concurrency", 4);
+        Duration round = Duration.ofSeconds(Integer.getInteger("bench.round.seconds", 15));
+        int rounds = Integer.getInteger("bench.rounds", 3);
+        int heapLogins = Integer.getInteger("bench.heap.logins", 10_000);
+        int scaleUsers = Integer.getInteger("bench.scale.users", 1_000_000);
+        LoginBench logins = new LoginBench(oidc, admin, REALM, heap, report, concurrency, round);
+        logins.federatedAgainstLocal(federated, local, rounds);
+        logins.heavierSchemes(heavier);
+
+        report.heading("App database statements per password login (read off the PostgreSQL wire)");
+        report.table("cache policy", "logins", "statements per login", "most in one login",
+                "repeated in one login", "statements");
+        StatementsPerLogin.count("DEFAULT (users cached by Keycloak)", oidc, statements, federated.subList(0, 20),
+                report);
+        setCachePolicy(admin, component, "NO_CACHE");
+        StatementsPerLogin.count("NO_CACHE", oidc, statements, federated.subList(20, 40), report);
+        setCachePolicy(admin, component, "DEFAULT");
+
+        logins.heapAfterDistinctLogins(heapLogins, scaleUsers);
     }
 
     private static List<String> createLocalUsers(AdminClient admin, int count) {

@@ -121,6 +121,11 @@ public final class KeycloakServer {
             env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
             env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
             env.put("JAVA_OPTS_KC_HEAP", "-Xms256m -Xmx1g");
+            // e.g. a flight recording for the server benchmark: -Dkeycloak.java.opts=-XX:StartFlightRecording=...
+            String javaOpts = System.getProperty("keycloak.java.opts");
+            if (javaOpts != null && !javaOpts.isBlank()) {
+                env.put("JAVA_OPTS_APPEND", javaOpts);
+            }
             Process process = builder.start();
             KeycloakServer server = new KeycloakServer(home, process, port, key, log);
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
