@@ -1,6 +1,5 @@
 package dev.appusers.keycloak;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,22 +46,13 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     private static final Logger LOG = Logger.getLogger(AppUserStorageProvider.class);
 
-    /** More than a page of the admin console or of Keycloak's chunked walks; a session rarely reads more. */
-    static final int REMEMBERED_USERS = 2_000;
-
     private final KeycloakSession session;
     private final ComponentModel model;
     private final ComponentMappings mappings;
     private final AppPasswords passwords;
     private final Registrations registrations = new Registrations();
     private final AppDatabase database;
-    /** The users this session has read, the most recently used last; bounded, so a walk over a whole table is not. */
-    private final Map<String, AppUserAdapter> loaded = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, AppUserAdapter> eldest) {
-            return size() > REMEMBERED_USERS;
-        }
-    };
+    private final SessionUsers loaded = new SessionUsers();
     private boolean unknownUserPaid;
     private ComponentMapping mapping;
 
@@ -85,7 +75,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     @Override
     public UserModel getUserById(RealmModel realm, String id) {
         String appId = StorageId.externalId(id);
-        AppUserAdapter user = loaded.get(appId);
+        AppUserAdapter user = loaded.byAppId(appId);
         if (user != null) {
             return user;
         }
@@ -95,7 +85,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     @Override
     public UserModel getUserByUsername(RealmModel realm, String username) {
-        AppUserAdapter known = loadedWhere(u -> u.getUsername().equalsIgnoreCase(username));
+        AppUserAdapter known = loaded.where(u -> u.getUsername().equalsIgnoreCase(username));
         if (known != null) {
             return known;
         }
@@ -105,7 +95,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     @Override
     public UserModel getUserByEmail(RealmModel realm, String email) {
-        AppUserAdapter known = loadedWhere(u -> email.equalsIgnoreCase(u.row().email()));
+        AppUserAdapter known = loaded.where(u -> email.equalsIgnoreCase(u.row().email()));
         if (known != null) {
             return known;
         }
@@ -236,7 +226,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
             mapping().total().forget();
             return null;
         });
-        loaded.remove(id);
+        loaded.forget(id);
         return true;
     }
 
@@ -278,10 +268,6 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         return new RealmUserStore(realm, model.getId(), mapping(), database);
     }
 
-    private AppUserAdapter loadedWhere(java.util.function.Predicate<AppUserAdapter> test) {
-        return loaded.values().stream().filter(test).findFirst().orElse(null);
-    }
-
     /** A login that names no app user pays one dummy verification (once per request): see {@link UnknownUserCost}. */
     private AppUserAdapter unlessUnknownAtLogin(AppUserAdapter found) {
         if (found == null && !unknownUserPaid && UnknownUserCost.isLogin(session)) {
@@ -297,7 +283,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     private AppUserAdapter adapt(RealmModel realm, UserRow row) {
         AppUserAdapter user = new AppUserAdapter(session, realm, model, row, mapping().mapped(), store(realm));
-        loaded.put(row.id(), user);
+        loaded.remember(user);
         return user;
     }
 }
