@@ -74,9 +74,10 @@ final class ScaleBench {
     /**
      * Runs every operation {@code requests} times, interleaved (one request of each in turn, Keycloak alone among them)
      * so that the noisy machine weighs on all alike; the heavier API requests run every fifth turn. Returns the worst
-     * p95 of the console's pages in microseconds. {@code warmUps} turns of every operation run untimed first.
+     * p95 of the console's pages in microseconds. {@code warmUps} turns of every operation run untimed first;
+     * {@code withReference} adds the same pages of Keycloak's own users (realm {@code referenceRealm}).
      */
-    long measure(String title, int warmUps, int requests) {
+    long measure(String title, int warmUps, int requests, boolean withReference) {
         report.heading(title);
         report.table("operation", "requests", "first request", "p50", "p95", "Keycloak CPU per request",
                 "app DB statements",
@@ -87,9 +88,14 @@ final class ScaleBench {
         Map<String, Operation> operations = new LinkedHashMap<>();
         console.forEach((name, path) -> operations.put(name, first(name, "/" + realm, path)));
         api.forEach((name, path) -> operations.put(name, first(name, "/" + realm, path)));
-        if (referenceRealm != null) {
-            operations.put(REFERENCE, first(REFERENCE, "/" + referenceRealm,
+        if (withReference) {
+            // Keycloak's own users fill these pages, so the app database is not asked
+            operations.put(REFERENCE + "list page", first(REFERENCE, "/" + referenceRealm,
                     n -> "/users?briefRepresentation=true&first=0&max=11"));
+            operations.put(REFERENCE + "the console's search", first(REFERENCE, "/" + referenceRealm,
+                    n -> "/ui-ext/brute-force-user?briefRepresentation=true&first=0&max=11&q=&search=local-"));
+            operations.put(REFERENCE + "users in role", first(REFERENCE, "/" + referenceRealm, n -> "/roles/"
+                    + ServerBenchmark.LOCAL_ROLE + "/users?briefRepresentation=true&first=0&max=11"));
         }
         for (int n = 1; n <= warmUps; n++) { // until Keycloak's JIT compiler has done the bulk of its work
             for (Operation operation : operations.values()) {
@@ -119,8 +125,7 @@ final class ScaleBench {
         return worst;
     }
 
-    private static final String REFERENCE = "reference: Keycloak alone (a realm whose local users fill the first "
-            + "page)";
+    private static final String REFERENCE = "reference, Keycloak's own users: ";
 
     /** One operation's first request (timed; its statements explained), then its timed repeats. */
     private final class Operation {
