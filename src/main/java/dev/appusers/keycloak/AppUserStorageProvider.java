@@ -147,8 +147,8 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
             return Stream.empty();
         }
         RoleTables tables = mapping().roleTables().orElseThrow();
-        List<Object> roleIds = database.run("finding a role", c -> mapping().users().roleIds(c, tables,
-                role.getName()));
+        List<Object> roleIds = database.run("finding a role",
+                c -> mapping().roles().orElseThrow().idsNamed(c, role.getName()));
         if (roleIds.isEmpty()) {
             return Stream.empty();
         }

@@ -31,6 +31,21 @@ public final class RoleRepository {
         this.queryTimeoutSeconds = queryTimeoutSeconds;
     }
 
+    /** The ids of the app's roles named {@code roleName} (one, as a rule), as the database returns them. */
+    public List<Object> idsNamed(Connection connection, String roleName) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(tables.idsByName())) {
+            statement.setQueryTimeout(queryTimeoutSeconds);
+            statement.setString(1, roleName);
+            List<Object> ids = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getObject(1));
+                }
+            }
+            return ids;
+        }
+    }
+
     /** Every role of the app, by name. */
     public List<AppRole> all(Connection connection) throws SQLException {
         String sql = "SELECT " + tables.roleName + ", " + description("") + attributes("") + " FROM " + tables.roleTable

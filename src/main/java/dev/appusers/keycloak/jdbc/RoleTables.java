@@ -67,6 +67,11 @@ public final class RoleTables {
                 reader.table(ConfigKeys.USER_ROLE_TABLE, roles.userRoleTable()));
     }
 
+    /** The ids of the roles whose name is the one parameter. */
+    String idsByName() {
+        return "SELECT " + roleId + " FROM " + roleTable + " WHERE " + roleName + " = ?";
+    }
+
     /** {@code user_role JOIN role}, aliased {@code ur} and {@code r}. */
     String join() {
         return userRoleTable + " ur JOIN " + roleTable + " r ON r." + roleId + " = ur." + userRoleRole;

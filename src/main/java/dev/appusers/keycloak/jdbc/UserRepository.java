@@ -83,7 +83,7 @@ public final class UserRepository {
     }
 
     /**
-     * One page of the app's members of a role whose ids {@link #roleIds} found, ordered like every user list: the
+     * One page of the app's members of a role whose ids {@link RoleRepository#idsNamed} found, ordered like every user list: the
      * user-role rows of those ids (in {@code (role, user)} index order, when the app has that index) joined to their
      * users. The ids come first, as the planner cannot walk that index for a role it knows only by name.
      */
@@ -100,21 +100,6 @@ public final class UserRepository {
             statement.setInt(index++, max);
             statement.setInt(index, Math.max(first, 0));
             return list(statement);
-        }
-    }
-
-    /** The ids of the app's roles named {@code roleName} (one, as a rule). */
-    public List<Object> roleIds(Connection connection, RoleTables roles, String roleName) throws SQLException {
-        try (PreparedStatement statement = prepare(connection, "SELECT " + roles.roleId + " FROM " + roles.roleTable
-                + " WHERE " + roles.roleName + " = ?")) {
-            statement.setString(1, roleName);
-            List<Object> ids = new ArrayList<>();
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getObject(1));
-                }
-            }
-            return ids;
         }
     }
 

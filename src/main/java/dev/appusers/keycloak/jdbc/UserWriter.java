@@ -157,8 +157,7 @@ public final class UserWriter {
 
     /** The app role's id as the database returns it, or null when the app has no role of that name. */
     private Object roleId(Connection connection, String roleName) throws SQLException {
-        try (PreparedStatement statement = prepare(connection, "SELECT " + roles.roleId + " FROM " + roles.roleTable
-                + " WHERE " + roles.roleName + " = ?")) {
+        try (PreparedStatement statement = prepare(connection, roles.idsByName())) {
             statement.setString(1, roleName);
             try (var rs = statement.executeQuery()) {
                 return rs.next() ? rs.getObject(1) : null;
