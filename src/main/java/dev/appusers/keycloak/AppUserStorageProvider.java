@@ -223,9 +223,9 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         String id = StorageId.externalId(user.getId());
         database.run("deleting a user", c -> {
             mapping().writer().delete(c, id);
-            mapping().total().forget();
             return null;
         });
+        mapping().total().forget();
         loaded.forget(id);
         return true;
     }

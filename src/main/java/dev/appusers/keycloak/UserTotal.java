@@ -8,7 +8,7 @@ import org.jboss.logging.Logger;
 
 /**
  * The number of all app users (no search), as the admin console's and the admin API's user count asks for it. An
- * exact {@code COUNT(*)} reads the whole table (about 50 to 150 ms for a million rows on PostgreSQL), so once the
+ * exact {@code COUNT(*)} reads the whole table (50 to 200 ms for a million rows on PostgreSQL in the server benchmark), so once the
  * table holds {@value #LARGE} users or more, a count is reused for {@link #REUSE} on this node; users added or removed
  * through Keycloak drop it at once. Smaller tables are counted on every call. One per component configuration.
  */

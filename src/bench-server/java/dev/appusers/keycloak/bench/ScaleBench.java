@@ -112,13 +112,14 @@ final class ScaleBench {
         long worst = 0;
         for (Map.Entry<String, Operation> entry : operations.entrySet()) {
             Operation operation = entry.getValue();
-            long p95 = LoadRun.percentile(operation.sorted(), 95);
+            List<Long> sorted = operation.sorted();
+            long p95 = LoadRun.percentile(sorted, 95);
             if (console.containsKey(entry.getKey())) {
                 worst = Math.max(worst, p95);
             }
             report.row(entry.getKey(), operation.micros.size() + (operation.failures > 0 ? " (" + operation.failures
                     + " failed)" : ""), Report.ms(operation.firstMicros),
-                    Report.ms(LoadRun.percentile(operation.sorted(), 50)), Report.ms(p95),
+                    Report.ms(LoadRun.percentile(sorted, 50)), Report.ms(p95),
                     Report.ms(operation.cpuMicros / Math.max(1, operation.micros.size())), operation.statements,
                     operation.paths);
         }
@@ -137,12 +138,12 @@ final class ScaleBench {
         String paths;
         int failures;
 
+        long cpuMicros;
+
         Operation(String base, IntFunction<String> path) {
             this.base = base;
             this.path = path;
         }
-
-        long cpuMicros;
 
         void time(int n) {
             long cpuBefore = cpu.micros();

@@ -104,7 +104,7 @@ public final class ServerBenchmark {
                 Heap.jcmd(server, "JFR.dump", "filename=" + Path.of(recording).toAbsolutePath());
             }
             if (!"scale".equals(System.getProperty("bench.only"))) {
-                logins(admin, oidc, component, statements, heap, report, federated, local, heavier);
+                logins(admin, oidc, component, statements, heap, report, federated, local, heavier, scaleUsers);
             }
         } finally {
             server.stop();
@@ -116,12 +116,11 @@ public final class ServerBenchmark {
     /** Logins (federated against local, heavier schemes), statements per login, heap after distinct logins. */
     private static void logins(AdminClient admin, OidcClient oidc, String component,
                                PgStatementLog statements, Heap heap, Report report, List<String> federated,
-                               List<String> local, Map<BenchData.AppHash, List<String>> heavier) {
+                               List<String> local, Map<BenchData.AppHash, List<String>> heavier, int scaleUsers) {
         int concurrency = Integer.getInteger("bench.concurrency", 4);
         Duration round = Duration.ofSeconds(Integer.getInteger("bench.round.seconds", 15));
         int rounds = Integer.getInteger("bench.rounds", 3);
         int heapLogins = Integer.getInteger("bench.heap.logins", 10_000);
-        int scaleUsers = Integer.getInteger("bench.scale.users", 1_000_000);
         LoginBench logins = new LoginBench(oidc, admin, REALM, heap, report, concurrency, round);
         logins.federatedAgainstLocal(federated, local, rounds);
         logins.heavierSchemes(heavier);
