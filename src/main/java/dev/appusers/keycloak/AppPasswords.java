@@ -41,7 +41,7 @@ final class AppPasswords {
         }
         String hash = mapping.hashing().hash(password);
         String id = user.row().id();
-        database.run("writing a password hash", c -> {
+        database.write("writing a password hash", c -> {
             mapping.writer().set(c, id, UserWriter.Field.PASSWORD_HASH, hash);
             return null;
         });

@@ -30,6 +30,7 @@ import org.keycloak.userprofile.AttributeMetadata;
 import org.keycloak.userprofile.UserProfileDecorator;
 import org.keycloak.userprofile.UserProfileMetadata;
 
+import dev.appusers.keycloak.config.AppUsersConfig;
 import dev.appusers.keycloak.jdbc.AppDatabase;
 import dev.appusers.keycloak.jdbc.RoleTables;
 import dev.appusers.keycloak.jdbc.UserFilter;
@@ -62,7 +63,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         this.model = model;
         this.mappings = mappings;
         this.passwords = passwords;
-        this.database = new AppDatabase(session);
+        this.database = new AppDatabase(session, AppUsersConfig.datasourceOf(model));
     }
 
     private ComponentMapping mapping() {
@@ -79,8 +80,8 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         if (user != null) {
             return user;
         }
-        return adaptFound(realm, database.run("looking up a user by id",
-                c -> mapping().users().findById(c, appId)));
+        return adaptFound(realm, database.lookup("looking up a user by id",
+                c -> mapping().users().findById(c, appId), Optional.empty()));
     }
 
     @Override
@@ -89,8 +90,8 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         if (known != null) {
             return known;
         }
-        return unlessUnknownAtLogin(adaptFound(realm, database.run("looking up a user by username",
-                c -> mapping().users().findByUsername(c, username))));
+        return unlessUnknownAtLogin(adaptFound(realm, database.lookup("looking up a user by username",
+                c -> mapping().users().findByUsername(c, username), Optional.empty())));
     }
 
     @Override
@@ -99,8 +100,8 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         if (known != null) {
             return known;
         }
-        return unlessUnknownAtLogin(adaptFound(realm, database.run("looking up a user by email",
-                c -> mapping().users().findByEmail(c, email))));
+        return unlessUnknownAtLogin(adaptFound(realm, database.lookup("looking up a user by email",
+                c -> mapping().users().findByEmail(c, email), Optional.empty())));
     }
 
     @Override
@@ -221,7 +222,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
             return false;
         }
         String id = StorageId.externalId(user.getId());
-        database.run("deleting a user", c -> {
+        database.write("deleting a user", c -> {
             mapping().writer().delete(c, id);
             return null;
         });

@@ -1,6 +1,7 @@
 package dev.appusers.keycloak;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;
@@ -8,7 +9,6 @@ import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderConfigProperty;
-import org.keycloak.storage.StorageUnavailableException;
 import org.keycloak.storage.UserStorageProviderFactory;
 
 import dev.appusers.keycloak.config.AppUsersConfig;
@@ -16,7 +16,10 @@ import dev.appusers.keycloak.config.ConfigKeys;
 import dev.appusers.keycloak.config.ConfigProperties;
 import dev.appusers.keycloak.config.InvalidConfigException;
 import dev.appusers.keycloak.config.RolesConfig;
+import dev.appusers.keycloak.jdbc.AppDataSource;
 import dev.appusers.keycloak.jdbc.AppDatabase;
+import dev.appusers.keycloak.jdbc.StoreUnavailable;
+import dev.appusers.keycloak.jdbc.TransactionWiring;
 import dev.appusers.keycloak.jdbc.AppRole;
 import dev.appusers.keycloak.roles.KeycloakRoles;
 import dev.appusers.keycloak.jdbc.SchemaException;
@@ -72,15 +75,25 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
                         + realm.getName() + "; create the client first or leave the setting empty for realm roles");
             }
         });
+        if (AppDataSource.named(config.datasource()).isEmpty()) {
+            throw invalid(AppDatabase.missingDatasource(config.datasource()));
+        }
+        Optional<String> problem;
         try {
-            ComponentMapping mapping = ComponentMappings.resolve(session, config);
+            ComponentMapping mapping = ComponentMappings.resolveChecked(session, config);
             if (config.writable() && config.write().syncRegistrations()) {
                 mapping.userTable().checkInsertable();
             }
-        } catch (SchemaException | StorageUnavailableException e) {
+            problem = config.writable() ? TransactionWiring.problemForWrites(session, config.datasource())
+                    : Optional.empty();
+        } catch (SchemaException e) {
             throw invalid(e.getMessage());
         } catch (RuntimeException e) {
-            throw invalid("The app database could not be read: " + e.getMessage());
+            throw invalid(StoreUnavailable.is(e) ? e.getMessage()
+                    : "The app database could not be read: " + e.getMessage());
+        }
+        if (problem.isPresent()) {
+            throw invalid(problem.get());
         }
         LOG.debugf("Configuration of %s checked against the app database: %s", model.getName(), config);
     }
@@ -122,7 +135,7 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
     private void synchroniseRoles(KeycloakSession session, RealmModel realm, ComponentModel model) {
         ComponentMapping mapping = mappings.get(session, model);
         mapping.config().roles().ifPresent(config -> {
-            List<AppRole> roles = new AppDatabase(session).run("reading the app's roles",
+            List<AppRole> roles = new AppDatabase(session, mapping.config().datasource()).run("reading the app's roles",
                     connection -> mapping.roles().orElseThrow().all(connection));
             KeycloakRoles.of(realm, config, model.getId()).synchronise(roles);
             LOG.debugf("Synchronised %d app roles of %s", roles.size(), model.getName());

@@ -12,6 +12,7 @@ import dev.appusers.keycloak.config.AppUsersConfig;
 import dev.appusers.keycloak.config.InvalidConfigException;
 import dev.appusers.keycloak.jdbc.SchemaException;
 import dev.appusers.keycloak.jdbc.AppDatabase;
+import dev.appusers.keycloak.jdbc.TableAccess;
 import dev.appusers.keycloak.jdbc.RoleTables;
 import dev.appusers.keycloak.jdbc.UserTable;
 
@@ -43,9 +44,22 @@ final class ComponentMappings {
     }
 
     static ComponentMapping resolve(KeycloakSession session, AppUsersConfig config) {
-        return new AppDatabase(session).run("reading the app's table definitions", connection -> ComponentMapping.of(
+        return new AppDatabase(session, config.datasource()).run("reading the app's table definitions", connection -> ComponentMapping.of(
                 config, UserTable.resolve(connection, config),
                 config.roles().isEmpty() ? null : RoleTables.resolve(connection, config, config.roles().get())));
+    }
+
+    /**
+     * {@link #resolve}, and a check that the datasource's database user may read every mapped table (on save).
+     */
+    static ComponentMapping resolveChecked(KeycloakSession session, AppUsersConfig config) {
+        return new AppDatabase(session, config.datasource()).run("checking the app's tables", connection -> {
+            UserTable users = UserTable.resolve(connection, config);
+            RoleTables roles = config.roles().isEmpty() ? null
+                    : RoleTables.resolve(connection, config, config.roles().get());
+            TableAccess.checkReadable(connection, users, java.util.Optional.ofNullable(roles));
+            return ComponentMapping.of(config, users, roles);
+        });
     }
 
     void forget(String componentId) {

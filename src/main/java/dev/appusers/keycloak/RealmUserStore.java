@@ -98,7 +98,7 @@ final class RealmUserStore implements AppUserStore {
             return false;
         }
         String id = user.row().id();
-        return database.run("granting an app role", c -> mapping.writer().grantRole(c, id, role.getName()));
+        return database.write("granting an app role", c -> mapping.writer().grantRole(c, id, role.getName()));
     }
 
     @Override
@@ -112,7 +112,7 @@ final class RealmUserStore implements AppUserStore {
     }
 
     private void run(String operation, String id, VoidWork work) {
-        database.run(operation, c -> {
+        database.write(operation, c -> {
             work.run(c);
             return null;
         });

@@ -26,7 +26,7 @@ final class Registrations {
         RANDOM.nextBytes(secret);
         String unusableHash = mapping.hashing().hash(Base64.getEncoder().encodeToString(secret));
         try {
-            String id = database.run("inserting a user", c -> mapping.writer().insert(c, username, unusableHash));
+            String id = database.write("inserting a user", c -> mapping.writer().insert(c, username, unusableHash));
             LOG.debugf("Inserted user %s into the app's table for realm %s", id, realm.getName());
             return id;
         } catch (SchemaException e) {

@@ -19,7 +19,11 @@ public final class AppUsersConfig {
     private static final Pattern IDENTIFIER = Pattern.compile("[\\p{L}_][\\p{L}\\p{N}_$]{0,127}");
 
     public static final int DEFAULT_QUERY_TIMEOUT_SECONDS = 5;
+    public static final String DEFAULT_DATASOURCE = "appdb";
+    /** Keycloak's datasource names (its option names carry them): letters, digits, '-' and '_'. */
+    private static final Pattern DATASOURCE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
+    private final String datasource;
     private final String dbSchema;
     private final String userTable;
     private final String userIdColumn;
@@ -37,6 +41,7 @@ public final class AppUsersConfig {
     private final WriteConfig write;
 
     private AppUsersConfig(MultivaluedHashMap<String, String> config) {
+        datasource = datasource(config);
         dbSchema = optionalIdentifier(config, ConfigKeys.DB_SCHEMA);
         userTable = requiredIdentifier(config, ConfigKeys.USER_TABLE, "user");
         userIdColumn = requiredIdentifier(config, ConfigKeys.USER_ID_COLUMN, "id");
@@ -71,11 +76,18 @@ public final class AppUsersConfig {
                 list(config, ConfigKeys.USER_ATTRIBUTE_COLUMNS));
     }
 
+    /** The datasource a component names, read alone (a provider needs it before the rest is resolved). */
+    public static String datasourceOf(ComponentModel model) {
+        return datasource(model.getConfig());
+    }
+
     /** Reads and checks the component's configuration. @throws InvalidConfigException naming the key and the fix */
     public static AppUsersConfig from(ComponentModel model) {
         return new AppUsersConfig(model.getConfig());
     }
 
+    /** The Keycloak named datasource of the app database. */
+    public String datasource() { return datasource; }
     public Optional<String> dbSchema() { return Optional.ofNullable(dbSchema); }
     public String userTable() { return userTable; }
     public String userIdColumn() { return userIdColumn; }
@@ -143,6 +155,19 @@ public final class AppUsersConfig {
         throw new InvalidConfigException(key + ": '" + value + "' is not true or false");
     }
 
+    private static String datasource(MultivaluedHashMap<String, String> config) {
+        String value = value(config, ConfigKeys.DATASOURCE);
+        if (value == null) {
+            return DEFAULT_DATASOURCE;
+        }
+        if (!DATASOURCE_NAME.matcher(value).matches() || value.equals("default")) {
+            throw new InvalidConfigException(String.format("%s: '%s' is not the name of a Keycloak named datasource "
+                    + "(the <name> in its option db-kind-<name>: letters, digits, '-' and '_'); Keycloak's own "
+                    + "database cannot be used", ConfigKeys.DATASOURCE, value));
+        }
+        return value;
+    }
+
     private static EditMode editMode(MultivaluedHashMap<String, String> config) {
         String value = value(config, ConfigKeys.EDIT_MODE);
         if (value == null) {
@@ -176,7 +201,7 @@ public final class AppUsersConfig {
     /** The configuration holds no secrets (the datasource credentials live in Keycloak's own configuration). */
     @Override
     public String toString() {
-        return "AppUsersConfig{schema=" + dbSchema + ", userTable=" + userTable + ", id=" + userIdColumn
+        return "AppUsersConfig{datasource=" + datasource + ", schema=" + dbSchema + ", userTable=" + userTable + ", id=" + userIdColumn
                 + ", username=" + usernameColumn + ", email=" + emailColumn + ", passwordHash=" + passwordHashColumn
                 + ", enabled=" + enabledColumn + ", emailVerified=" + emailVerifiedColumn + ", firstName="
                 + firstNameColumn + ", lastName=" + lastNameColumn + ", editMode=" + editMode + ", queryTimeout="

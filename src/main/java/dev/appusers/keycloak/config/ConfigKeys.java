@@ -6,6 +6,7 @@ package dev.appusers.keycloak.config;
  */
 public final class ConfigKeys {
 
+    public static final String DATASOURCE = "datasource";
     public static final String DB_SCHEMA = "dbSchema";
     public static final String USER_TABLE = "userTable";
     public static final String USER_ID_COLUMN = "userIdColumn";

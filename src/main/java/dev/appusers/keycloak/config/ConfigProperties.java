@@ -10,6 +10,12 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 public final class ConfigProperties {
 
     private static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
+            .property().name(ConfigKeys.DATASOURCE).label("Datasource")
+            .helpText("The Keycloak named datasource of the app database, set up with Keycloak's options "
+                    + "db-kind-<name>, db-url-full-<name>, db-username-<name> and db-password-<name>. One datasource "
+                    + "per app database; several components may federate several apps.")
+            .type(ProviderConfigProperty.STRING_TYPE).defaultValue(AppUsersConfig.DEFAULT_DATASOURCE).required(true)
+            .add()
             .property().name(ConfigKeys.DB_SCHEMA).label("Database schema")
             .helpText("Schema (PostgreSQL) or database (MariaDB/MySQL) that holds the app's tables. "
                     + "Empty: the datasource's default schema.")

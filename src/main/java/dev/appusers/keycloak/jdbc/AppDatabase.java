@@ -1,108 +1,196 @@
 package dev.appusers.keycloak.jdbc;
 
+import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLTimeoutException;
-import java.sql.SQLTransientConnectionException;
 
-import jakarta.persistence.PersistenceException;
+import jakarta.transaction.Transaction;
+import jakarta.transaction.TransactionManager;
 
-import org.hibernate.Session;
 import org.jboss.logging.Logger;
-import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.ModelException;
-import org.keycloak.storage.StorageUnavailableException;
+import org.keycloak.transaction.JtaTransactionManagerLookup;
 
 /**
- * The app database, reached through Keycloak's named datasource {@code appdb} and the jar's JTA persistence unit
- * {@value #PERSISTENCE_UNIT}, so every statement joins Keycloak's transaction. This is the store boundary: JDBC and
- * Hibernate failures leave it as {@link StorageUnavailableException} (database unreachable or not answering in time:
- * Keycloak skips the provider), {@link ModelDuplicateException} (a unique constraint) or {@link ModelException}
- * (anything else), never as {@code null}.
+ * The app database of one component in one Keycloak session, reached through a Keycloak named datasource. This is
+ * the store boundary: JDBC failures leave it as {@link StoreUnavailable#exception} (database unreachable, refusing
+ * connections or not answering in time: Keycloak goes on with its other user stores),
+ * {@link org.keycloak.models.ModelDuplicateException} (a unique constraint) or {@link ModelException} (anything
+ * else), never as {@code null}, and never with a row's data in the message.
+ *
+ * <p><b>Reads</b> ({@link #run}) take a connection of their own, outside Keycloak's JTA transaction (which is
+ * suspended for the call): they need no two-phase commit, so READ_ONLY works with Keycloak's and the database's
+ * default settings. A read that fails because its pooled connection is dead (the database restarted, an admin
+ * ended the session) is tried once more on a fresh connection, after the pool's other connections are discarded, so
+ * no pool-validation setting is needed. <b>Writes</b> ({@link #write}) join Keycloak's transaction, so a failure
+ * anywhere rolls back both sides; once a session has written, its reads join that transaction too and see the
+ * writes.
  */
 public final class AppDatabase {
 
-    public static final String PERSISTENCE_UNIT = "app-users-jpa";
-    public static final String DATASOURCE = "appdb";
-    public static final String MISSING_DATASOURCE = "The app database is not configured: set the Keycloak options "
-            + "db-kind-appdb, db-url-full-appdb, db-username-appdb and db-password-appdb (keycloak.conf or KC_DB_KIND_APPDB, "
-            + "KC_DB_URL_FULL_APPDB, KC_DB_USERNAME_APPDB, KC_DB_PASSWORD_APPDB) and restart Keycloak";
+    public static final String DEFAULT_DATASOURCE = "appdb";
 
     private static final Logger LOG = Logger.getLogger(AppDatabase.class);
 
     private final KeycloakSession session;
+    private final String datasourceName;
+    private AppDataSource dataSource;
+    private boolean wrote;
 
-    public AppDatabase(KeycloakSession session) {
+    public AppDatabase(KeycloakSession session, String datasourceName) {
         this.session = session;
+        this.datasourceName = datasourceName;
     }
 
-    /** Runs {@code work} on the app database inside Keycloak's transaction. {@code operation} names it in errors. */
+    /** The message for a datasource Keycloak does not have, naming those it has. */
+    public static String missingDatasource(String name) {
+        return "Keycloak has no datasource named " + name + ". Start Keycloak with the options db-kind-" + name
+                + ", db-url-full-" + name + ", db-username-" + name + " and db-password-" + name
+                + " (keycloak.conf, or KC_DB_KIND_" + envName(name) + " etc.), or set 'datasource' to one it has: "
+                + (AppDataSource.configuredNames().isEmpty() ? "none configured"
+                : String.join(", ", AppDataSource.configuredNames()));
+    }
+
+    private static String envName(String name) {
+        return name.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+
+    /** @return the datasource, or an unavailable-store exception naming what to configure */
+    public AppDataSource dataSource() {
+        if (dataSource == null) {
+            dataSource = AppDataSource.named(datasourceName).orElseThrow(
+                    () -> StoreUnavailable.exception(missingDatasource(datasourceName), null));
+        }
+        return dataSource;
+    }
+
+    /** Reads from the app database; {@code operation} names it in errors ("looking up a user by email"). */
     public <T> T run(String operation, SqlWork<T> work) {
-        JpaConnectionProvider jpa;
+        if (wrote) {
+            return inTransaction(operation, work);
+        }
+        TransactionManager manager = transactionManager();
+        Transaction suspended = suspend(manager);
         try {
-            jpa = session.getProvider(JpaConnectionProvider.class, PERSISTENCE_UNIT);
+            try {
+                return alone(operation, work);
+            } catch (StaleConnection e) {
+                LOG.debugf("A pooled connection to %s was dead (%s); reading again on a fresh one", datasourceName,
+                        operation);
+                dataSource().discardConnections();
+                try {
+                    return alone(operation, work);
+                } catch (StaleConnection again) {
+                    throw DatabaseErrors.unavailable(operation, again.failure);
+                }
+            }
+        } finally {
+            resume(manager, suspended);
+        }
+    }
+
+    /**
+     * A user lookup: {@link #run}, except that where Keycloak cannot skip an unavailable store by itself (26.4) an
+     * unavailable database gives {@code whenUnavailable} ("not found") with a warning, as Keycloak 26.5 and later do
+     * for it, instead of failing the whole request.
+     */
+    public <T> T lookup(String operation, SqlWork<T> work, T whenUnavailable) {
+        try {
+            return run(operation, work);
         } catch (RuntimeException e) {
-            throw new StorageUnavailableException(MISSING_DATASOURCE, e);
+            if (!StoreUnavailable.is(e) || StoreUnavailable.keycloakSkipsProvider()) {
+                throw e;
+            }
+            LOG.warnf("%s; going on without the app's users", e.getMessage());
+            return whenUnavailable;
         }
-        if (jpa == null) {
-            throw new StorageUnavailableException(MISSING_DATASOURCE);
+    }
+
+    /** Writes to the app database in Keycloak's transaction (and reads in it from then on). */
+    public <T> T write(String operation, SqlWork<T> work) {
+        wrote = true;
+        return inTransaction(operation, work);
+    }
+
+    private <T> T inTransaction(String operation, SqlWork<T> work) {
+        Connection connection = connect(operation);
+        try (connection) {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw DatabaseErrors.translate(operation, e);
+        }
+    }
+
+    /** One read on a connection outside any transaction; a dead connection becomes {@link StaleConnection}. */
+    private <T> T alone(String operation, SqlWork<T> work) {
+        Connection connection = connect(operation);
+        try (connection) {
+            try {
+                return work.run(connection);
+            } finally {
+                if (!connection.getAutoCommit()) {
+                    connection.rollback(); // a read: nothing to keep, and no transaction left open on the server
+                }
+            }
+        } catch (SQLException e) {
+            if (DatabaseErrors.isConnectionFailure(e)) {
+                throw new StaleConnection(e);
+            }
+            throw DatabaseErrors.translate(operation, e);
+        }
+    }
+
+    private Connection connect(String operation) {
+        try {
+            return dataSource().connection();
+        } catch (SQLException e) {
+            // no connection at all: whatever the server said, it is not serving us now
+            throw DatabaseErrors.unavailable(operation, e);
+        } catch (RuntimeException e) {
+            if (StoreUnavailable.is(e)) {
+                throw e;
+            }
+            throw StoreUnavailable.exception("The app database is unavailable (" + operation + "): "
+                    + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    private TransactionManager transactionManager() {
+        JtaTransactionManagerLookup lookup = session.getProvider(JtaTransactionManagerLookup.class);
+        return lookup == null ? null : lookup.getTransactionManager();
+    }
+
+    private static Transaction suspend(TransactionManager manager) {
+        if (manager == null) {
+            return null;
         }
         try {
-            return jpa.getEntityManager().unwrap(Session.class).doReturningWork(work::run);
-        } catch (PersistenceException e) {
-            throw translate(operation, e);
+            return manager.suspend();
+        } catch (Exception e) {
+            throw new ModelException("Keycloak's transaction could not be suspended for a read of the app database", e);
         }
     }
 
-    static RuntimeException translate(String operation, RuntimeException e) {
-        SQLException sql = sqlCause(e);
-        String state = sql == null ? null : sql.getSQLState();
-        if (sql instanceof SQLTransientConnectionException || state != null && state.startsWith("08")
-                || isConnectionFailure(e)) {
-            LOG.debugf(e, "App database unavailable while %s", operation);
-            return new StorageUnavailableException("The app database is unavailable (" + operation + "): "
-                    + describe(sql, e), e);
+    private static void resume(TransactionManager manager, Transaction suspended) {
+        if (manager == null || suspended == null) {
+            return;
         }
-        if (state != null && state.startsWith("23")) {
-            String message = sql.getMessage() == null ? "" : sql.getMessage().toLowerCase(java.util.Locale.ROOT);
-            if (state.equals("23505") || message.contains("duplicate") || message.contains("unique")) {
-                return new ModelDuplicateException("A user with this value already exists in the app's table ("
-                        + operation + ")", e);
-            }
-            return new ModelException("The app's table refused the change (" + operation + "): " + describe(sql, e), e);
+        try {
+            manager.resume(suspended);
+        } catch (Exception e) {
+            throw new ModelException("Keycloak's transaction could not be resumed after a read of the app database", e);
         }
-        if (sql instanceof SQLTimeoutException || "57014".equals(state) || "70100".equals(state)
-                || e.getClass().getSimpleName().contains("Timeout")) {
-            // a hung database is an unavailable one: Keycloak goes on with its other user stores
-            return new StorageUnavailableException("The app database did not answer in time (" + operation
-                    + "); see the provider's queryTimeoutSeconds", e);
-        }
-        return new ModelException("App database query failed (" + operation + "): " + describe(sql, e), e);
     }
 
-    private static boolean isConnectionFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String name = t.getClass().getSimpleName();
-            if (name.equals("JDBCConnectionException") || name.equals("ConnectException")
-                    || t.getMessage() != null && t.getMessage().contains("Acquisition timeout")) {
-                return true;
-            }
-        }
-        return false;
-    }
+    /** A read failed because its connection was dead; the read may be tried again on another. */
+    private static final class StaleConnection extends RuntimeException {
 
-    private static SQLException sqlCause(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql) {
-                return sql;
-            }
-        }
-        return null;
-    }
+        private static final long serialVersionUID = 1L;
+        private final transient SQLException failure;
 
-    private static String describe(SQLException sql, RuntimeException e) {
-        return sql == null ? e.getClass().getSimpleName() + ": " + e.getMessage()
-                : "SQLState " + sql.getSQLState() + ": " + sql.getMessage();
+        StaleConnection(SQLException failure) {
+            super(null, null, false, false);
+            this.failure = failure;
+        }
     }
 }

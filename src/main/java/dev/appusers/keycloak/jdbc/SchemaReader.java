@@ -53,15 +53,20 @@ final class SchemaReader {
     /** The table with its columns. @throws SchemaException naming the tables there are */
     DbTable table(String configKey, String wanted) throws SQLException {
         List<String> tables;
-        try (ResultSet rs = metaData.getTables(catalog, schema, "%", TABLE_TYPES)) {
-            tables = names(rs, "TABLE_NAME");
+        // JDBC reads the schema as a LIKE pattern: escaped, and each row's schema checked, so that a schema named
+        // app_data never shows the tables of appXdata
+        try (ResultSet rs = metaData.getTables(catalog, schemaPattern(), "%", TABLE_TYPES)) {
+            tables = namesInSchema(rs, "TABLE_NAME");
         }
         String found = match(tables, wanted).orElseThrow(() -> new SchemaException(String.format(
                 "%s: table %s not found%s; tables are: %s", configKey, wanted, where(),
                 tables.isEmpty() ? "(none)" : String.join(", ", tables))));
         List<DbColumn> columns = new ArrayList<>();
-        try (ResultSet rs = metaData.getColumns(catalog, schema, escape(found), "%")) {
+        try (ResultSet rs = metaData.getColumns(catalog, schemaPattern(), escape(found), "%")) {
             while (rs.next()) {
+                if (!inSchema(rs)) {
+                    continue;
+                }
                 columns.add(new DbColumn(rs.getString("COLUMN_NAME"), rs.getInt("DATA_TYPE"), rs.getString("TYPE_NAME"),
                         rs.getInt("COLUMN_SIZE"), rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls,
                         rs.getString("COLUMN_DEF") != null || "YES".equalsIgnoreCase(rs.getString("IS_AUTOINCREMENT"))));
@@ -75,6 +80,26 @@ final class SchemaReader {
         }
         String qualified = (qualifier == null ? "" : qualifier) + DbTable.quote(found, quote);
         return new DbTable(found, qualified, columns, quote, primaryKey);
+    }
+
+    private String schemaPattern() throws SQLException {
+        return schema == null ? null : escape(schema);
+    }
+
+    private boolean inSchema(ResultSet rs) throws SQLException {
+        return schema == null || schema.equals(rs.getString("TABLE_SCHEM"));
+    }
+
+    private List<String> namesInSchema(ResultSet rs, String column) throws SQLException {
+        try (rs) {
+            List<String> names = new ArrayList<>();
+            while (rs.next()) {
+                if (inSchema(rs)) {
+                    names.add(rs.getString(column));
+                }
+            }
+            return names.stream().distinct().sorted().collect(Collectors.toList());
+        }
     }
 
     private String where() {
