@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Server benchmark: the real Keycloak 26.7.4 distribution with the provider on a PostgreSQL app database
+# Server benchmark: the real Keycloak 26.7.5 distribution with the provider on a PostgreSQL app database
 # (127.0.0.1:5432, user postgres), measured over HTTP. Prints Markdown tables (also target/bench-server/report.md,
 # plans in target/bench-server/plans.md). About 12 minutes on 2 cores; bounded by round lengths and request counts.
 # Options go to Maven as system properties, e.g.

@@ -62,13 +62,9 @@ class DockerComposeTest {
         return XPathFactory.newInstance().newXPath().evaluate(xpath, pom).strip();
     }
 
-    /** The datasource the jar's persistence unit runs on: {@code appdb}. */
-    static String datasourceOfTheJar() throws IOException {
-        String persistence = Files.readString(Path.of("src/main/resources/META-INF/persistence.xml"));
-        Matcher m = Pattern.compile("name=\"jakarta.persistence.jtaDataSource\"\\s+value=\"([^\"]+)\"")
-                .matcher(persistence);
-        assertThat(m.find()).as("jtaDataSource in persistence.xml").isTrue();
-        return m.group(1);
+    /** The datasource a component uses unless it names another: {@code appdb}. */
+    static String datasourceOfTheJar() {
+        return dev.appusers.keycloak.config.AppUsersConfig.DEFAULT_DATASOURCE;
     }
 
     Map<String, String> environment() {

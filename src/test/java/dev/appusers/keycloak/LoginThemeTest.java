@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The {@code app-users} login theme in the jar: declared, a child of Keycloak's current login theme, styles and
- * messages only, and every message it overrides is one Keycloak 26.7.4 really shows (checked against Keycloak's own
+ * messages only, and every message it overrides is one Keycloak 26.7.5 really shows (checked against Keycloak's own
  * themes jar, {@code org.keycloak:keycloak-themes}, so a renamed key shows up on a Keycloak upgrade).
  */
 class LoginThemeTest {

@@ -18,10 +18,10 @@ import dev.appusers.keycloak.it.TcpProxy;
 /**
  * The app database goes away while Keycloak runs (every connection to it cut, new ones refused) and comes back:
  * Keycloak stays up, local users and the admin console keep working, federated logins fail cleanly and work again
- * without a restart.
+ * without a restart. PostgreSQL only: the cut is made in the test proxy between Keycloak and PostgreSQL.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PostgresOutageIT {
+abstract class OutageScenarios {
 
     ItRealm realm;
     TcpProxy database;

@@ -21,7 +21,7 @@ import dev.appusers.keycloak.it.OidcClient;
 import dev.appusers.keycloak.it.PgStatementLog;
 
 /**
- * The server benchmark ({@code bench/server-bench.sh}): the real Keycloak 26.7.4 distribution with the provider on a
+ * The server benchmark ({@code bench/server-bench.sh}): the real Keycloak 26.7.5 distribution with the provider on a
  * PostgreSQL app database, measured from outside over HTTP. Prints Markdown tables and writes them, with the plans of
  * every statement, to {@code target/bench-server/}. Bounded by request counts and round lengths.
  */
@@ -43,7 +43,7 @@ public final class ServerBenchmark {
         long started = System.nanoTime();
         report.line("# Server benchmark, " + Instant.now());
         report.line("");
-        report.line("Machine: " + Runtime.getRuntime().availableProcessors() + " cores (nproc); Keycloak 26.7.4 "
+        report.line("Machine: " + Runtime.getRuntime().availableProcessors() + " cores (nproc); Keycloak 26.7.5 "
                 + "(start-dev, heap -Xms256m -Xmx1g), its own database H2; the app database PostgreSQL on this machine.");
 
         BenchData.create();

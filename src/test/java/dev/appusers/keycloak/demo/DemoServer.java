@@ -16,7 +16,7 @@ import dev.appusers.keycloak.it.Http;
 import dev.appusers.keycloak.it.KeycloakServer;
 
 /**
- * The main job ({@code ./mvnw -Pdemo package}): Keycloak 26.7.4 with the provider on an embedded H2 app database seeded
+ * The main job ({@code ./mvnw -Pdemo package}): Keycloak 26.7.5 with the provider on an embedded H2 app database seeded
  * with the Litestar-Users schema and demo users, and a {@code demo} realm with the {@code app-users} component and a
  * {@code demo-app} OIDC client. Runs until Ctrl-C.
  */
@@ -34,7 +34,7 @@ public final class DemoServer {
         Files.createDirectories(home.resolve("data/import"));
         Files.writeString(home.resolve("data/import/demo-realm.json"), resource("/demo/demo-realm.json"));
 
-        System.out.println("Starting Keycloak 26.7.4 with keycloak-app-users on http://localhost:" + PORT + " ...");
+        System.out.println("Starting Keycloak 26.7.5 with keycloak-app-users on http://localhost:" + PORT + " ...");
         KeycloakServer server = KeycloakServer.start(List.of("--import-realm",
                         "--db-kind-appdb=dev-file", "--db-url-full-appdb=" + url,
                         "--db-username-appdb=sa", "--db-password-appdb=sa"),

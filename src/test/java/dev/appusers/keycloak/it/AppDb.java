@@ -79,6 +79,13 @@ public enum AppDb {
 
     /** Drops and creates {@code database}, then loads the Litestar-Users schema and the seed users. */
     public void create(String database) {
+        createEmpty(database);
+        execute(database, resource("schema-" + fixture + ".sql"));
+        execute(database, resource("seed-" + fixture + ".sql"));
+    }
+
+    /** Drops and creates {@code database}, empty. */
+    public void createEmpty(String database) {
         String admin = this == POSTGRES ? "postgres" : "";
         try (Connection c = DriverManager.getConnection(url(admin), user, password); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + database);
@@ -87,8 +94,6 @@ public enum AppDb {
             throw new IllegalStateException("Cannot create " + database + " on " + serverUrl + ": is " + kind
                     + " running? (.ci/run starts it)", e);
         }
-        execute(database, resource("schema-" + fixture + ".sql"));
-        execute(database, resource("seed-" + fixture + ".sql"));
     }
 
     /**

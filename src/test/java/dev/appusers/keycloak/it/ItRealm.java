@@ -18,7 +18,7 @@ public final class ItRealm {
     public final String name;
     public final OidcClient oidc;
 
-    private ItRealm(AppDb db, String name) {
+    private ItRealm(AppDb db, String name, OnKeycloak setup) {
         this.db = db;
         synchronized (PREPARED) {
             if (!PREPARED.contains(db)) {
@@ -26,7 +26,8 @@ public final class ItRealm {
                 PREPARED.add(db);
             }
         }
-        this.server = KeycloakServer.with(db, AppDb.IT_DATABASE, transactionOptions(db));
+        this.server = KeycloakServer.with(setup == null ? KeycloakServer.home() : KeycloakServer.home(setup.line()), db,
+                AppDb.IT_DATABASE, options(db, setup));
         this.admin = new AdminClient(server);
         this.name = name;
         admin.delete("/" + name);
@@ -39,7 +40,10 @@ public final class ItRealm {
      * offers are run: on PostgreSQL, Keycloak's own database is XA and the app database the one-phase last resource
      * (no prepared transactions needed on the app's server); on MariaDB, Keycloak's defaults: the app database is XA.
      */
-    private static String[] transactionOptions(AppDb db) {
+    private static String[] options(AppDb db, OnKeycloak setup) {
+        if (setup != null && setup.defaults()) {
+            return KeycloakOwnDatabase.postgresOptions();
+        }
         return db == AppDb.POSTGRES
                 ? new String[] {"--transaction-xa-enabled=true", "--transaction-xa-enabled-appdb=false"}
                 : new String[0];
@@ -47,7 +51,7 @@ public final class ItRealm {
 
     /** A fresh realm named after the test class and database. */
     public static ItRealm create(AppDb db, Class<?> testClass) {
-        return new ItRealm(db, realmName(db, testClass));
+        return new ItRealm(db, realmName(db, testClass), testClass.getAnnotation(OnKeycloak.class));
     }
 
     public static String realmName(AppDb db, Class<?> testClass) {

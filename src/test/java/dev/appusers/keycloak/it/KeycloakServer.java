@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The real Keycloak 26.7.4 distribution (unpacked by Maven from {@code org.keycloak:keycloak-quarkus-dist}) with the
+ * The real Keycloak 26.7.5 distribution (unpacked by Maven from {@code org.keycloak:keycloak-quarkus-dist}) with the
  * built provider jar, started on free ports. One server runs at a time per JVM; asking for another app database kind
  * restarts it, since {@code db-kind-appdb} is a build-time option.
  */
@@ -49,7 +49,12 @@ public final class KeycloakServer {
 
     /** A running Keycloak whose {@code appdb} datasource points at {@code database} on {@code db}. */
     public static synchronized KeycloakServer with(AppDb db, String database, String... extraOptions) {
-        String key = db + "/" + database + "/" + String.join(" ", extraOptions);
+        return with(home(), db, database, extraOptions);
+    }
+
+    /** {@link #with(AppDb, String, String...)} on the distribution unpacked at {@code home}. */
+    public static synchronized KeycloakServer with(Path home, AppDb db, String database, String... extraOptions) {
+        String key = home + "/" + db + "/" + database + "/" + String.join(" ", extraOptions);
         if (running != null && running.key.equals(key) && running.process.isAlive()) {
             return running;
         }
@@ -62,10 +67,10 @@ public final class KeycloakServer {
                 "--db-username-appdb=" + db.user,
                 "--db-password-appdb=" + db.password));
         options.addAll(List.of(extraOptions));
-        Path log = Path.of("target", "keycloak-" + db.name().toLowerCase() + ".log").toAbsolutePath();
+        Path log = Path.of("target", home.getFileName() + "-" + db.name().toLowerCase() + ".log").toAbsolutePath();
         try {
-            deleteRecursively(home().resolve("data"));
-            running = start(options, key, log, ProcessBuilder.Redirect.to(log.toFile()), freePort(), freePort());
+            deleteRecursively(home.resolve("data"));
+            running = start(home, options, key, log, ProcessBuilder.Redirect.to(log.toFile()), freePort(), freePort());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -137,9 +142,18 @@ public final class KeycloakServer {
         }
     }
 
+    /** The unpacked distribution of a Keycloak line the suite runs. */
+    public static Path home(OnKeycloak.Line line) {
+        String version = line.version();
+        if (version == null || line == OnKeycloak.Line.CURRENT) {
+            return home();
+        }
+        return Path.of(System.getProperty("keycloak.dist.dir", "target/keycloak"), "keycloak-" + version);
+    }
+
     /** The unpacked distribution. */
     public static Path home() {
-        return Path.of(System.getProperty("keycloak.home", "target/keycloak/keycloak-26.7.4"));
+        return Path.of(System.getProperty("keycloak.home", "target/keycloak/keycloak-26.7.5"));
     }
 
     private void awaitReady(int management) {

@@ -1,0 +1,12 @@
+package dev.appusers.keycloak;
+
+import dev.appusers.keycloak.it.AppDb;
+import dev.appusers.keycloak.it.OnKeycloak;
+
+@OnKeycloak(defaults = true)
+class DefaultsPostgresRoleIT extends RoleScenarios {
+    @Override
+    AppDb db() {
+        return AppDb.POSTGRES;
+    }
+}

@@ -1,0 +1,12 @@
+package dev.appusers.keycloak;
+
+import dev.appusers.keycloak.it.AppDb;
+import dev.appusers.keycloak.it.OnKeycloak;
+
+@OnKeycloak(defaults = true)
+class DefaultsPostgresSearchIT extends SearchScenarios {
+    @Override
+    AppDb db() {
+        return AppDb.POSTGRES;
+    }
+}

@@ -1,0 +1,5 @@
+package dev.appusers.keycloak;
+
+
+class PostgresOutageIT extends OutageScenarios {
+}

@@ -1,0 +1,47 @@
+package dev.appusers.keycloak.it;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Runs an integration test class on another Keycloak than the suite's usual one: an older supported line, or
+ * Keycloak exactly as an operator gets it (its own database on PostgreSQL, no transaction option at all). Classes
+ * with the same setting share one server; {@code runOrder=alphabetical} keeps them together.
+ */
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+public @interface OnKeycloak {
+
+    /** Which distribution: the build's own, or one of the older lines the pom names. */
+    Line line() default Line.CURRENT;
+
+    /**
+     * Keycloak's defaults: no {@code transaction-xa-*} option, so the app's datasource is XA and Keycloak's own is
+     * not, and Keycloak's own database on this machine's PostgreSQL (both PostgreSQL servers on their default
+     * {@code max_prepared_transactions = 0}).
+     */
+    boolean defaults() default false;
+
+    /** The Keycloak distributions the suite runs. */
+    enum Line {
+        /** {@code keycloak.version}, the build target. */
+        CURRENT("keycloak.version"),
+        /** {@code keycloak.compat.previous} (26.5). */
+        PREVIOUS("keycloak.compat.previous"),
+        /** {@code keycloak.compat.oldest} (26.4). */
+        OLDEST("keycloak.compat.oldest");
+
+        private final String property;
+
+        Line(String property) {
+            this.property = property;
+        }
+
+        /** @return the version the pom gives this line, or null outside Maven (the current home is used) */
+        public String version() {
+            return System.getProperty(property);
+        }
+    }
+}
