@@ -25,7 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 class LoginThemeTest {
 
-    static final Path THEME = Path.of("src/main/resources/theme/app-users/login");
+    static final Path THEME = Path.of("themes/app-users/login");
 
     static Properties properties(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
@@ -56,6 +56,19 @@ class LoginThemeTest {
         assertThat(themes.get(0).get("name").asText()).isEqualTo("app-users");
         assertThat(themes.get(0).get("types")).extracting(JsonNode::asText).containsExactly("login");
         assertThat(THEME.resolve("theme.properties")).isRegularFile();
+    }
+
+    @Test
+    void jarCarriesTheThemeWhereKeycloakLooksForIt() throws IOException {
+        // The source lives in themes/ at the top level; pom.xml's <resource> puts it at theme/ in the jar, next to
+        // META-INF/keycloak-themes.json, as Keycloak's theme loader expects.
+        try (Stream<Path> files = Files.walk(THEME)) {
+            assertThat(files.filter(Files::isRegularFile).map(f -> "theme/app-users/login/"
+                    + THEME.relativize(f).toString().replace('\\', '/')).toList())
+                    .isNotEmpty()
+                    .allSatisfy(name -> assertThat(getClass().getClassLoader().getResource(name)).as(name).isNotNull());
+        }
+        assertThat(getClass().getClassLoader().getResource("META-INF/keycloak-themes.json")).isNotNull();
     }
 
     @Test

@@ -1,0 +1,49 @@
+package dev.appusers.keycloak.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPathFactory;
+
+import org.w3c.dom.Document;
+
+/** What the recipes must agree with: pom.xml and the jar's persistence unit. */
+final class Recipes {
+
+    private Recipes() {
+    }
+
+    static String pom(String xpath) {
+        try {
+            Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile());
+            return XPathFactory.newInstance().newXPath().evaluate(xpath, pom).strip();
+        } catch (Exception e) {
+            throw new AssertionError("cannot read " + xpath + " from pom.xml", e);
+        }
+    }
+
+    /** pom.xml's {@code keycloak.version}: the distribution the tests, the demo and the recipes run. */
+    static String keycloakVersion() {
+        return pom("/project/properties/keycloak.version");
+    }
+
+    /** The jar Maven builds, relative to the project: {@code target/<artifactId>-<version>.jar}. */
+    static String jar() {
+        return "target/" + pom("/project/artifactId") + "-" + pom("/project/version") + ".jar";
+    }
+
+    /** The named datasource the jar's persistence unit runs on: {@code appdb}. */
+    static String datasource() throws IOException {
+        String persistence = Files.readString(Path.of("src/main/resources/META-INF/persistence.xml"));
+        Matcher m = Pattern.compile("name=\"jakarta.persistence.jtaDataSource\"\\s+value=\"([^\"]+)\"")
+                .matcher(persistence);
+        assertThat(m.find()).as("jtaDataSource in persistence.xml").isTrue();
+        return m.group(1);
+    }
+}
