@@ -14,12 +14,14 @@ FROM quay.io/keycloak/keycloak:${KEYCLOAK_VERSION} AS builder
 # Build-time options (`kc.sh build --help`), each overridable with --build-arg.
 # Keycloak's own database.
 ARG KC_DB=postgres
-# The app's database: the named datasource "appdb" the jar's persistence unit runs on.
+# The app's database: the named datasource "appdb" a component uses unless it names another.
 ARG KC_DB_KIND_APPDB=postgres
-# One of the two datasources must be XA (README, "Transactions"): by default Keycloak's own, so that the app's
-# PostgreSQL needs no max_prepared_transactions; Keycloak's own PostgreSQL then does.
-ARG KC_TRANSACTION_XA_ENABLED=true
-ARG KC_TRANSACTION_XA_ENABLED_APPDB=false
+# Keycloak's own defaults, all READ_ONLY needs (the provider reads outside Keycloak's transaction). WRITABLE writes
+# join Keycloak's transaction and one side must prepare (README, "Install", WRITABLE mode): for a PostgreSQL app
+# database with max_prepared_transactions = 0, build with KC_TRANSACTION_XA_ENABLED=true and
+# KC_TRANSACTION_XA_ENABLED_APPDB=false (Keycloak's own database then prepares).
+ARG KC_TRANSACTION_XA_ENABLED=false
+ARG KC_TRANSACTION_XA_ENABLED_APPDB=true
 
 ENV KC_DB=${KC_DB} \
     KC_DB_KIND_APPDB=${KC_DB_KIND_APPDB} \

@@ -13,7 +13,7 @@ import javax.xml.xpath.XPathFactory;
 
 import org.w3c.dom.Document;
 
-/** What the recipes must agree with: pom.xml and the jar's persistence unit. */
+/** What the recipes must agree with: pom.xml and the default datasource name. */
 final class Recipes {
 
     private Recipes() {
@@ -38,12 +38,8 @@ final class Recipes {
         return "target/" + pom("/project/artifactId") + "-" + pom("/project/version") + ".jar";
     }
 
-    /** The named datasource the jar's persistence unit runs on: {@code appdb}. */
-    static String datasource() throws IOException {
-        String persistence = Files.readString(Path.of("src/main/resources/META-INF/persistence.xml"));
-        Matcher m = Pattern.compile("name=\"jakarta.persistence.jtaDataSource\"\\s+value=\"([^\"]+)\"")
-                .matcher(persistence);
-        assertThat(m.find()).as("jtaDataSource in persistence.xml").isTrue();
-        return m.group(1);
+    /** The named datasource a component uses unless it names another: {@code appdb}. */
+    static String datasource() {
+        return dev.appusers.keycloak.config.AppUsersConfig.DEFAULT_DATASOURCE;
     }
 }
