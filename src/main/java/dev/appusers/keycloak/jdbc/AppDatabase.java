@@ -117,7 +117,10 @@ public final class AppDatabase {
         try (connection) {
             return work.run(connection);
         } catch (SQLException e) {
-            throw DatabaseErrors.translate(operation, e);
+            RuntimeException translated = DatabaseErrors.translate(operation, e);
+            // once, without the driver's text (which may hold the row): SQLState, constraint or column, operation
+            LOG.warnf("%s", translated.getMessage());
+            throw translated;
         }
     }
 

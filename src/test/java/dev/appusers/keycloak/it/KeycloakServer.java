@@ -125,7 +125,12 @@ public final class KeycloakServer {
             Map<String, String> env = builder.environment();
             env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
             env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
-            env.put("JAVA_OPTS_KC_HEAP", "-Xms256m -Xmx1g");
+            // Keycloak's own heap unless told otherwise (start-dev: -Xmx512m), as an operator runs it: the hostile-hash
+            // tests show that no row can exhaust it; -Dkeycloak.heap="-Xms256m -Xmx1g" for the server benchmark
+            String heap = System.getProperty("keycloak.heap");
+            if (heap != null && !heap.isBlank()) {
+                env.put("JAVA_OPTS_KC_HEAP", heap);
+            }
             // e.g. a flight recording for the server benchmark: -Dkeycloak.java.opts=-XX:StartFlightRecording=...
             String javaOpts = System.getProperty("keycloak.java.opts");
             if (javaOpts != null && !javaOpts.isBlank()) {

@@ -15,6 +15,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 /** The public OIDC client {@code demo-app} of a test realm, talking to Keycloak's real endpoints. */
 public final class OidcClient {
 
+    /** A refused password grant: Keycloak 26.7 answers 400 {@code invalid_grant}, 26.4 and 26.5 answer 401. */
+    public static final java.util.List<Integer> REFUSED = java.util.List.of(400, 401);
+
     public static final String CLIENT_ID = "demo-app";
     public static final String REDIRECT_URI = "http://localhost/callback";
     private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"");
