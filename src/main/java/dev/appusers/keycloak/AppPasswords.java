@@ -11,12 +11,16 @@ import org.keycloak.policy.PolicyError;
 import dev.appusers.keycloak.jdbc.AppDatabase;
 import dev.appusers.keycloak.jdbc.UserRow;
 import dev.appusers.keycloak.jdbc.UserWriter;
+import dev.appusers.keycloak.password.CostLimits;
 import dev.appusers.keycloak.password.PasswordSchemes;
+import dev.appusers.keycloak.password.Verdict;
+import dev.appusers.keycloak.password.VerificationBusyException;
 
 /**
  * Checks a typed password against the hash in a user's row, and (WRITABLE) writes new hashes in the configured scheme
- * after Keycloak's password policy accepted the password. A hash in an unknown or broken format fails that user's
- * login with one log line naming the user id, never the hash or the password.
+ * after Keycloak's password policy accepted the password. A hash in an unknown or broken format, or over a cost
+ * ceiling, fails that user's login with one log line naming the user id, never the hash or the password, and costs
+ * the same time as an unknown user's login ({@link UnknownUserCost}), so that timing does not tell them apart.
  */
 final class AppPasswords {
 
@@ -31,15 +35,26 @@ final class AppPasswords {
     /**
      * Writes the hash of a new password to the user's row.
      *
-     * @throws ModelException with Keycloak's policy message when the realm's password policy refuses the password
+     * @throws ModelException with Keycloak's policy message when the realm's password policy refuses the password,
+     *     when it is longer than {@value PasswordSchemes#MAX_PASSWORD_BYTES} UTF-8 bytes, or when the server is too
+     *     busy hashing to hash it now
      */
     void write(KeycloakSession session, RealmModel realm, AppUserAdapter user, String password,
                ComponentMapping mapping, AppDatabase database) {
+        if (password != null && PasswordSchemes.isTooLong(password)) {
+            throw new ModelException("invalidPasswordMaxLengthMessage", PasswordSchemes.MAX_PASSWORD_BYTES);
+        }
         PolicyError error = session.getProvider(PasswordPolicyManagerProvider.class).validate(realm, user, password);
         if (error != null) {
             throw new ModelException(error.getMessage(), error.getParameters());
         }
-        String hash = mapping.hashing().hash(password);
+        String hash;
+        try {
+            hash = mapping.hashing().hash(password);
+        } catch (VerificationBusyException e) {
+            LOG.warnf("User %s: new password not hashed: %s", user.row().id(), e.getMessage());
+            throw new ModelException("The server is busy checking passwords; please try again in a moment");
+        }
         String id = user.row().id();
         database.write("writing a password hash", c -> {
             mapping.writer().set(c, id, UserWriter.Field.PASSWORD_HASH, hash);
@@ -48,28 +63,49 @@ final class AppPasswords {
         LOG.debugf("User %s: new password hash written in scheme %s", id, mapping.hashing().id());
     }
 
-    boolean verify(UserRow row, String password) {
-        String hash = row.passwordHash();
-        if (hash == null || hash.isBlank()) {
-            LOG.debugf("User %s has no password hash in the app's table", row.id());
-            return false;
-        }
+    boolean verify(UserRow row, String password, ComponentMapping mapping) {
+        return verify(row, password, mapping.config().costLimits(), mapping.unknownUserCost());
+    }
+
+    /** @param refused paid once when the row's hash cannot be checked, as an unknown user's login pays it */
+    boolean verify(UserRow row, String password, CostLimits limits, UnknownUserCost refused) {
         if (password == null) {
             return false;
         }
-        return switch (schemes.verify(password, hash)) {
-            case MATCH -> true;
-            case MISMATCH -> false;
-            case UNKNOWN_SCHEME -> {
+        Verdict verdict = schemes.check(password, row.passwordHash(), limits);
+        switch (verdict.verification()) {
+            case MATCH:
+                return true;
+            case MISMATCH:
+                return false;
+            case BUSY:
+                LOG.warnf("User %s: sign-in refused, the server is busy checking passwords (%s)", row.id(),
+                        verdict.reason());
+                return false;
+            case UNKNOWN_SCHEME:
                 LOG.warnf("User %s cannot sign in: the app's password hash is in a format this provider does not "
                         + "recognise (supported: bcrypt, bcrypt-sha256, argon2, pbkdf2-sha256/512, sha256/512-crypt)",
                         row.id());
-                yield false;
-            }
-            case MALFORMED_HASH -> {
-                LOG.warnf("User %s cannot sign in: the app's password hash is malformed", row.id());
-                yield false;
-            }
-        };
+                break;
+            case MALFORMED_HASH:
+                if (row.passwordHash() == null || row.passwordHash().isBlank()) {
+                    LOG.debugf("User %s has no password hash in the app's table", row.id());
+                } else {
+                    LOG.warnf("User %s cannot sign in: the app's password hash is malformed", row.id());
+                }
+                break;
+            case OVER_LIMIT:
+                LOG.warnf("User %s cannot sign in: the app's password hash asks for too much work: %s (hashCostLimits)",
+                        row.id(), verdict.reason());
+                break;
+            case PASSWORD_TOO_LONG:
+                LOG.debugf("User %s: password longer than %d UTF-8 bytes refused", row.id(),
+                        PasswordSchemes.MAX_PASSWORD_BYTES);
+                break;
+            default:
+                throw new IllegalStateException("Unexpected verification " + verdict.verification());
+        }
+        refused.pay();
+        return false;
     }
 }

@@ -180,7 +180,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
             return false;
         }
         Optional<UserRow> row = row(realm, user);
-        return row.isPresent() && passwords.verify(row.get(), input.getChallengeResponse());
+        return row.isPresent() && passwords.verify(row.get(), input.getChallengeResponse(), mapping());
     }
 
     @Override

@@ -21,6 +21,7 @@ record ComponentMapping(AppUsersConfig config, UserTable userTable, UserReposito
         return new ComponentMapping(config, userTable, new UserRepository(userTable, timeout), MappedFields.of(userTable),
                 Optional.ofNullable(roleTables),
                 Optional.ofNullable(roleTables).map(tables -> new RoleRepository(tables, timeout)),
-                new UserWriter(userTable, roleTables, timeout), hashing, new UnknownUserCost(hashing), new UserTotal());
+                new UserWriter(userTable, roleTables, timeout), hashing,
+                new UnknownUserCost(hashing, config.costLimits()), new UserTotal());
     }
 }

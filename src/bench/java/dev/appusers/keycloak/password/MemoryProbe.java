@@ -78,9 +78,9 @@ public final class MemoryProbe {
         }
         System.out.printf(Locale.ROOT, "ours, %d verifications started together through PasswordSchemes.verify "
                 + "(at most %d computing at once): peak heap growth %.1f MiB%n", bounded,
-                Argon2.CONCURRENT_COMPUTATIONS, boundedPeak[0] / (double) MIB);
+                ComputeSlots.shared().slots(), boundedPeak[0] / (double) MIB);
         json.append(String.format(Locale.ROOT, "], \"bounded\": {\"started\": %d, \"atOnce\": %d, "
-                + "\"peakGrowthMiB\": %.1f}", bounded, Argon2.CONCURRENT_COMPUTATIONS, boundedPeak[0] / (double) MIB));
+                + "\"peakGrowthMiB\": %.1f}", bounded, ComputeSlots.shared().slots(), boundedPeak[0] / (double) MIB));
         json.append("}\n");
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, json, StandardCharsets.UTF_8);

@@ -8,6 +8,8 @@ import java.util.regex.Pattern;
 import org.keycloak.common.util.MultivaluedHashMap;
 import org.keycloak.component.ComponentModel;
 
+import dev.appusers.keycloak.password.CostLimits;
+
 /**
  * The component's configuration, read once from the {@link ComponentModel} into typed, validated values with the
  * Litestar-Users defaults. Table and column names here are as the admin typed them; {@code jdbc.Schema} resolves them
@@ -36,6 +38,7 @@ public final class AppUsersConfig {
     private final String lastNameColumn;
     private final EditMode editMode;
     private final int queryTimeoutSeconds;
+    private final CostLimits costLimits;
     private final RolesConfig roles;
     private final List<AttributeColumn> userAttributeColumns;
     private final WriteConfig write;
@@ -54,6 +57,7 @@ public final class AppUsersConfig {
         lastNameColumn = optionalIdentifier(config, ConfigKeys.LAST_NAME_COLUMN);
         editMode = editMode(config);
         queryTimeoutSeconds = queryTimeout(config);
+        costLimits = costLimits(config);
         roles = flag(config, ConfigKeys.ROLES_ENABLED, true) ? new RolesConfig(
                 requiredIdentifier(config, ConfigKeys.ROLE_TABLE, "role"),
                 requiredIdentifier(config, ConfigKeys.ROLE_ID_COLUMN, "id"),
@@ -71,7 +75,7 @@ public final class AppUsersConfig {
                         value(config, ConfigKeys.PASSWORD_HASH_PARAMETERS)),
                 flag(config, ConfigKeys.SYNC_REGISTRATIONS, false), flag(config, ConfigKeys.DELETE_ENABLED, false),
                 WriteConfig.defaults(ConfigKeys.INSERT_DEFAULTS, list(config, ConfigKeys.INSERT_DEFAULTS)));
-        write.check();
+        write.check(costLimits);
         userAttributeColumns = AttributeColumn.parse(ConfigKeys.USER_ATTRIBUTE_COLUMNS,
                 list(config, ConfigKeys.USER_ATTRIBUTE_COLUMNS));
     }
@@ -100,6 +104,8 @@ public final class AppUsersConfig {
     public Optional<String> lastNameColumn() { return Optional.ofNullable(lastNameColumn); }
     public EditMode editMode() { return editMode; }
     public int queryTimeoutSeconds() { return queryTimeoutSeconds; }
+    /** Ceilings on the work one password check may cost ({@code hashCostLimits}). */
+    public CostLimits costLimits() { return costLimits; }
     /** What WRITABLE mode writes, and how. */
     public WriteConfig write() { return write; }
     public boolean writable() { return editMode == EditMode.WRITABLE; }
@@ -198,6 +204,14 @@ public final class AppUsersConfig {
                 "%s: '%s' is not a number of seconds between 1 and 300", ConfigKeys.QUERY_TIMEOUT_SECONDS, value));
     }
 
+    private static CostLimits costLimits(MultivaluedHashMap<String, String> config) {
+        try {
+            return CostLimits.parse(value(config, ConfigKeys.HASH_COST_LIMITS));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(ConfigKeys.HASH_COST_LIMITS + ": " + e.getMessage());
+        }
+    }
+
     /** The configuration holds no secrets (the datasource credentials live in Keycloak's own configuration). */
     @Override
     public String toString() {
@@ -205,6 +219,6 @@ public final class AppUsersConfig {
                 + ", username=" + usernameColumn + ", email=" + emailColumn + ", passwordHash=" + passwordHashColumn
                 + ", enabled=" + enabledColumn + ", emailVerified=" + emailVerifiedColumn + ", firstName="
                 + firstNameColumn + ", lastName=" + lastNameColumn + ", editMode=" + editMode + ", queryTimeout="
-                + queryTimeoutSeconds + "s, write=" + write + ", attributes=" + userAttributeColumns + ", roles=" + roles + "}";
+                + queryTimeoutSeconds + "s, hashCostLimits=" + costLimits + ", write=" + write + ", attributes=" + userAttributeColumns + ", roles=" + roles + "}";
     }
 }

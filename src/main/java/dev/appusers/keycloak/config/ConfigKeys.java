@@ -19,6 +19,7 @@ public final class ConfigKeys {
     public static final String LAST_NAME_COLUMN = "lastNameColumn";
     public static final String EDIT_MODE = "editMode";
     public static final String QUERY_TIMEOUT_SECONDS = "queryTimeoutSeconds";
+    public static final String HASH_COST_LIMITS = "hashCostLimits";
 
     public static final String PASSWORD_HASH_SCHEME = "passwordHashScheme";
     public static final String PASSWORD_HASH_PARAMETERS = "passwordHashParameters";

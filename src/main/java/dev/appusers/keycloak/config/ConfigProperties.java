@@ -6,6 +6,8 @@ import java.util.List;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
+import dev.appusers.keycloak.password.CostLimits;
+
 /** The admin console form of the {@code app-users} provider: every key with its label, help text and default. */
 public final class ConfigProperties {
 
@@ -88,6 +90,13 @@ public final class ConfigProperties {
                     + "database cannot hold Keycloak's request threads. 1 to 300.")
             .type(ProviderConfigProperty.STRING_TYPE)
             .defaultValue(String.valueOf(AppUsersConfig.DEFAULT_QUERY_TIMEOUT_SECONDS)).add()
+            .property().name(ConfigKeys.HASH_COST_LIMITS).label("Password hash cost limits")
+            .helpText("Ceilings on the work a stored hash may ask for, as name=value pairs: bcrypt (cost, also "
+                    + "bcrypt-sha256), pbkdf2 (rounds), sha-crypt (rounds), argon2-t (iterations), argon2-work (t*m "
+                    + "in KiB-iterations). A user whose hash is over one cannot sign in (one warning names the user "
+                    + "and the ceiling). Argon2 memory is limited to half of Keycloak's heap. Empty: "
+                    + CostLimits.defaults() + " (several times what Python libraries write).")
+            .type(ProviderConfigProperty.STRING_TYPE).add()
             .property().name(ConfigKeys.USER_ATTRIBUTE_COLUMNS).label("User attribute columns")
             .helpText("Columns of the user table that become user attributes, usable in the user profile, in token "
                     + "mappers and in attribute search: 'column' or 'column:attributeName'; '*' maps every column not "

@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.appusers.keycloak.password.CostLimits;
+import dev.appusers.keycloak.password.HashCostException;
 import dev.appusers.keycloak.password.HashingScheme;
 import dev.appusers.keycloak.password.PasswordSchemes;
 
@@ -61,12 +63,23 @@ public record WriteConfig(String passwordHashScheme, Map<String, String> passwor
         return Map.copyOf(defaults);
     }
 
-    /** Checks that the scheme and its parameters can hash. @throws InvalidConfigException with the reason */
-    void check() {
+    /**
+     * Checks that the scheme and its parameters can hash, and that the hashes it writes are within the cost
+     * limits (else they could never be verified). @throws InvalidConfigException with the reason
+     */
+    void check(CostLimits limits) {
+        HashingScheme scheme;
         try {
-            hashingScheme();
+            scheme = hashingScheme();
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigException(ConfigKeys.PASSWORD_HASH_SCHEME + ": " + e.getMessage());
+        }
+        try {
+            scheme.checkCost(limits);
+        } catch (HashCostException e) {
+            throw new InvalidConfigException(ConfigKeys.PASSWORD_HASH_PARAMETERS + ": new hashes would be refused "
+                    + "at sign-in: " + e.getMessage() + " (raise " + ConfigKeys.HASH_COST_LIMITS
+                    + " or lower the parameters)");
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.appusers.keycloak.password;
 
-import java.util.concurrent.Semaphore;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,8 +15,9 @@ import java.util.regex.Pattern;
  *
  * <p>The computation is {@link Argon2Engine}'s, which fills the lanes of each slice in parallel (BouncyCastle's
  * generator fills them one after the other); see {@code docs/performance-hashes.md} for the figures behind that.
- * At most one computation per processor runs at a time, which bounds the heap they hold to processors times
- * {@code m} KiB.
+ * Each computation takes a slot of the shared {@link ComputeSlots} limiter and reserves its {@code m} KiB from the
+ * {@link MemoryBudget} (half of the heap) before allocating them; {@link CostLimits} bounds {@code t} and
+ * {@code t * m}.
  *
  * <p>New hashes use passlib's {@code argon2} layout: argon2id, v=19, 16-byte salt and 16-byte digest, with
  * {@code m=102400,t=2,p=8} by default (argon2-cffi 21.1 defaults, which passlib 1.7.4 adopts).
@@ -36,9 +36,6 @@ final class Argon2 implements HashingScheme {
     private static final int MIN_SALT_BYTES = 8;
     private static final int MIN_DIGEST_BYTES = 4;
     private static final int MAX_ENCODED_BYTES = 1024;
-    /** How many Argon2 computations may run at once, all schemes together: one per processor. */
-    static final int CONCURRENT_COMPUTATIONS = LaneRunner.maxThreadsPerSlice();
-    private static final Semaphore COMPUTATIONS = new Semaphore(CONCURRENT_COMPUTATIONS, true);
 
     private static final Pattern LAYOUT = Pattern.compile("\\$argon2(id|i|d)\\$(?:v=(\\d{1,10})\\$)?"
             + "m=(\\d{1,10}),t=(\\d{1,10}),p=(\\d{1,10})(,keyid=[^,$]*)?(?:,data=([^,$]*))?\\$([^$]*)\\$([^$]*)");
@@ -88,7 +85,7 @@ final class Argon2 implements HashingScheme {
     }
 
     @Override
-    public boolean verify(String password, String encodedHash) {
+    public boolean verify(String password, String encodedHash, CostLimits limits) {
         Matcher h = LAYOUT.matcher(encodedHash);
         if (!h.matches()) {
             throw new MalformedHashException(ID,
@@ -113,6 +110,7 @@ final class Argon2 implements HashingScheme {
         byte[] data = h.group(7) == null ? null : decode(h.group(7), "data", 0);
         byte[] salt = decode(h.group(8), "salt", MIN_SALT_BYTES);
         byte[] expected = decode(h.group(9), "digest", MIN_DIGEST_BYTES);
+        limits.checkArgon2(m, t);
         byte[] secret = Secrets.utf8OrNull(password);
         if (secret == null) {
             return false;
@@ -120,7 +118,8 @@ final class Argon2 implements HashingScheme {
         byte[] actual = null;
         try {
             int engineVersion = version == 19 ? Argon2Engine.VERSION_13 : Argon2Engine.VERSION_10;
-            actual = derive(type, engineVersion, (int) m, (int) t, (int) p, secret, salt, data, expected.length);
+            actual = derive(type, engineVersion, (int) m, (int) t, (int) p, secret, salt, data, expected.length,
+                    limits);
             return Secrets.equal(actual, expected);
         } finally {
             Secrets.wipe(secret, actual, expected);
@@ -152,7 +151,7 @@ final class Argon2 implements HashingScheme {
         byte[] digest = null;
         try {
             digest = derive(Argon2Engine.ARGON2_ID, Argon2Engine.VERSION_13, memoryKib, iterations, parallelism,
-                    secret, salt, null, DIGEST_BYTES);
+                    secret, salt, null, DIGEST_BYTES, CostLimits.defaults());
             return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism + "$"
                     + PasslibBase64.encodeStandard(salt) + "$" + PasslibBase64.encodeStandard(digest);
         } finally {
@@ -161,19 +160,20 @@ final class Argon2 implements HashingScheme {
     }
 
     /**
-     * One Argon2 computation, at most {@link #CONCURRENT_COMPUTATIONS} at a time (the others wait their turn).
-     * Each holds its whole memory ({@code m} KiB, 100 MiB at the default) until it returns, and uses every processor
-     * through its lanes already, so more at once would only add heap, not throughput; Keycloak's own Argon2
-     * provider bounds itself the same way. See {@code docs/performance-hashes.md}.
+     * One Argon2 computation in a slot of the shared limiter ({@link ComputeSlots}: one per processor, a bounded
+     * wait), holding {@code m} KiB of the {@link MemoryBudget} reserved before its memory is allocated. Each uses
+     * every processor through its lanes already, so more at once would only add heap, not throughput; Keycloak's
+     * own Argon2 provider bounds itself the same way. See {@code docs/performance-hashes.md}.
      */
     private static byte[] derive(int type, int version, int m, int t, int p, byte[] secret, byte[] salt, byte[] data,
-            int length) {
-        COMPUTATIONS.acquireUninterruptibly();
-        try {
-            return Argon2Engine.derive(type, version, m, t, p, secret, salt, null, data, length, true);
-        } finally {
-            COMPUTATIONS.release();
-        }
+            int length, CostLimits limits) {
+        return limits.compute(ID, m,
+                () -> Argon2Engine.derive(type, version, m, t, p, secret, salt, null, data, length, true));
+    }
+
+    @Override
+    public void checkCost(CostLimits limits) {
+        limits.checkArgon2(memoryKib, iterations);
     }
 
     @Override

@@ -53,7 +53,7 @@ final class Bcrypt implements HashingScheme {
     }
 
     @Override
-    public boolean verify(String password, String encodedHash) {
+    public boolean verify(String password, String encodedHash, CostLimits limits) {
         Matcher m = LAYOUT.matcher(encodedHash);
         if (!m.matches()) {
             throw new MalformedHashException(ID,
@@ -65,6 +65,7 @@ final class Bcrypt implements HashingScheme {
             throw new MalformedHashException(ID, "cost " + cost + " is outside " + MIN_ROUNDS + ".." + MAX_ROUNDS);
         }
         byte[] salt = PasslibBase64.decodeBcryptSalt(m.group(3));
+        limits.checkBcrypt(ID, cost);
         byte[] secret = Secrets.utf8OrNull(password);
         if (secret == null) {
             return false;
@@ -73,7 +74,7 @@ final class Bcrypt implements HashingScheme {
             if (containsNul(secret)) {
                 return false;
             }
-            return Secrets.equal(checksum(m.group(1), secret, salt, cost), m.group(4));
+            return Secrets.equal(checksum(m.group(1), secret, salt, cost, limits), m.group(4));
         } finally {
             Secrets.wipe(secret);
         }
@@ -91,7 +92,7 @@ final class Bcrypt implements HashingScheme {
             if (containsNul(secret)) {
                 throw new IllegalArgumentException("bcrypt cannot hash a password containing a NUL character");
             }
-            return generate("2b", secret, salt, rounds);
+            return generate("2b", secret, salt, rounds, CostLimits.defaults());
         } finally {
             Secrets.wipe(secret);
         }
@@ -101,15 +102,15 @@ final class Bcrypt implements HashingScheme {
      * The 31-character bcrypt digest of a key (truncated to 72 bytes here, as pyca/bcrypt does), for this class and
      * {@link BcryptSha256}.
      */
-    static String checksum(String version, byte[] key, byte[] salt, int cost) {
-        String full = generate(version, key, salt, cost);
+    static String checksum(String version, byte[] key, byte[] salt, int cost, CostLimits limits) {
+        String full = generate(version, key, salt, cost, limits);
         return full.substring(full.length() - DIGEST_CHARS);
     }
 
-    private static String generate(String version, byte[] key, byte[] salt, int cost) {
+    private static String generate(String version, byte[] key, byte[] salt, int cost, CostLimits limits) {
         byte[] truncated = Arrays.copyOf(key, Math.min(key.length, MAX_PASSWORD_BYTES));
         try {
-            return OpenBSDBCrypt.generate(version, truncated, salt, cost);
+            return limits.compute(ID, 0, () -> OpenBSDBCrypt.generate(version, truncated, salt, cost));
         } finally {
             Secrets.wipe(truncated);
         }
@@ -122,6 +123,11 @@ final class Bcrypt implements HashingScheme {
             }
         }
         return false;
+    }
+
+    @Override
+    public void checkCost(CostLimits limits) {
+        limits.checkBcrypt(ID, rounds);
     }
 
     @Override

@@ -39,7 +39,7 @@ final class BcryptSha256 implements PasswordScheme {
     }
 
     @Override
-    public boolean verify(String password, String encodedHash) {
+    public boolean verify(String password, String encodedHash, CostLimits limits) {
         Matcher m = V2.matcher(encodedHash);
         boolean v2 = m.matches();
         if (!v2) {
@@ -68,6 +68,7 @@ final class BcryptSha256 implements PasswordScheme {
             throw new MalformedHashException(ID, "salt has its padding bits set");
         }
         byte[] salt = PasslibBase64.decodeBcryptSalt(saltText);
+        limits.checkBcrypt(ID, cost);
         byte[] secret = Secrets.utf8OrNull(password);
         if (secret == null) {
             return false;
@@ -77,7 +78,7 @@ final class BcryptSha256 implements PasswordScheme {
         try {
             digest = v2 ? hmacSha256(saltText.getBytes(StandardCharsets.US_ASCII), secret) : sha256(secret);
             key = Base64.getEncoder().encode(digest);
-            return Secrets.equal(Bcrypt.checksum(type, key, salt, cost), m.group(offset + 4));
+            return Secrets.equal(Bcrypt.checksum(type, key, salt, cost, limits), m.group(offset + 4));
         } finally {
             Secrets.wipe(secret, digest, key);
         }

@@ -11,7 +11,17 @@ public interface HashingScheme extends PasswordScheme {
      *
      * @param password the clear-text password, not {@code null}
      * @return the encoded hash, e.g. {@code $argon2id$v=19$m=102400,t=2,p=8$<salt>$<digest>}
-     * @throws IllegalArgumentException if the password is not valid Unicode (unpaired surrogate)
+     * @throws IllegalArgumentException if the password is not valid Unicode (unpaired surrogate) or longer than
+     *     {@value PasswordSchemes#MAX_PASSWORD_BYTES} UTF-8 bytes
+     * @throws VerificationBusyException when no hashing slot came free within the bounded wait
      */
     String hash(String password);
+
+    /**
+     * Checks that the hashes this scheme writes are within the given ceilings (and, for argon2, the memory budget),
+     * so that they can be verified later.
+     *
+     * @throws HashCostException naming the parameter and the ceiling it exceeds
+     */
+    void checkCost(CostLimits limits);
 }

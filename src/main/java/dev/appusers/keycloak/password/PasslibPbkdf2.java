@@ -67,7 +67,7 @@ final class PasslibPbkdf2 implements HashingScheme {
     }
 
     @Override
-    public boolean verify(String password, String encodedHash) {
+    public boolean verify(String password, String encodedHash, CostLimits limits) {
         Matcher h = layout.matcher(encodedHash);
         if (!h.matches()) {
             throw new MalformedHashException(id, "expected " + prefix + "<rounds>$<salt>$<digest>");
@@ -89,13 +89,14 @@ final class PasslibPbkdf2 implements HashingScheme {
             throw new MalformedHashException(id,
                     "digest is " + expected.length + " bytes, expected " + digestBytes);
         }
+        limits.checkPbkdf2(id, hashRounds);
         byte[] secret = Secrets.utf8OrNull(password);
         if (secret == null) {
             return false;
         }
         byte[] actual = null;
         try {
-            actual = derive(secret, salt, (int) hashRounds);
+            actual = derive(secret, salt, (int) hashRounds, limits);
             return Secrets.equal(actual, expected);
         } finally {
             Secrets.wipe(secret, actual, expected);
@@ -120,7 +121,7 @@ final class PasslibPbkdf2 implements HashingScheme {
         byte[] secret = Secrets.utf8(password);
         byte[] checksum = null;
         try {
-            checksum = derive(secret, salt, rounds);
+            checksum = derive(secret, salt, rounds, CostLimits.defaults());
             return prefix + rounds + "$" + PasslibBase64.encodeAdapted(salt) + "$"
                     + PasslibBase64.encodeAdapted(checksum);
         } finally {
@@ -128,13 +129,19 @@ final class PasslibPbkdf2 implements HashingScheme {
         }
     }
 
-    private byte[] derive(byte[] secret, byte[] salt, int iterations) {
+    private byte[] derive(byte[] secret, byte[] salt, int iterations, CostLimits limits) {
         PKCS5S2ParametersGenerator generator = new PKCS5S2ParametersGenerator(digest.get());
         generator.init(secret, salt, iterations);
-        byte[] key = ((KeyParameter) generator.generateDerivedParameters(digestBytes * 8)).getKey();
+        byte[] key = limits.compute(id, 0,
+                () -> ((KeyParameter) generator.generateDerivedParameters(digestBytes * 8)).getKey());
         byte[] out = key.clone();
         Secrets.wipe(key);
         return out;
+    }
+
+    @Override
+    public void checkCost(CostLimits limits) {
+        limits.checkPbkdf2(id, rounds);
     }
 
     @Override

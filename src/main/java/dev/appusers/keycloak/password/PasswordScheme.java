@@ -32,6 +32,23 @@ public interface PasswordScheme {
      * @return {@code true} if the password matches
      * @throws MalformedHashException when the hash has this scheme's prefix but cannot be parsed or has
      *     parameters out of range (the message never contains the hash)
+     * @throws HashCostException when the hash is over a {@linkplain CostLimits#defaults() default ceiling}
+     * @throws VerificationBusyException when no hashing slot came free within the bounded wait
      */
-    boolean verify(String password, String encodedHash);
+    default boolean verify(String password, String encodedHash) {
+        return verify(password, encodedHash, CostLimits.defaults());
+    }
+
+    /**
+     * Like {@link #verify(String, String)}, refusing a hash whose parameters are over the given ceilings before
+     * anything is computed, and computing in a slot of the limits' shared limiter.
+     *
+     * @param limits the ceilings, limiter and memory budget
+     * @return {@code true} if the password matches; {@code false} also for a password that is not valid Unicode or
+     *     longer than 4096 UTF-8 bytes
+     * @throws MalformedHashException when the hash cannot be parsed or has parameters out of the format's range
+     * @throws HashCostException when the hash is well formed but over a ceiling or the memory budget
+     * @throws VerificationBusyException when no slot (or no memory) came free within the bounded wait
+     */
+    boolean verify(String password, String encodedHash, CostLimits limits);
 }

@@ -20,6 +20,9 @@ public final class PasswordSchemes {
 
     private static final Logger LOG = Logger.getLogger(PasswordSchemes.class);
 
+    /** The longest password that is hashed or verified, in UTF-8 bytes (passlib's own limit). */
+    public static final int MAX_PASSWORD_BYTES = Secrets.MAX_PASSWORD_BYTES;
+
     private static final PasswordSchemes DEFAULTS = new PasswordSchemes(List.of(
             new Bcrypt(Bcrypt.DEFAULT_ROUNDS),
             new BcryptSha256(),
@@ -57,37 +60,66 @@ public final class PasswordSchemes {
     }
 
     /**
+     * Verifies a password against a stored hash with the {@linkplain CostLimits#defaults() default limits}.
+     *
+     * @see #check(String, String, CostLimits)
+     */
+    public Verification verify(String password, String encodedHash) {
+        return check(password, encodedHash, CostLimits.defaults()).verification();
+    }
+
+    /**
      * Verifies a password against a stored hash. Never throws for a bad hash, and never logs the password or hash.
+     * A password longer than {@value #MAX_PASSWORD_BYTES} UTF-8 bytes is refused before any parsing or hashing.
      *
      * @param password the clear-text password; {@code null} gives {@link Verification#MISMATCH} for a hash of a
      *     known scheme (the hash is then not parsed)
      * @param encodedHash the stored hash
+     * @param limits the ceilings, limiter and memory budget to verify within
      * @return {@link Verification#MALFORMED_HASH} for a {@code null} or blank hash or one a scheme cannot parse,
-     *     {@link Verification#UNKNOWN_SCHEME} when no scheme recognises its prefix, otherwise
-     *     {@link Verification#MATCH} or {@link Verification#MISMATCH}
+     *     {@link Verification#UNKNOWN_SCHEME} when no scheme recognises its prefix,
+     *     {@link Verification#PASSWORD_TOO_LONG}, {@link Verification#OVER_LIMIT} for a hash over a ceiling,
+     *     {@link Verification#BUSY} when the limiter refused, otherwise {@link Verification#MATCH} or
+     *     {@link Verification#MISMATCH}
      */
-    public Verification verify(String password, String encodedHash) {
+    public Verdict check(String password, String encodedHash, CostLimits limits) {
         if (encodedHash == null || encodedHash.isBlank()) {
-            return Verification.MALFORMED_HASH;
+            return new Verdict(Verification.MALFORMED_HASH, "no hash");
         }
         Optional<PasswordScheme> scheme = forHash(encodedHash);
         if (scheme.isEmpty()) {
-            return Verification.UNKNOWN_SCHEME;
+            return Verdict.of(Verification.UNKNOWN_SCHEME);
         }
         if (password == null) {
-            return Verification.MISMATCH;
+            return Verdict.of(Verification.MISMATCH);
+        }
+        if (isTooLong(password)) {
+            return Verdict.of(Verification.PASSWORD_TOO_LONG);
         }
         try {
-            return scheme.get().verify(password, encodedHash) ? Verification.MATCH : Verification.MISMATCH;
+            boolean match = scheme.get().verify(password, encodedHash, limits);
+            return Verdict.of(match ? Verification.MATCH : Verification.MISMATCH);
         } catch (MalformedHashException e) {
             LOG.debugf("Password hash refused: %s", e.getMessage());
-            return Verification.MALFORMED_HASH;
+            return new Verdict(Verification.MALFORMED_HASH, e.getMessage());
+        } catch (HashCostException e) {
+            return new Verdict(Verification.OVER_LIMIT, e.getMessage());
+        } catch (VerificationBusyException e) {
+            return new Verdict(Verification.BUSY, e.getMessage());
         } catch (RuntimeException e) {
             // Not expected: the schemes validate before computing. The third-party message is not logged.
             LOG.warnf("Password hash of scheme %s could not be verified (%s)", scheme.get().id(),
                     e.getClass().getName());
-            return Verification.MALFORMED_HASH;
+            return new Verdict(Verification.MALFORMED_HASH, "could not be verified");
         }
+    }
+
+    /**
+     * @param password a clear-text password, not {@code null}
+     * @return whether it is longer than {@value #MAX_PASSWORD_BYTES} UTF-8 bytes, which no scheme hashes or verifies
+     */
+    public static boolean isTooLong(String password) {
+        return Secrets.utf8Length(password) > MAX_PASSWORD_BYTES;
     }
 
     /**

@@ -13,6 +13,9 @@ import java.util.Arrays;
 /** Byte-level helpers shared by the schemes: strict UTF-8, constant-time comparison, wiping, random salts. */
 final class Secrets {
 
+    /** The longest password any scheme accepts, in UTF-8 bytes (passlib's own limit). */
+    static final int MAX_PASSWORD_BYTES = 4096;
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Secrets() {
@@ -22,9 +25,13 @@ final class Secrets {
      * Encodes a password as UTF-8 the way Python's {@code str.encode("utf-8")} does, refusing unpaired surrogates
      * (which Python cannot encode either) instead of silently replacing them with {@code '?'}.
      *
-     * @return the bytes, or {@code null} if the password is not valid Unicode
+     * @return the bytes, or {@code null} if the password is not valid Unicode or longer than
+     *     {@value #MAX_PASSWORD_BYTES} UTF-8 bytes
      */
     static byte[] utf8OrNull(String password) {
+        if (utf8Length(password) > MAX_PASSWORD_BYTES) {
+            return null;
+        }
         CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -43,12 +50,41 @@ final class Secrets {
     /**
      * Like {@link #utf8OrNull(String)}, for hashing.
      *
-     * @throws IllegalArgumentException if the password is not valid Unicode
+     * @throws IllegalArgumentException if the password is not valid Unicode or too long
      */
     static byte[] utf8(String password) {
+        if (utf8Length(password) > MAX_PASSWORD_BYTES) {
+            throw new IllegalArgumentException("password is longer than " + MAX_PASSWORD_BYTES + " UTF-8 bytes");
+        }
         byte[] bytes = utf8OrNull(password);
         if (bytes == null) {
             throw new IllegalArgumentException("password is not valid Unicode (unpaired surrogate)");
+        }
+        return bytes;
+    }
+
+    /**
+     * The UTF-8 length of a password without encoding it (an unpaired surrogate counts 3 bytes, as Java's
+     * replacement would); counting stops past {@value #MAX_PASSWORD_BYTES}.
+     */
+    static int utf8Length(String password) {
+        if (password.length() > MAX_PASSWORD_BYTES) {
+            return password.length();
+        }
+        int bytes = 0;
+        for (int i = 0; i < password.length(); i++) {
+            char c = password.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < password.length()
+                    && Character.isLowSurrogate(password.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
         }
         return bytes;
     }

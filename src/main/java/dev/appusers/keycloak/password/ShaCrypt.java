@@ -67,7 +67,7 @@ final class ShaCrypt implements PasswordScheme {
     }
 
     @Override
-    public boolean verify(String password, String encodedHash) {
+    public boolean verify(String password, String encodedHash, CostLimits limits) {
         Matcher h = layout.matcher(encodedHash);
         if (!h.matches()) {
             throw new MalformedHashException(id, "expected " + prefix
@@ -86,12 +86,15 @@ final class ShaCrypt implements PasswordScheme {
             }
             rounds = (int) value;
         }
+        limits.checkShaCrypt(id, rounds);
         byte[] secret = Secrets.utf8OrNull(password);
         if (secret == null) {
             return false;
         }
         try {
-            String actual = checksum(secret, h.group(2).getBytes(StandardCharsets.US_ASCII), rounds);
+            int n = rounds;
+            String actual = limits.compute(id, 0,
+                    () -> checksum(secret, h.group(2).getBytes(StandardCharsets.US_ASCII), n));
             return Secrets.equal(actual, h.group(3));
         } finally {
             Secrets.wipe(secret);
