@@ -1,0 +1,136 @@
+package dev.appusers.keycloak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import dev.appusers.keycloak.it.AppDb;
+import dev.appusers.keycloak.it.ConcurrentRequests;
+import dev.appusers.keycloak.it.ConcurrentRequests.Call;
+import dev.appusers.keycloak.it.ConcurrentRequests.Outcome;
+import dev.appusers.keycloak.it.Http;
+import dev.appusers.keycloak.it.ItRealm;
+import dev.appusers.keycloak.it.OidcClient;
+
+/**
+ * A flood against Litestar-Users' own settings (argon2 with 100 MiB, which every unknown username pays once): 300
+ * sign-ins with random unknown usernames and 50 with 128 KiB passwords at once. Slow verifications wait a bounded time
+ * for one of a few slots and are then refused, so throughout Keycloak's health endpoint and a local user's sign-in
+ * answer within 2 s, every flood request gets Keycloak's normal refusal, and afterwards no thread is left waiting.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PostgresFloodIT {
+
+    private static final int UNKNOWN = 300;
+    private static final int LONG_PASSWORDS = 50;
+
+    ItRealm realm;
+
+    @BeforeAll
+    void setUp() {
+        realm = ItRealm.create(AppDb.POSTGRES, getClass());
+        realm.admin.addFederation(realm.name, ItRealm.config("cachePolicy", "DEFAULT"));
+        Http.Response local = realm.admin.post("/" + realm.name + "/users", Map.of("username", "local-flood",
+                "email", "local-flood@keycloak.test", "firstName", "Local", "lastName", "Flood", "enabled", true,
+                "credentials", List.of(Map.of("type", "password", "value", "Local-Flood-1", "temporary", false))));
+        assertThat(local.status()).as(local.body()).isEqualTo(201);
+    }
+
+    @Test
+    void healthAndLocalSignInAnswerWithinTwoSecondsThroughoutAndNothingIsLeftWaiting() throws Exception {
+        List<Call> calls = new ArrayList<>();
+        for (int i = 0; i < UNKNOWN; i++) {
+            String username = "nobody-" + UUID.randomUUID() + "@flood.test";
+            calls.add(new Call("unknown", username, "", () -> realm.oidc.passwordGrant(username, "Wrong-Secret-1")));
+        }
+        String huge = "p".repeat(128 * 1024);
+        for (int i = 0; i < LONG_PASSWORDS; i++) {
+            calls.add(new Call("long-password", "erin@example.com", "128 KiB",
+                    () -> realm.oidc.passwordGrant("erin@example.com", huge)));
+        }
+        CompletableFuture<List<Outcome>> flood = CompletableFuture.supplyAsync(() -> {
+            try {
+                return ConcurrentRequests.sendAtOnce(calls, 300);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        long worstHealth = 0;
+        long worstLocal = 0;
+        int probes = 0;
+        HttpClient probe = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
+        OidcClient local = realm.oidc;
+        Thread.sleep(500); // the flood is under way
+        while (!flood.isDone() || probes < 3) {
+            long start = System.nanoTime();
+            Http.Response health = Http.send(probe, HttpRequest.newBuilder(
+                    URI.create(realm.server.managementUrl() + "/health/ready")).timeout(java.time.Duration.ofSeconds(10))
+                    .build());
+            long healthMillis = (System.nanoTime() - start) / 1_000_000;
+            start = System.nanoTime();
+            Http.Response signIn = local.passwordGrant("local-flood", "Local-Flood-1");
+            long localMillis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(health.status()).as("health during the flood").isEqualTo(200);
+            assertThat(signIn.status()).as("local sign-in during the flood: %s", signIn.body()).isEqualTo(200);
+            worstHealth = Math.max(worstHealth, healthMillis);
+            worstLocal = Math.max(worstLocal, localMillis);
+            probes++;
+            Thread.sleep(200);
+        }
+        List<Outcome> outcomes = flood.get(10, TimeUnit.SECONDS);
+
+        System.out.printf("Flood: %d requests, %d probes, worst health %d ms, worst local sign-in %d ms%n",
+                outcomes.size(), probes, worstHealth, worstLocal);
+        assertThat(outcomes).hasSize(UNKNOWN + LONG_PASSWORDS)
+                .allSatisfy(o -> assertThat(o.status()).as(o.toString()).isIn(OidcClient.REFUSED));
+        assertThat(worstHealth).as("health endpoint, worst of %d probes", probes).isLessThan(2000);
+        assertThat(worstLocal).as("local user's sign-in, worst of %d probes", probes).isLessThan(2000);
+        assertThat(waitingProviderThreads()).as("threads still waiting for a verification slot or memory").isEmpty();
+        assertThat(realm.oidc.passwordGrant("erin@example.com", "erin-Secret-5").status())
+                .as("the app's users sign in after the flood").isEqualTo(200);
+    }
+
+    /** Threads of Keycloak's JVM whose stack is inside the provider's slot or memory waits, from a thread dump. */
+    private List<String> waitingProviderThreads() throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(Path.jcmd(), String.valueOf(realm.server.jvm().pid()), "Thread.print")
+                .redirectErrorStream(true).start();
+        String dump = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(jcmd.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(dump).as("a thread dump of Keycloak").contains("executor-thread");
+        List<String> waiting = new ArrayList<>();
+        for (String thread : dump.split("\n\n")) {
+            if (thread.contains("password.ComputeSlots") || thread.contains("password.MemoryBudget")) {
+                waiting.add(thread.lines().findFirst().orElse(thread));
+            }
+        }
+        return waiting;
+    }
+
+    /** The JDK's {@code jcmd}, beside the running JVM's {@code java}. */
+    private static final class Path {
+        static String jcmd() {
+            return java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        }
+    }
+
+    @AfterAll
+    void logHoldsNoSecrets() {
+        LogHygiene.assertNoSecretsIn(realm.server);
+    }
+}
