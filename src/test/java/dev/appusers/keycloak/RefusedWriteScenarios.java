@@ -30,6 +30,7 @@ abstract class RefusedWriteScenarios extends WritableFixture {
     void checkAndNotNullViolationsNameTheConstraintButNeverTheRow() {
         db().executeIn(schema, "ALTER TABLE " + table() + " ADD CONSTRAINT no_forbidden_mail "
                 + "CHECK (email NOT LIKE '%@forbidden.example');\n"
+                + "UPDATE " + table() + " SET token_count = 0 WHERE token_count IS NULL;\n"
                 + (db() == AppDb.POSTGRES ? "ALTER TABLE " + table() + " ALTER COLUMN token_count SET NOT NULL;\n"
                 : "ALTER TABLE " + table() + " MODIFY token_count INTEGER NOT NULL;\n"));
         String hank = "f:" + componentId + ":" + HANK;
