@@ -19,14 +19,12 @@ public final class ItRealm {
     public final OidcClient oidc;
 
     private ItRealm(AppDb db, String name) {
+        this(db, sharedServer(db), name);
+    }
+
+    private ItRealm(AppDb db, KeycloakServer server, String name) {
         this.db = db;
-        synchronized (PREPARED) {
-            if (!PREPARED.contains(db)) {
-                db.create(AppDb.IT_DATABASE);
-                PREPARED.add(db);
-            }
-        }
-        this.server = KeycloakServer.with(db, AppDb.IT_DATABASE, transactionOptions(db));
+        this.server = server;
         this.admin = new AdminClient(server);
         this.name = name;
         admin.delete("/" + name);
@@ -34,12 +32,22 @@ public final class ItRealm {
         this.oidc = new OidcClient(server, name);
     }
 
+    private static KeycloakServer sharedServer(AppDb db) {
+        synchronized (PREPARED) {
+            if (!PREPARED.contains(db)) {
+                db.create(AppDb.IT_DATABASE);
+                PREPARED.add(db);
+            }
+        }
+        return KeycloakServer.with(db, AppDb.IT_DATABASE, transactionOptions(db));
+    }
+
     /**
      * One of the two datasources in Keycloak's transaction must be XA (README, "Transactions"). Both wirings the README
      * offers are run: on PostgreSQL, Keycloak's own database is XA and the app database the one-phase last resource
      * (no prepared transactions needed on the app's server); on MariaDB, Keycloak's defaults: the app database is XA.
      */
-    private static String[] transactionOptions(AppDb db) {
+    public static String[] transactionOptions(AppDb db) {
         return db == AppDb.POSTGRES
                 ? new String[] {"--transaction-xa-enabled=true", "--transaction-xa-enabled-appdb=false"}
                 : new String[0];
@@ -48,6 +56,11 @@ public final class ItRealm {
     /** A fresh realm named after the test class and database. */
     public static ItRealm create(AppDb db, Class<?> testClass) {
         return new ItRealm(db, realmName(db, testClass));
+    }
+
+    /** A fresh realm named after the test class and database, on a server the test class started itself. */
+    public static ItRealm on(KeycloakServer server, AppDb db, Class<?> testClass) {
+        return new ItRealm(db, server, realmName(db, testClass));
     }
 
     public static String realmName(AppDb db, Class<?> testClass) {

@@ -47,9 +47,32 @@ public final class KeycloakServer {
         this.log = log;
     }
 
-    /** A running Keycloak whose {@code appdb} datasource points at {@code database} on {@code db}. */
+    /** Where Keycloak's {@code appdb} datasource connects, and as whom. */
+    public record Datasource(String url, String user, String password) {
+        @Override
+        public String toString() {
+            return user + " at " + url;
+        }
+    }
+
+    /**
+     * A running Keycloak whose {@code appdb} datasource points at {@code database} on {@code db}, as the server's
+     * superuser, with the pool validation the README advises ({@link #POOL_VALIDATION}).
+     */
     public static synchronized KeycloakServer with(AppDb db, String database, String... extraOptions) {
-        String key = db + "/" + database + "/" + String.join(" ", extraOptions);
+        return with(db, new Datasource(db.keycloakUrl(database), db.user, db.password), true, extraOptions);
+    }
+
+    /**
+     * A running Keycloak whose {@code appdb} datasource is {@code appdb}.
+     *
+     * @param poolValidation whether {@code conf/quarkus.properties} holds {@link #POOL_VALIDATION}; without it the
+     *                       pool runs on Keycloak's defaults, as an operator who skipped that README step has it
+     */
+    public static synchronized KeycloakServer with(AppDb db, Datasource appdb, boolean poolValidation,
+                                                   String... extraOptions) {
+        String key = db + "/" + appdb.url() + "/" + appdb.user() + "/" + poolValidation + "/"
+                + String.join(" ", extraOptions);
         if (running != null && running.key.equals(key) && running.process.isAlive()) {
             return running;
         }
@@ -58,14 +81,15 @@ public final class KeycloakServer {
         }
         List<String> options = new ArrayList<>(List.of(
                 "--db-kind-appdb=" + db.kind,
-                "--db-url-full-appdb=" + db.keycloakUrl(database),
-                "--db-username-appdb=" + db.user,
-                "--db-password-appdb=" + db.password));
+                "--db-url-full-appdb=" + appdb.url(),
+                "--db-username-appdb=" + appdb.user(),
+                "--db-password-appdb=" + appdb.password()));
         options.addAll(List.of(extraOptions));
         Path log = Path.of("target", "keycloak-" + db.name().toLowerCase() + ".log").toAbsolutePath();
         try {
             deleteRecursively(home().resolve("data"));
-            running = start(options, key, log, ProcessBuilder.Redirect.to(log.toFile()), freePort(), freePort());
+            running = start(home(), options, key, log, ProcessBuilder.Redirect.to(log.toFile()), freePort(),
+                    freePort(), poolValidation);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -95,6 +119,16 @@ public final class KeycloakServer {
      */
     public static KeycloakServer start(Path home, List<String> options, String key, Path log,
                                        ProcessBuilder.Redirect output, int port, int management) {
+        return start(home, options, key, log, output, port, management, true);
+    }
+
+    /**
+     * As {@link #start(Path, List, String, Path, ProcessBuilder.Redirect, int, int)}, with or without
+     * {@link #POOL_VALIDATION} in {@code conf/quarkus.properties}.
+     */
+    public static KeycloakServer start(Path home, List<String> options, String key, Path log,
+                                       ProcessBuilder.Redirect output, int port, int management,
+                                       boolean poolValidation) {
         Path jar = Path.of(System.getProperty("provider.jar", "target/keycloak-app-users-0.1.0-SNAPSHOT.jar"));
         try {
             if (!Files.isDirectory(home)) {
@@ -106,8 +140,8 @@ public final class KeycloakServer {
                     StandardCopyOption.COPY_ATTRIBUTES);
             home.resolve("bin/kc.sh").toFile().setExecutable(true);
             // as the README advises: pooled connections to the app database are checked before use, so a database
-            // that went away and came back does not hand Keycloak dead connections
-            Files.writeString(home.resolve("conf/quarkus.properties"), POOL_VALIDATION);
+            // that went away and came back does not hand Keycloak dead connections; or Keycloak's defaults
+            Files.writeString(home.resolve("conf/quarkus.properties"), poolValidation ? POOL_VALIDATION : "");
             List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
                     "--http-port=" + port, "--http-management-port=" + management, "--health-enabled=true",
                     // the provider's own debug lines are on in every test run, so the log checks see them
