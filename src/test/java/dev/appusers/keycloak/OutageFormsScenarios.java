@@ -31,8 +31,9 @@ import dev.appusers.keycloak.it.TcpProxy;
  * 5xx) within the query timeout, local users and the admin Users list unaffected, federated sign-ins back without a
  * restart, and no connection of Keycloak's left busy or in a transaction. Keycloak runs once per class on a database
  * and a login of the class's own (dropping or renaming them disturbs no other class), through a {@link TcpProxy}, and
- * with the pool on Keycloak's defaults (no {@link KeycloakServer#POOL_VALIDATION}): what an operator gets.
- * Each form's observations go to standard output and {@code target/outage-forms-<db>.txt}.
+ * with the pool on Keycloak's defaults, what an operator gets: no {@link KeycloakServer#POOL_VALIDATION} unless
+ * {@code -Dit.outage.poolValidation=true}. Each form's observations go to standard output and
+ * {@code target/outage-forms-<db>.txt}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class OutageFormsScenarios {
@@ -74,8 +75,10 @@ abstract class OutageFormsScenarios {
     void startKeycloak() throws Exception {
         createDedicatedDatabaseAndLogin();
         proxy = new TcpProxy("127.0.0.1", db() == AppDb.POSTGRES ? 5432 : 3306, db() == AppDb.POSTGRES);
+        // -Dit.outage.poolValidation=true runs the same forms with the README's validate-on-borrow lines, to compare
+        boolean poolValidation = Boolean.getBoolean("it.outage.poolValidation");
         KeycloakServer server = KeycloakServer.with(db(), new KeycloakServer.Datasource(urlThroughProxy(proxy.port()),
-                LOGIN, LOGIN_PASSWORD), false, ItRealm.transactionOptions(db()));
+                LOGIN, LOGIN_PASSWORD), poolValidation, ItRealm.transactionOptions(db()));
         realm = ItRealm.on(server, db(), getClass());
         realm.admin.addFederation(realm.name, ItRealm.config("queryTimeoutSeconds",
                 String.valueOf(QUERY_TIMEOUT_SECONDS)));
@@ -103,7 +106,8 @@ abstract class OutageFormsScenarios {
     @BeforeEach
     void databaseWorks() {
         long millis = awaitFederatedSignIn();
-        assertThat(millis).as("federated sign-in works before the form starts (within %d s)", RECOVERY_SECONDS).isGreaterThanOrEqualTo(0);
+        assertThat(millis).as("federated sign-in works before the form starts (within %d s)", RECOVERY_SECONDS)
+                .isGreaterThanOrEqualTo(0);
     }
 
     @Test
@@ -240,7 +244,8 @@ abstract class OutageFormsScenarios {
     }
 
     private Path report() {
-        return Path.of("target", "outage-forms-" + db().name().toLowerCase() + ".txt");
+        String validation = Boolean.getBoolean("it.outage.poolValidation") ? "-pool-validation" : "";
+        return Path.of("target", "outage-forms-" + db().name().toLowerCase() + validation + ".txt");
     }
 
     private static String abbreviate(String text) {
