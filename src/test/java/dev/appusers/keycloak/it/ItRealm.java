@@ -19,20 +19,28 @@ public final class ItRealm {
     public final OidcClient oidc;
 
     private ItRealm(AppDb db, String name, OnKeycloak setup) {
+        this(db, sharedServer(db, setup), name);
+    }
+
+    private ItRealm(AppDb db, KeycloakServer server, String name) {
         this.db = db;
+        this.server = server;
+        this.admin = new AdminClient(server);
+        this.name = name;
+        admin.delete("/" + name);
+        admin.createRealm(name);
+        this.oidc = new OidcClient(server, name);
+    }
+
+    private static KeycloakServer sharedServer(AppDb db, OnKeycloak setup) {
         synchronized (PREPARED) {
             if (!PREPARED.contains(db)) {
                 db.create(AppDb.IT_DATABASE);
                 PREPARED.add(db);
             }
         }
-        this.server = KeycloakServer.with(setup == null ? KeycloakServer.home() : KeycloakServer.home(setup.line()), db,
+        return KeycloakServer.with(setup == null ? KeycloakServer.home() : KeycloakServer.home(setup.line()), db,
                 AppDb.IT_DATABASE, options(db, setup));
-        this.admin = new AdminClient(server);
-        this.name = name;
-        admin.delete("/" + name);
-        admin.createRealm(name);
-        this.oidc = new OidcClient(server, name);
     }
 
     /**
@@ -44,6 +52,11 @@ public final class ItRealm {
         if (setup != null && setup.defaults()) {
             return KeycloakOwnDatabase.postgresOptions();
         }
+        return transactionOptions(db);
+    }
+
+    /** The transaction options of the suite's usual servers (see above). */
+    public static String[] transactionOptions(AppDb db) {
         return db == AppDb.POSTGRES
                 ? new String[] {"--transaction-xa-enabled=true", "--transaction-xa-enabled-appdb=false"}
                 : new String[0];
@@ -52,6 +65,11 @@ public final class ItRealm {
     /** A fresh realm named after the test class and database. */
     public static ItRealm create(AppDb db, Class<?> testClass) {
         return new ItRealm(db, realmName(db, testClass), testClass.getAnnotation(OnKeycloak.class));
+    }
+
+    /** A fresh realm named after the test class and database, on a server the test class started itself. */
+    public static ItRealm on(KeycloakServer server, AppDb db, Class<?> testClass) {
+        return new ItRealm(db, server, realmName(db, testClass));
     }
 
     public static String realmName(AppDb db, Class<?> testClass) {

@@ -47,14 +47,43 @@ public final class KeycloakServer {
         this.log = log;
     }
 
-    /** A running Keycloak whose {@code appdb} datasource points at {@code database} on {@code db}. */
+    /** Where Keycloak's {@code appdb} datasource connects, and as whom. */
+    public record Datasource(String url, String user, String password) {
+        @Override
+        public String toString() {
+            return user + " at " + url;
+        }
+    }
+
+    /**
+     * A running Keycloak whose {@code appdb} datasource points at {@code database} on {@code db}, as the server's
+     * superuser, on Keycloak's default pool settings.
+     */
     public static synchronized KeycloakServer with(AppDb db, String database, String... extraOptions) {
         return with(home(), db, database, extraOptions);
     }
 
     /** {@link #with(AppDb, String, String...)} on the distribution unpacked at {@code home}. */
     public static synchronized KeycloakServer with(Path home, AppDb db, String database, String... extraOptions) {
-        String key = home + "/" + db + "/" + database + "/" + String.join(" ", extraOptions);
+        return with(home, db, new Datasource(db.keycloakUrl(database), db.user, db.password), false, extraOptions);
+    }
+
+    /** A running Keycloak of the build's own version whose {@code appdb} datasource is {@code appdb}. */
+    public static synchronized KeycloakServer with(AppDb db, Datasource appdb, boolean poolValidation,
+                                                   String... extraOptions) {
+        return with(home(), db, appdb, poolValidation, extraOptions);
+    }
+
+    /**
+     * A running Keycloak of the distribution at {@code home} whose {@code appdb} datasource is {@code appdb}.
+     *
+     * @param poolValidation whether {@code conf/quarkus.properties} holds {@link #POOL_VALIDATION}; without it (the
+     *                       suite's default) the pool runs on Keycloak's defaults, as an operator has it
+     */
+    public static synchronized KeycloakServer with(Path home, AppDb db, Datasource appdb, boolean poolValidation,
+                                                   String... extraOptions) {
+        String key = home + "/" + db + "/" + appdb.url() + "/" + appdb.user() + "/" + poolValidation + "/"
+                + String.join(" ", extraOptions);
         if (running != null && running.key.equals(key) && running.process.isAlive()) {
             return running;
         }
@@ -63,14 +92,15 @@ public final class KeycloakServer {
         }
         List<String> options = new ArrayList<>(List.of(
                 "--db-kind-appdb=" + db.kind,
-                "--db-url-full-appdb=" + db.keycloakUrl(database),
-                "--db-username-appdb=" + db.user,
-                "--db-password-appdb=" + db.password));
+                "--db-url-full-appdb=" + appdb.url(),
+                "--db-username-appdb=" + appdb.user(),
+                "--db-password-appdb=" + appdb.password()));
         options.addAll(List.of(extraOptions));
         Path log = Path.of("target", home.getFileName() + "-" + db.name().toLowerCase() + ".log").toAbsolutePath();
         try {
             deleteRecursively(home.resolve("data"));
-            running = start(home, options, key, log, ProcessBuilder.Redirect.to(log.toFile()), freePort(), freePort());
+            running = start(home, options, key, log, ProcessBuilder.Redirect.to(log.toFile()), freePort(), freePort(),
+                    poolValidation);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -100,6 +130,16 @@ public final class KeycloakServer {
      */
     public static KeycloakServer start(Path home, List<String> options, String key, Path log,
                                        ProcessBuilder.Redirect output, int port, int management) {
+        return start(home, options, key, log, output, port, management, false);
+    }
+
+    /**
+     * As {@link #start(Path, List, String, Path, ProcessBuilder.Redirect, int, int)}, with or without
+     * {@link #POOL_VALIDATION} in {@code conf/quarkus.properties}.
+     */
+    public static KeycloakServer start(Path home, List<String> options, String key, Path log,
+                                       ProcessBuilder.Redirect output, int port, int management,
+                                       boolean poolValidation) {
         Path jar = Path.of(System.getProperty("provider.jar", "target/keycloak-app-users-0.1.0-SNAPSHOT.jar"));
         try {
             if (!Files.isDirectory(home)) {
@@ -110,9 +150,8 @@ public final class KeycloakServer {
             Files.copy(jar, home.resolve("providers/keycloak-app-users.jar"), StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.COPY_ATTRIBUTES);
             home.resolve("bin/kc.sh").toFile().setExecutable(true);
-            // as the README advises: pooled connections to the app database are checked before use, so a database
-            // that went away and came back does not hand Keycloak dead connections
-            Files.writeString(home.resolve("conf/quarkus.properties"), POOL_VALIDATION);
+            // Keycloak's default pool settings unless a test compares with the pool validation older READMEs advised
+            Files.writeString(home.resolve("conf/quarkus.properties"), poolValidation ? POOL_VALIDATION : "");
             List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
                     "--http-port=" + port, "--http-management-port=" + management, "--health-enabled=true",
                     // the provider's own debug lines are on in every test run, so the log checks see them
