@@ -52,6 +52,9 @@ public final class ItRealm {
         if (setup != null && setup.defaults()) {
             return KeycloakOwnDatabase.postgresOptions();
         }
+        if (setup != null && setup.production()) {
+            return KeycloakOwnDatabase.productionOptions(transactionOptions(db));
+        }
         return transactionOptions(db);
     }
 
@@ -64,8 +67,16 @@ public final class ItRealm {
 
     /** A fresh realm named after the test class and database. */
     public static ItRealm create(AppDb db, Class<?> testClass) {
-        return new ItRealm(db, realmName(db, testClass), testClass.getAnnotation(OnKeycloak.class));
+        OnKeycloak setup = testClass.getAnnotation(OnKeycloak.class);
+        cachePolicy = setup == null ? OnKeycloak.NO_CACHE : setup.cachePolicy();
+        return new ItRealm(db, realmName(db, testClass), setup);
     }
+
+    /**
+     * The component cache policy of the test class that created the latest realm ({@link OnKeycloak#cachePolicy()}):
+     * test classes run one after the other, and each creates its realm before it configures components.
+     */
+    private static volatile String cachePolicy = OnKeycloak.NO_CACHE;
 
     /** A fresh realm named after the test class and database, on a server the test class started itself. */
     public static ItRealm on(KeycloakServer server, AppDb db, Class<?> testClass) {
@@ -76,10 +87,16 @@ public final class ItRealm {
         return (testClass.getSimpleName() + "_" + db.name()).toLowerCase(Locale.ROOT);
     }
 
-    /** The config of a component on the default Litestar-Users names, plus {@code overrides}. */
+    /**
+     * The config of a component on the default Litestar-Users names, with the test class's cache policy (NO_CACHE
+     * unless {@link OnKeycloak#cachePolicy()} says otherwise), plus {@code overrides}.
+     */
     public static Map<String, String> config(String... overrides) {
         Map<String, String> config = new LinkedHashMap<>();
-        config.put("cachePolicy", "NO_CACHE");
+        config.put("cachePolicy", cachePolicy);
+        if (OnKeycloak.MAX_LIFESPAN.equals(cachePolicy)) {
+            config.put("maxLifespan", "60000");
+        }
         for (int i = 0; i + 1 < overrides.length; i += 2) {
             config.put(overrides[i], overrides[i + 1]);
         }

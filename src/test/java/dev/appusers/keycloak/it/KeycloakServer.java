@@ -27,6 +27,13 @@ public final class KeycloakServer {
     public static final String ADMIN_PASSWORD = "admin";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(8);
 
+    /** Among a server's options: start it in production mode ({@code kc.sh build}, then {@code start --optimized}). */
+    public static final String PRODUCTION = "--app-users-it-production";
+
+    /** Build-time options: given to {@code kc.sh build} in production mode, not to {@code start --optimized}. */
+    private static final List<String> BUILD_OPTIONS = List.of("--db=", "--db-kind-", "--transaction-xa-enabled",
+            "--health-enabled", "--metrics-enabled", "--cache=", "--features");
+
     static final String POOL_VALIDATION = "quarkus.datasource.\"appdb\".jdbc.validate-on-borrow=true\n"
             + "quarkus.datasource.\"appdb\".jdbc.background-validation-interval=10S\n";
 
@@ -152,14 +159,25 @@ public final class KeycloakServer {
             home.resolve("bin/kc.sh").toFile().setExecutable(true);
             // Keycloak's default pool settings unless a test compares with the pool validation older READMEs advised
             Files.writeString(home.resolve("conf/quarkus.properties"), poolValidation ? POOL_VALIDATION : "");
-            List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
-                    "--http-port=" + port, "--http-management-port=" + management, "--health-enabled=true",
+            List<String> all = new ArrayList<>(List.of("--health-enabled=true"));
+            if (options.stream().noneMatch(o -> o.startsWith("--cache="))) {
+                all.add("--cache=local");
+            }
+            all.addAll(options);
+            boolean production = all.remove(PRODUCTION);
+            List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString()));
+            if (production) {
+                build(home, all.stream().filter(KeycloakServer::isBuildOption).toList(), output);
+                command.addAll(List.of("start", "--optimized", "--http-enabled=true",
+                        "--hostname=http://localhost:" + port));
+                all.removeIf(KeycloakServer::isBuildOption);
+            } else {
+                command.add("start-dev");
+            }
+            command.addAll(List.of("--http-port=" + port, "--http-management-port=" + management,
                     // the provider's own debug lines are on in every test run, so the log checks see them
                     "--log-level=INFO,dev.appusers.keycloak:debug"));
-            if (options.stream().noneMatch(o -> o.startsWith("--cache="))) {
-                command.add("--cache=local");
-            }
-            command.addAll(options);
+            command.addAll(all);
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output);
             Map<String, String> env = builder.environment();
             env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
@@ -183,6 +201,26 @@ public final class KeycloakServer {
             return server;
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start Keycloak from " + home, e);
+        }
+    }
+
+    private static boolean isBuildOption(String option) {
+        return BUILD_OPTIONS.stream().anyMatch(option::startsWith);
+    }
+
+    /** {@code kc.sh build} with the build-time options, as production deployments run it before starting. */
+    private static void build(Path home, List<String> buildOptions, ProcessBuilder.Redirect output) throws IOException {
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "build"));
+        command.addAll(buildOptions);
+        Process build = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output).start();
+        try {
+            if (!build.waitFor(8, java.util.concurrent.TimeUnit.MINUTES) || build.exitValue() != 0) {
+                build.destroyForcibly();
+                throw new IllegalStateException("kc.sh build " + buildOptions + " failed; see the server log");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -37,6 +37,25 @@ public final class OidcClient {
                 "password", password, "scope", "openid"));
     }
 
+    /** Password grant with extra scopes (e.g. {@code offline_access}). */
+    public Http.Response passwordGrant(String username, String password, String scope) {
+        return token(Map.of("grant_type", "password", "client_id", CLIENT_ID, "username", username,
+                "password", password, "scope", "openid " + scope));
+    }
+
+    /** Refresh-token grant. */
+    public Http.Response refresh(String refreshToken) {
+        return token(Map.of("grant_type", "refresh_token", "client_id", CLIENT_ID, "refresh_token", refreshToken));
+    }
+
+    /** RP-initiated sign-out with the refresh token (a public client's back-channel logout). */
+    public Http.Response logout(String refreshToken) {
+        return Http.send(TOKEN_CLIENT, Http.request(realmUrl + "/protocol/openid-connect/logout")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(BodyPublishers.ofString(Http.form(Map.of("client_id", CLIENT_ID, "refresh_token",
+                        refreshToken)))).build());
+    }
+
     /** The access token of a successful password grant. */
     public String accessToken(String username, String password) {
         Http.Response response = AdminClient.expect(passwordGrant(username, password), 200, "password grant of " + username);
