@@ -45,13 +45,18 @@ final class AppDbOutage {
         long began = System.nanoTime();
         long giveUp = began + TimeUnit.MINUTES.toNanos(waitMinutes);
         List<String> busy = busy();
+        List<String> told = List.of();
         while (!busy.isEmpty() && System.nanoTime() < giveUp) {
-            log.accept("waiting for other runs on this PostgreSQL before restarting it: " + busy);
+            if (!busy.equals(told)) {
+                log.accept("waiting for other runs on this PostgreSQL before restarting it: " + busy);
+                told = busy;
+            }
             TimeUnit.SECONDS.sleep(30);
             busy = busy();
         }
         if (!busy.isEmpty()) {
-            return cut(proxy, cutSeconds, "other runs still busy after " + waitMinutes + " min: " + busy);
+            return cut(proxy, cutSeconds, "other runs still used this PostgreSQL after waiting " + waitMinutes
+                    + " min: " + busy);
         }
         return restart(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began));
     }

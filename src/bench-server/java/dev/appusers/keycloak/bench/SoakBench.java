@@ -97,7 +97,7 @@ public final class SoakBench {
                 cap(options, hardEnd - start));
         sleepUntil(start + planned / 2);
         AppDbOutage.Result outage = AppDbOutage.run(options.outage(), AppDb.postgresProxy(), options.waitMinutes(),
-                options.cutSeconds(), message -> report.line("- " + message));
+                options.cutSeconds(), System.out::println);
         sleepUntil(Math.max(start + planned, outage.back() + planned / 2));
         load.stop();
         running.get(120, TimeUnit.SECONDS);
