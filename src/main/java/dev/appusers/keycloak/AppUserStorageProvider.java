@@ -258,13 +258,18 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     public void close() {
     }
 
-    /** The app row behind a user that Keycloak may have wrapped in its cache. */
+    /**
+     * The app row behind a user that Keycloak may have wrapped in its cache; empty while the app database is
+     * unavailable (Keycloak does not expect credential checks to throw: the sign-in is simply refused).
+     */
     private Optional<UserRow> row(RealmModel realm, UserModel user) {
         if (user instanceof AppUserAdapter adapter) {
             return Optional.of(adapter.row());
         }
-        UserModel found = getUserById(realm, user.getId());
-        return found instanceof AppUserAdapter adapter ? Optional.of(adapter.row()) : Optional.empty();
+        String appId = StorageId.externalId(user.getId());
+        AppUserAdapter known = loaded.byAppId(appId);
+        return known != null ? Optional.of(known.row()) : database.readOrEmpty("reading a user for a credential "
+                + "check", c -> mapping().users().findById(c, appId));
     }
 
     private RealmUserStore store(RealmModel realm) {
