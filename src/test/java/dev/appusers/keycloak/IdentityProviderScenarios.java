@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -124,19 +123,21 @@ abstract class IdentityProviderScenarios {
 
     @AfterAll
     void removeRealmB() {
+        if (browser != null) {
+            browser.close();
+        }
         callback.close();
         realm.admin.delete("/" + realmB);
         LogHygiene.assertNoSecretsIn(realm.server);
     }
 
+    /** One Chromium for the class; each test starts without Keycloak's cookies, as another person would. */
     @BeforeEach
-    void startBrowser() {
-        browser = Browser.start();
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        browser.close();
+    void withoutCookies() {
+        if (browser == null) {
+            browser = Browser.start();
+        }
+        browser.driver.executeCdpCommand("Network.clearBrowserCookies", Map.of());
     }
 
     @Test

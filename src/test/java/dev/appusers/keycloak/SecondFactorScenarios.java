@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,19 +64,21 @@ abstract class SecondFactorScenarios {
     }
 
     @AfterAll
-    void stopCallback() {
+    void stopHelpers() {
+        if (browser != null) {
+            browser.close();
+        }
         callback.close();
         LogHygiene.assertNoSecretsIn(realm.server);
     }
 
+    /** One Chromium for the class; each test starts without Keycloak's cookies, as another person would. */
     @BeforeEach
-    void startBrowser() {
-        browser = Browser.start();
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        browser.close();
+    void withoutCookies() {
+        if (browser == null) {
+            browser = Browser.start();
+        }
+        newBrowserSession();
     }
 
     @Test
