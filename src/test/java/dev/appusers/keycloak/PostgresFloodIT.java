@@ -103,15 +103,17 @@ class PostgresFloodIT {
     }
 
     private Watch flood(ItRealm target) throws Exception {
+        HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         List<Call> calls = new ArrayList<>();
         for (int i = 0; i < UNKNOWN; i++) {
             String username = "nobody-" + UUID.randomUUID() + "@flood.test";
-            calls.add(new Call("unknown", username, "", () -> target.oidc.passwordGrant(username, "Wrong-Secret-1")));
+            calls.add(new Call("unknown", username, "",
+                    () -> target.oidc.passwordGrant(http1, username, "Wrong-Secret-1")));
         }
         String huge = "p".repeat(128 * 1024);
         for (int i = 0; i < LONG_PASSWORDS; i++) {
             calls.add(new Call("long-password", "erin@example.com", "128 KiB",
-                    () -> target.oidc.passwordGrant("erin@example.com", huge)));
+                    () -> target.oidc.passwordGrant(http1, "erin@example.com", huge)));
         }
         CompletableFuture<List<Outcome>> flood = CompletableFuture.supplyAsync(() -> {
             try {

@@ -122,4 +122,20 @@ class ComputeSlotsTest {
         assertThat(ComputeSlots.shared().slots()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(ComputeSlots.shared().waitNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(5));
     }
+
+    @Test
+    void hashingANewPasswordWaitsBeyondTheSignInBoundForTheSameSlots() throws Exception {
+        ComputeSlots slots = new ComputeSlots(1, 0, 100);
+        ComputeSlots patient = slots.patient(10_000);
+        ComputeSlots.Slot held = slots.acquire();
+        assertThatThrownBy(slots::acquire).as("a sign-in beyond the waiter bound").isInstanceOf(
+                VerificationBusyException.class);
+        CompletableFuture<Void> hashing = CompletableFuture.runAsync(() -> patient.acquire().close());
+        Thread.sleep(300);
+        assertThat(hashing).as("still waiting, not refused").isNotDone();
+
+        held.close();
+        hashing.get(10, TimeUnit.SECONDS);
+        slots.acquire().close(); // the one slot is back for everyone
+    }
 }
