@@ -100,9 +100,17 @@ abstract class MigrationScenarios {
         return found.get(0);
     }
 
-    /** Declares {@code name} in the realm's user profile, so it stays visible once no provider declares it. */
+    /**
+     * Declares {@code name} in the realm's user profile, so it stays visible once no provider declares it, and makes
+     * first and last name optional, as the provider did for its users (README, migration step 6).
+     */
     private void declare(String name) {
         ObjectNode profile = (ObjectNode) realm.admin.get("/" + realm.name + "/users/profile").json();
+        for (JsonNode attribute : profile.get("attributes")) {
+            if (List.of("firstName", "lastName").contains(attribute.get("name").asText())) {
+                ((ObjectNode) attribute).remove("required");
+            }
+        }
         ((ArrayNode) profile.get("attributes")).add(Http.JSON.valueToTree(Map.of("name", name,
                 "permissions", Map.of("view", List.of("admin"), "edit", List.of("admin")))));
         Http.Response declared = realm.admin.put("/" + realm.name + "/users/profile", profile);
