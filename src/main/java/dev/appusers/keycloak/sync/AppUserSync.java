@@ -9,7 +9,10 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import jakarta.persistence.FlushModeType;
+
 import org.jboss.logging.Logger;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -125,6 +128,8 @@ public final class AppUserSync {
     private SynchronizationResult importRows(KeycloakSession session, List<UserRow> rows, Page page) {
         RealmModel realm = session.realms().getRealm(realmId);
         session.getContext().setRealm(realm);
+        // the batch's own inserts need not be flushed before each lookup: UserImport knows the names it gave out
+        session.getProvider(JpaConnectionProvider.class).getEntityManager().setFlushMode(FlushModeType.COMMIT);
         UserImport importer = new UserImport(session, realm, source.apply(session), page.roleNames());
         SynchronizationResult result = new SynchronizationResult();
         for (UserRow row : rows) {

@@ -38,6 +38,8 @@ final class UserImport {
     private final Optional<KeycloakRoles> roles;
     /** Names of every app role (a sync knows them), or null: only roles the component created are the app's. */
     private final Set<String> appRoleNames;
+    /** Usernames and emails this import gave out, by Keycloak id: seen before Keycloak's database has them. */
+    private final java.util.Map<String, String> claimed = new java.util.HashMap<>();
 
     UserImport(KeycloakSession session, RealmModel realm, AppSource source, Set<String> appRoleNames) {
         this.realm = realm;
@@ -69,6 +71,10 @@ final class UserImport {
             LOG.warnf("App user %s not updated: its Keycloak user is no longer linked to this component", row.id());
             return Outcome.FAILED;
         }
+        claimed.put("u:" + row.username(), user.getId());
+        if (row.email() != null) {
+            claimed.put("e:" + row.email(), user.getId());
+        }
         boolean changed = update(user, row);
         changed |= grantRoles(user, appRoles);
         changed |= updatePassword(user, row);
@@ -85,6 +91,12 @@ final class UserImport {
             return Optional.of("its password hash is malformed or of an unknown format");
         }
         String id = ImportedUser.keycloakId(source.componentId(), row.id());
+        if (!id.equals(claimed.getOrDefault("u:" + row.username(), id))) {
+            return Optional.of("another Keycloak user has its username (ignoring case)");
+        }
+        if (row.email() != null && !id.equals(claimed.getOrDefault("e:" + row.email(), id))) {
+            return Optional.of("another Keycloak user has its email (ignoring case)");
+        }
         UserModel byName = local.getUserByUsername(realm, row.username());
         if (byName != null && !byName.getId().equals(id)) {
             return Optional.of("another Keycloak user has its username (ignoring case)");
