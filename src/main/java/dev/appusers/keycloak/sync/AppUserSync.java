@@ -130,7 +130,12 @@ public final class AppUserSync {
         session.getContext().setRealm(realm);
         // the batch's own inserts need not be flushed before each lookup: UserImport knows the names it gave out
         session.getProvider(JpaConnectionProvider.class).getEntityManager().setFlushMode(FlushModeType.COMMIT);
-        UserImport importer = new UserImport(session, realm, source.apply(session), page.roleNames());
+        AppSource app = source.apply(session);
+        LinkedUsers.Known known = LinkedUsers.known(session, realmId,
+                rows.stream().map(row -> ImportedUser.keycloakId(componentId, row.id())).toList(),
+                rows.stream().map(UserRow::username).toList(),
+                rows.stream().map(UserRow::email).filter(java.util.Objects::nonNull).toList());
+        UserImport importer = new UserImport(session, realm, app, page.roleNames(), known);
         SynchronizationResult result = new SynchronizationResult();
         for (UserRow row : rows) {
             switch (importer.apply(row, page.roles().getOrDefault(row.id(), List.of()))) {

@@ -41,7 +41,16 @@ final class UserImport {
     /** Usernames and emails this import gave out, by Keycloak id: seen before Keycloak's database has them. */
     private final java.util.Map<String, String> claimed = new java.util.HashMap<>();
 
+    /** A sync's view of Keycloak's users for the current batch (one query), or null: ask per user. */
+    private final LinkedUsers.Known known;
+
     UserImport(KeycloakSession session, RealmModel realm, AppSource source, Set<String> appRoleNames) {
+        this(session, realm, source, appRoleNames, null);
+    }
+
+    UserImport(KeycloakSession session, RealmModel realm, AppSource source, Set<String> appRoleNames,
+               LinkedUsers.Known known) {
+        this.known = known;
         this.realm = realm;
         this.source = source;
         this.local = UserStoragePrivateUtil.userLocalStorage(session);
@@ -51,7 +60,11 @@ final class UserImport {
 
     /** The imported user of this row, if it was imported before. */
     UserModel existing(UserRow row) {
-        return local.getUserById(realm, ImportedUser.keycloakId(source.componentId(), row.id()));
+        String id = ImportedUser.keycloakId(source.componentId(), row.id());
+        if (known != null && !known.ids().contains(id) && !claimed.containsValue(id)) {
+            return null;
+        }
+        return local.getUserById(realm, id);
     }
 
     Outcome apply(UserRow row, List<AppRole> appRoles) {
@@ -76,8 +89,8 @@ final class UserImport {
             claimed.put("e:" + row.email(), user.getId());
         }
         boolean changed = update(user, row);
-        changed |= grantRoles(user, appRoles);
-        changed |= updatePassword(user, row);
+        changed |= grantRoles(user, appRoles, added);
+        changed |= updatePassword(user, row, added);
         return added ? Outcome.ADDED : changed ? Outcome.UPDATED : Outcome.UNCHANGED;
     }
 
@@ -97,17 +110,29 @@ final class UserImport {
         if (row.email() != null && !id.equals(claimed.getOrDefault("e:" + row.email(), id))) {
             return Optional.of("another Keycloak user has its email (ignoring case)");
         }
-        UserModel byName = local.getUserByUsername(realm, row.username());
-        if (byName != null && !byName.getId().equals(id)) {
+        if (!id.equals(ownerOfUsername(row.username(), id))) {
             return Optional.of("another Keycloak user has its username (ignoring case)");
         }
-        if (row.email() != null && !realm.isDuplicateEmailsAllowed()) {
-            UserModel byEmail = local.getUserByEmail(realm, row.email());
-            if (byEmail != null && !byEmail.getId().equals(id)) {
-                return Optional.of("another Keycloak user has its email (ignoring case)");
-            }
+        if (row.email() != null && !realm.isDuplicateEmailsAllowed() && !id.equals(ownerOfEmail(row.email(), id))) {
+            return Optional.of("another Keycloak user has its email (ignoring case)");
         }
         return Optional.empty();
+    }
+
+    private String ownerOfUsername(String username, String otherwise) {
+        if (known != null) {
+            return known.usernames().getOrDefault(username, otherwise);
+        }
+        UserModel user = local.getUserByUsername(realm, username);
+        return user == null ? otherwise : user.getId();
+    }
+
+    private String ownerOfEmail(String email, String otherwise) {
+        if (known != null) {
+            return known.emails().getOrDefault(email, otherwise);
+        }
+        UserModel user = local.getUserByEmail(realm, email);
+        return user == null ? otherwise : user.getId();
     }
 
     private boolean update(UserModel user, UserRow row) {
@@ -150,11 +175,15 @@ final class UserImport {
         return changed;
     }
 
-    private boolean grantRoles(UserModel user, List<AppRole> appRoles) {
+    private boolean grantRoles(UserModel user, List<AppRole> appRoles, boolean added) {
         if (roles.isEmpty()) {
             return false;
         }
         Set<RoleModel> wanted = roles.get().rolesFor(appRoles);
+        if (added) { // a new user has only the realm's default roles: nothing to read
+            wanted.forEach(user::grantRole);
+            return !wanted.isEmpty();
+        }
         boolean changed = false;
         for (RoleModel role : user.getRoleMappingsStream().filter(this::isAppRole).toList()) {
             if (!wanted.contains(role)) {
@@ -178,7 +207,7 @@ final class UserImport {
     }
 
     /** A new or changed app hash becomes the user's password credential; an unchanged one is left alone. */
-    private boolean updatePassword(UserModel user, UserRow row) {
+    private boolean updatePassword(UserModel user, UserRow row, boolean added) {
         if (source.config().passwordHashColumn().isEmpty()) {
             return false;
         }
@@ -187,8 +216,10 @@ final class UserImport {
         if (fingerprint.equals(imported == null ? "" : imported)) {
             return false;
         }
-        user.credentialManager().getStoredCredentialsByTypeStream(PasswordCredentialModel.TYPE).toList()
-                .forEach(credential -> user.credentialManager().removeStoredCredentialById(credential.getId()));
+        if (!added) {
+            user.credentialManager().getStoredCredentialsByTypeStream(PasswordCredentialModel.TYPE).toList()
+                    .forEach(credential -> user.credentialManager().removeStoredCredentialById(credential.getId()));
+        }
         AppHashes.credentialOf(row.passwordHash()).ifPresent(user.credentialManager()::createStoredCredential);
         user.setSingleAttribute(ImportedUser.HASH_FINGERPRINT_ATTRIBUTE, fingerprint);
         LOG.debugf("App user %s: password credential taken from the app's hash", row.id());
