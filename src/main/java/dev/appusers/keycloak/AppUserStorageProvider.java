@@ -6,7 +6,6 @@ import java.util.Optional;
 import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 
-import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.credential.CredentialInput;
 import org.keycloak.credential.CredentialInputUpdater;
@@ -48,8 +47,6 @@ import dev.appusers.keycloak.sync.ImportMode;
 final class AppUserStorageProvider implements UserStorageProvider, UserLookupProvider, UserQueryProvider,
         CredentialInputValidator, CredentialInputUpdater, UserRegistrationProvider, UserProfileDecorator,
         ImportedUserValidation {
-
-    private static final Logger LOG = Logger.getLogger(AppUserStorageProvider.class);
 
     private final KeycloakSession session;
     private final ComponentModel model;
