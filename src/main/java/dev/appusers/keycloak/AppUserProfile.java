@@ -102,7 +102,9 @@ final class AppUserProfile {
         return validators.toArray(AttributeValidatorMetadata[]::new);
     }
 
+    /** A user of the component: federated live ({@code f:<component>:...}) or imported (its federation link). */
     private static boolean isAppUser(UserModel user, String componentId) {
-        return user != null && user.getId() != null && componentId.equals(StorageId.providerId(user.getId()));
+        return user != null && user.getId() != null && (componentId.equals(StorageId.providerId(user.getId()))
+                || componentId.equals(user.getFederationLink()));
     }
 }

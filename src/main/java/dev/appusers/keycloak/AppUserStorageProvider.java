@@ -6,7 +6,6 @@ import java.util.Optional;
 import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 
-import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.credential.CredentialInput;
 import org.keycloak.credential.CredentialInputUpdater;
@@ -23,6 +22,7 @@ import org.keycloak.storage.ReadOnlyException;
 import org.keycloak.storage.StorageId;
 import org.keycloak.storage.UserStorageProvider;
 import org.keycloak.storage.UserStorageProviderModel;
+import org.keycloak.storage.user.ImportedUserValidation;
 import org.keycloak.storage.user.UserLookupProvider;
 import org.keycloak.storage.user.UserQueryProvider;
 import org.keycloak.storage.user.UserRegistrationProvider;
@@ -36,16 +36,17 @@ import dev.appusers.keycloak.jdbc.RoleTables;
 import dev.appusers.keycloak.jdbc.UserFilter;
 import dev.appusers.keycloak.jdbc.UserRow;
 import dev.appusers.keycloak.roles.KeycloakRoles;
+import dev.appusers.keycloak.sync.ImportMode;
 
 /**
  * The {@code app-users} user storage provider of one Keycloak session: looks up, lists and counts the app's users
  * live, and checks their passwords against the hashes the app wrote. Users loaded in this session are kept, so one
- * request never looks up the same user twice.
+ * request never looks up the same user twice. With {@code importEnabled} it imports them instead ({@link ImportMode}):
+ * lookups import, and Keycloak lists, counts and checks passwords of the imported users itself.
  */
 final class AppUserStorageProvider implements UserStorageProvider, UserLookupProvider, UserQueryProvider,
-        CredentialInputValidator, CredentialInputUpdater, UserRegistrationProvider, UserProfileDecorator {
-
-    private static final Logger LOG = Logger.getLogger(AppUserStorageProvider.class);
+        CredentialInputValidator, CredentialInputUpdater, UserRegistrationProvider, UserProfileDecorator,
+        ImportedUserValidation {
 
     private final KeycloakSession session;
     private final ComponentModel model;
@@ -54,6 +55,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     private final Registrations registrations = new Registrations();
     private final AppDatabase database;
     private final SessionUsers loaded = new SessionUsers();
+    private final boolean importing;
     private boolean unknownUserPaid;
     private ComponentMapping mapping;
 
@@ -64,6 +66,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         this.mappings = mappings;
         this.passwords = passwords;
         this.database = new AppDatabase(session, AppUsersConfig.datasourceOf(model));
+        this.importing = new UserStorageProviderModel(model).isImportEnabled();
     }
 
     private ComponentMapping mapping() {
@@ -76,7 +79,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     @Override
     public UserModel getUserById(RealmModel realm, String id) {
         String appId = StorageId.externalId(id);
-        AppUserAdapter user = loaded.byAppId(appId);
+        UserModel user = loaded.byAppId(appId);
         if (user != null) {
             return user;
         }
@@ -86,7 +89,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     @Override
     public UserModel getUserByUsername(RealmModel realm, String username) {
-        AppUserAdapter known = loaded.where(u -> u.getUsername().equalsIgnoreCase(username));
+        UserModel known = loaded.where(u -> u.getUsername().equalsIgnoreCase(username));
         if (known != null) {
             return known;
         }
@@ -96,7 +99,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     @Override
     public UserModel getUserByEmail(RealmModel realm, String email) {
-        AppUserAdapter known = loaded.where(u -> email.equalsIgnoreCase(u.row().email()));
+        UserModel known = loaded.where(u -> email.equalsIgnoreCase(u.row().email()));
         if (known != null) {
             return known;
         }
@@ -107,6 +110,9 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     @Override
     public Stream<UserModel> searchForUserStream(RealmModel realm, Map<String, String> params, Integer first,
                                                  Integer max) {
+        if (importing) {
+            return Stream.empty(); // imported users are Keycloak's own: it lists them itself
+        }
         UserFilter filter = UserFilter.of(mapping().userTable(), params);
         return Pages.stream(first, max, (offset, limit) -> database.run("searching users",
                         c -> mapping().users().search(c, filter, offset, limit)))
@@ -115,6 +121,9 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     @Override
     public int getUsersCount(RealmModel realm, Map<String, String> params) {
+        if (importing) {
+            return 0;
+        }
         UserFilter filter = UserFilter.of(mapping().userTable(), params);
         IntSupplier count = () -> database.run("counting users", c -> mapping().users().count(c, filter));
         boolean live = new UserStorageProviderModel(model).getCachePolicy() == CachePolicy.NO_CACHE;
@@ -144,7 +153,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     @Override
     public Stream<UserModel> getRoleMembersStream(RealmModel realm, RoleModel role, Integer first, Integer max) {
         Optional<KeycloakRoles> roles = store(realm).keycloakRoles();
-        if (roles.isEmpty() || !roles.get().contains(role)) {
+        if (importing || roles.isEmpty() || !roles.get().contains(role)) {
             return Stream.empty();
         }
         RoleTables tables = mapping().roleTables().orElseThrow();
@@ -170,13 +179,13 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     @Override
     public boolean isConfiguredFor(RealmModel realm, UserModel user, String credentialType) {
-        return supportsCredentialType(credentialType)
+        return !importing && supportsCredentialType(credentialType)
                 && row(realm, user).map(r -> r.passwordHash() != null && !r.passwordHash().isBlank()).orElse(false);
     }
 
     @Override
     public boolean isValid(RealmModel realm, UserModel user, CredentialInput input) {
-        if (!supportsCredentialType(input.getType())) {
+        if (importing || !supportsCredentialType(input.getType())) { // imported: Keycloak checks its credential
             return false;
         }
         Optional<UserRow> row = row(realm, user);
@@ -214,21 +223,8 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     @Override
     public boolean removeUser(RealmModel realm, UserModel user) {
-        if (!mapping().config().writable() || !mapping().config().write().deleteEnabled()) {
-            // Keycloak answers "User couldn't be deleted" (400) and rolls back; the reason goes to the log
-            LOG.warnf("User %s was not deleted: deleting it would delete the app's row, which the app-users provider "
-                    + "%s does not allow (set editMode WRITABLE and deleteEnabled to allow it)", user.getId(),
-                    model.getName());
-            return false;
-        }
-        String id = StorageId.externalId(user.getId());
-        database.write("deleting a user", c -> {
-            mapping().writer().delete(c, id);
-            return null;
-        });
-        mapping().total().forget();
-        loaded.forget(id);
-        return true;
+        // import mode: only Keycloak's copy goes; the next lookup or sync imports the user again (as LDAP)
+        return importing || registrations.delete(user, model.getName(), mapping(), database, loaded);
     }
 
     @Override
@@ -248,6 +244,11 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     @Override
     public List<AttributeMetadata> decorateUserProfile(String providerId, UserProfileMetadata metadata) {
         return AppUserProfile.decorate(metadata, model, mapping().mapped(), mapping().config().writable());
+    }
+
+    @Override
+    public UserModel validate(RealmModel realm, UserModel local) {
+        return new ImportMode(session, mapping().source(model.getId())).validate(realm, local);
     }
 
     @Override
@@ -277,7 +278,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     }
 
     /** A login that names no app user pays one dummy verification (once per request): see {@link UnknownUserCost}. */
-    private AppUserAdapter unlessUnknownAtLogin(AppUserAdapter found) {
+    private UserModel unlessUnknownAtLogin(UserModel found) {
         if (found == null && !unknownUserPaid && UnknownUserCost.isLogin(session)) {
             unknownUserPaid = true;
             mapping().unknownUserCost().pay();
@@ -285,8 +286,11 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         return found;
     }
 
-    private AppUserAdapter adaptFound(RealmModel realm, Optional<UserRow> row) {
-        return row.map(r -> adapt(realm, r)).orElse(null);
+    private UserModel adaptFound(RealmModel realm, Optional<UserRow> row) {
+        if (importing) {
+            return row.map(r -> new ImportMode(session, mapping().source(model.getId())).imported(realm, r)).orElse(null);
+        }
+        return row.map(r -> (UserModel) adapt(realm, r)).orElse(null);
     }
 
     private AppUserAdapter adapt(RealmModel realm, UserRow row) {

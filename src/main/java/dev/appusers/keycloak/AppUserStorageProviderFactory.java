@@ -1,5 +1,7 @@
 package dev.appusers.keycloak;
 
+import java.sql.Timestamp;
+import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 
@@ -8,9 +10,13 @@ import org.keycloak.Config;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.storage.UserStorageProviderFactory;
+import org.keycloak.storage.UserStorageProviderModel;
+import org.keycloak.storage.user.ImportSynchronization;
+import org.keycloak.storage.user.SynchronizationResult;
 
 import dev.appusers.keycloak.config.AppUsersConfig;
 import dev.appusers.keycloak.config.ConfigKeys;
@@ -26,12 +32,14 @@ import dev.appusers.keycloak.jdbc.AppRole;
 import dev.appusers.keycloak.roles.KeycloakRoles;
 import dev.appusers.keycloak.jdbc.SchemaException;
 import dev.appusers.keycloak.password.PasswordSchemes;
+import dev.appusers.keycloak.sync.AppUserSync;
 
 /**
  * Registers the {@code app-users} user federation provider: its admin form, the check of a configuration against the
  * live app database when it is saved, and one provider per Keycloak session.
  */
-public final class AppUserStorageProviderFactory implements UserStorageProviderFactory<AppUserStorageProvider> {
+public final class AppUserStorageProviderFactory implements UserStorageProviderFactory<AppUserStorageProvider>,
+        ImportSynchronization {
 
     public static final String PROVIDER_ID = "app-users";
 
@@ -69,13 +77,14 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
     @Override
     public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model)
             throws ComponentValidationException {
-        requireLiveFederation(model);
+        defaultToLiveFederation(model);
         AppUsersConfig config;
         try {
             config = AppUsersConfig.from(model);
         } catch (InvalidConfigException e) {
             throw invalid(e.getMessage());
         }
+        checkImportSettings(new UserStorageProviderModel(model), config);
         config.roles().flatMap(RolesConfig::clientId).ifPresent(clientId -> {
             if (realm.getClientByClientId(clientId) == null) {
                 throw invalid(ConfigKeys.ROLE_CLIENT_ID + ": client " + clientId + " not found in realm "
@@ -106,17 +115,55 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
     }
 
     /**
-     * This provider federates live and never imports users: an absent {@code importEnabled} (which the SPI would read
-     * as true) is stored as false, an explicit true is refused.
+     * Live federation stays the default: an absent {@code importEnabled} (which the SPI would read as true) is stored
+     * as false; an explicit true imports users (and enables the syncs).
      */
-    private static void requireLiveFederation(ComponentModel model) {
+    private static void defaultToLiveFederation(ComponentModel model) {
         String importEnabled = model.getConfig().getFirst(ConfigKeys.IMPORT_ENABLED);
         if (importEnabled == null || importEnabled.isBlank()) {
             model.getConfig().putSingle(ConfigKeys.IMPORT_ENABLED, "false");
-        } else if (Boolean.parseBoolean(importEnabled)) {
-            throw invalid(ConfigKeys.IMPORT_ENABLED + ": this provider federates users live "
-                    + "from the app's tables and does not import them; set importEnabled to false or leave it out");
         }
+    }
+
+    private static void checkImportSettings(UserStorageProviderModel model, AppUsersConfig config) {
+        if (!model.isImportEnabled()) {
+            return;
+        }
+        if (config.writable()) {
+            throw invalid(ConfigKeys.IMPORT_ENABLED + ": import mode works with editMode READ_ONLY (the app stays "
+                    + "the owner); for WRITABLE, federate live (importEnabled false)");
+        }
+        if (model.getChangedSyncPeriod() > 0 && config.lastModifiedColumn().isEmpty()) {
+            throw invalid("Periodic changed users sync needs " + ConfigKeys.LAST_MODIFIED_COLUMN + " (a timestamp "
+                    + "the app sets on every change, e.g. updated_at); set it, or use the periodic full sync only");
+        }
+    }
+
+    @Override
+    public SynchronizationResult sync(KeycloakSessionFactory factory, String realmId, UserStorageProviderModel model) {
+        if (!model.isImportEnabled()) {
+            LOG.warnf("Sync of %s ignored: it federates live (importEnabled false), there is nothing to import",
+                    model.getName());
+            return SynchronizationResult.ignored();
+        }
+        return new AppUserSync(factory, realmId, model.getId(), model.getName(),
+                session -> mappings.get(session, model).source(model.getId())).run(null);
+    }
+
+    @Override
+    public SynchronizationResult syncSince(Date lastSync, KeycloakSessionFactory factory, String realmId,
+                                           UserStorageProviderModel model) {
+        if (model.isImportEnabled() && model.getConfig().getFirst(ConfigKeys.LAST_MODIFIED_COLUMN) == null) {
+            LOG.warnf("Changed users sync of %s ignored: it needs %s (a timestamp the app sets on every change, "
+                    + "e.g. updated_at); only 'Sync all users' is offered without it", model.getName(),
+                    ConfigKeys.LAST_MODIFIED_COLUMN);
+            return SynchronizationResult.ignored();
+        }
+        if (!model.isImportEnabled() || lastSync == null) {
+            return sync(factory, realmId, model);
+        }
+        return new AppUserSync(factory, realmId, model.getId(), model.getName(),
+                session -> mappings.get(session, model).source(model.getId())).run(new Timestamp(lastSync.getTime()));
     }
 
     /**

@@ -9,11 +9,18 @@ import dev.appusers.keycloak.jdbc.UserRepository;
 import dev.appusers.keycloak.jdbc.UserTable;
 import dev.appusers.keycloak.jdbc.UserWriter;
 import dev.appusers.keycloak.password.HashingScheme;
+import dev.appusers.keycloak.sync.AppSource;
 
 /** A component's configuration resolved against the app database once: what every request of it uses. */
 record ComponentMapping(AppUsersConfig config, UserTable userTable, UserRepository users, MappedFields mapped,
                         Optional<RoleTables> roleTables, Optional<RoleRepository> roles, UserWriter writer,
                         HashingScheme hashing, UnknownUserCost unknownUserCost, UserTotal total) {
+
+    /** What import and sync read, for the component {@code componentId}. */
+    AppSource source(String componentId) {
+        return new AppSource(componentId, config, users, roles, mapped.attributes().keySet().stream().toList(),
+                userTable.mapsLastModified());
+    }
 
     static ComponentMapping of(AppUsersConfig config, UserTable userTable, RoleTables roleTables) {
         int timeout = config.queryTimeoutSeconds();

@@ -117,8 +117,15 @@ abstract class ConfigScenarios {
     }
 
     @Test
-    void explicitImportIsRefused() {
-        assertThat(error(save("importEnabled", "true"))).contains("importEnabled: this provider federates users live");
+    void importIsRefusedWithWritableAndChangedSyncNeedsATimestampColumn() {
+        assertThat(error(save("importEnabled", "true", "editMode", "WRITABLE")))
+                .contains("importEnabled: import mode works with editMode READ_ONLY");
+        assertThat(error(save("importEnabled", "true", "changedSyncPeriod", "60")))
+                .contains("Periodic changed users sync needs lastModifiedColumn");
+        assertThat(error(save("importEnabled", "true", "lastModifiedColumn", "email")))
+                .contains("lastModifiedColumn: column email is").contains("not a timestamp");
+        assertThat(error(save("importEnabled", "true", "lastModifiedColumn", "changed_at")))
+                .contains("lastModifiedColumn");
     }
 
     @Test

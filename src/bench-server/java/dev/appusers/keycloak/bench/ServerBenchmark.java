@@ -42,6 +42,10 @@ public final class ServerBenchmark {
             SoakBench.main(args);
             return;
         }
+        if (Boolean.getBoolean("bench.sync")) {
+            SyncBench.run(); // import mode at scale instead (README, "Moving users into Keycloak")
+            return;
+        }
         int scaleUsers = Integer.getInteger("bench.scale.users", 1_000_000);
         Path out = Path.of("target", "bench-server");
         Report report = new Report(out.resolve("report.md"));

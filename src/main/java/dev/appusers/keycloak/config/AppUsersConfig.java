@@ -36,6 +36,7 @@ public final class AppUsersConfig {
     private final String emailVerifiedColumn;
     private final String firstNameColumn;
     private final String lastNameColumn;
+    private final String lastModifiedColumn;
     private final EditMode editMode;
     private final int queryTimeoutSeconds;
     private final CostLimits costLimits;
@@ -55,6 +56,7 @@ public final class AppUsersConfig {
         emailVerifiedColumn = optionalIdentifier(config, ConfigKeys.EMAIL_VERIFIED_COLUMN, "is_verified");
         firstNameColumn = optionalIdentifier(config, ConfigKeys.FIRST_NAME_COLUMN);
         lastNameColumn = optionalIdentifier(config, ConfigKeys.LAST_NAME_COLUMN);
+        lastModifiedColumn = optionalIdentifier(config, ConfigKeys.LAST_MODIFIED_COLUMN);
         editMode = editMode(config);
         queryTimeoutSeconds = queryTimeout(config);
         costLimits = costLimits(config);
@@ -102,6 +104,7 @@ public final class AppUsersConfig {
     public Optional<String> emailVerifiedColumn() { return Optional.ofNullable(emailVerifiedColumn); }
     public Optional<String> firstNameColumn() { return Optional.ofNullable(firstNameColumn); }
     public Optional<String> lastNameColumn() { return Optional.ofNullable(lastNameColumn); }
+    public Optional<String> lastModifiedColumn() { return Optional.ofNullable(lastModifiedColumn); }
     public EditMode editMode() { return editMode; }
     public int queryTimeoutSeconds() { return queryTimeoutSeconds; }
     /** Ceilings on the work one password check may cost ({@code hashCostLimits}). */

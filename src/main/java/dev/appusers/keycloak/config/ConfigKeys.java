@@ -37,8 +37,10 @@ public final class ConfigKeys {
     public static final String USER_ROLE_USER_COLUMN = "userRoleUserColumn";
     public static final String USER_ROLE_ROLE_COLUMN = "userRoleRoleColumn";
     public static final String ROLE_CLIENT_ID = "roleClientId";
+    /** Import mode: the user table's last-modified timestamp, which "Sync changed users" reads. */
+    public static final String LAST_MODIFIED_COLUMN = "lastModifiedColumn";
 
-    /** Common key of every user storage component; this provider is a live federation and stores {@code false}. */
+    /** Common key of every user storage component: absent or false federates live, true imports (and syncs). */
     public static final String IMPORT_ENABLED = "importEnabled";
 
     private ConfigKeys() {

@@ -135,6 +135,11 @@ public final class ConfigProperties {
             .helpText("Empty: the app's roles are realm roles (realm_access.roles in tokens). A client id: they are "
                     + "that client's roles (resource_access.<client>.roles).")
             .type(ProviderConfigProperty.STRING_TYPE).add()
+            .property().name(ConfigKeys.LAST_MODIFIED_COLUMN).label("Last modified column (import)")
+            .helpText("Import mode: a timestamp column the app sets on every change of a user (Advanced Alchemy: "
+                    + "updated_at). 'Sync changed users' reads the rows changed since the last sync through it. "
+                    + "Empty: only 'Sync all users' is offered.")
+            .type(ProviderConfigProperty.STRING_TYPE).add()
             .build();
 
     private ConfigProperties() {

@@ -74,6 +74,34 @@ public final class RoleRepository {
         }
     }
 
+    /**
+     * The roles of many users at once (a sync batch): one query, keyed by the users' canonical ids. Users without a
+     * role are absent from the map.
+     */
+    public Map<String, List<AppRole>> ofUsers(Connection connection, List<String> userIds) throws SQLException {
+        Map<String, List<AppRole>> byUser = new LinkedHashMap<>();
+        if (userIds.isEmpty()) {
+            return byUser;
+        }
+        String sql = "SELECT DISTINCT r." + tables.roleName + ", " + description("r.") + attributes("r.") + ", ur."
+                + tables.userRoleUser + " FROM " + tables.join() + " WHERE ur." + tables.userRoleUser + " IN ("
+                + String.join(", ", java.util.Collections.nCopies(userIds.size(), "?")) + ")";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setQueryTimeout(queryTimeoutSeconds);
+            int index = 1;
+            for (String id : userIds) {
+                statement.setObject(index++, tables.userRoleUserCodec.toDatabase(UUID.fromString(id)));
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    String userId = tables.userRoleUserCodec.read(rs, 3 + tables.attributes.size());
+                    readRole(rs).ifPresent(role -> byUser.computeIfAbsent(userId, k -> new ArrayList<>()).add(role));
+                }
+            }
+        }
+        return byUser;
+    }
+
     private String description(String alias) {
         return tables.roleDescription == null ? "NULL" : alias + tables.roleDescription;
     }
@@ -86,22 +114,27 @@ public final class RoleRepository {
         List<AppRole> roles = new ArrayList<>();
         try (ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
-                String name = rs.getString(1);
-                if (name == null || name.isBlank()) {
-                    LOG.warnf("Skipping a role of the app whose name is empty");
-                    continue;
-                }
-                Map<String, String> attributes = new LinkedHashMap<>();
-                int index = 2;
-                for (MappedAttribute attribute : tables.attributes) {
-                    String value = attribute.read(rs, ++index);
-                    if (value != null) {
-                        attributes.put(attribute.name(), value);
-                    }
-                }
-                roles.add(new AppRole(name, rs.getString(2), Map.copyOf(attributes)));
+                readRole(rs).ifPresent(roles::add);
             }
         }
         return roles;
+    }
+
+    /** A role from columns name, description, attributes...; empty (with a log line) for an empty name. */
+    private java.util.Optional<AppRole> readRole(ResultSet rs) throws SQLException {
+        String name = rs.getString(1);
+        if (name == null || name.isBlank()) {
+            LOG.warnf("Skipping a role of the app whose name is empty");
+            return java.util.Optional.empty();
+        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        int index = 2;
+        for (MappedAttribute attribute : tables.attributes) {
+            String value = attribute.read(rs, ++index);
+            if (value != null) {
+                attributes.put(attribute.name(), value);
+            }
+        }
+        return java.util.Optional.of(new AppRole(name, rs.getString(2), Map.copyOf(attributes)));
     }
 }

@@ -103,6 +103,51 @@ public final class UserRepository {
         }
     }
 
+    /**
+     * A page of at most {@code limit} users after the raw id {@code after} ({@code null}: from the start), in id order
+     * (keyset paging: every page is an index range scan, however deep). With {@code changedSince}, only rows whose
+     * last-modified column is at or after it.
+     */
+    public UserPage page(Connection connection, Object after, int limit, java.sql.Timestamp changedSince)
+            throws SQLException {
+        List<String> conditions = new ArrayList<>();
+        if (after != null) {
+            conditions.add(table.id + " > ?");
+        }
+        if (changedSince != null) {
+            conditions.add(table.lastModified + " >= ?");
+        }
+        String sql = select + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
+                + " ORDER BY " + table.id + " LIMIT ?";
+        try (PreparedStatement statement = prepare(connection, sql)) {
+            int index = 1;
+            if (after != null) {
+                statement.setObject(index++, after);
+            }
+            if (changedSince != null) {
+                statement.setTimestamp(index++, changedSince);
+            }
+            statement.setInt(index, limit);
+            List<UserRow> rows = new ArrayList<>();
+            int unreadable = 0;
+            int seen = 0;
+            Object last = null;
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    seen++;
+                    last = rs.getObject(1);
+                    Optional<UserRow> row = read(rs);
+                    if (row.isPresent()) {
+                        rows.add(row.get());
+                    } else {
+                        unreadable++;
+                    }
+                }
+            }
+            return new UserPage(rows, unreadable, seen < limit ? null : last);
+        }
+    }
+
     /** The users whose ids {@code ids} (a query of one column, {@value #PAGE_ID}) yields, ordered by id. */
     private String pageOf(String ids) {
         return select + " JOIN (" + ids + ") page ON page." + PAGE_ID + " = " + table.id + " ORDER BY " + table.id;

@@ -30,6 +30,8 @@ public final class UserTable {
     final String firstName;
     final String lastName;
     final List<MappedAttribute> attributes;
+    /** Import mode's last-modified timestamp column, if configured. */
+    final String lastModified;
     /** Values for the app's other columns when Keycloak inserts a user, by quoted column ({@code insertDefaults}). */
     final Map<String, Object> insertDefaults;
     /** NOT NULL columns without a database default that nothing fills on insert. */
@@ -47,6 +49,7 @@ public final class UserTable {
         this.emailVerified = optional(table, ConfigKeys.EMAIL_VERIFIED_COLUMN, config.emailVerifiedColumn());
         this.firstName = optional(table, ConfigKeys.FIRST_NAME_COLUMN, config.firstNameColumn());
         this.lastName = optional(table, ConfigKeys.LAST_NAME_COLUMN, config.lastNameColumn());
+        this.lastModified = config.lastModifiedColumn().map(name -> timestamp(table, name)).orElse(null);
         String secret = config.passwordHashColumn().map(c -> table.column(ConfigKeys.PASSWORD_HASH_COLUMN, c).name())
                 .orElse(null);
         this.attributes = AttributeColumns.resolve(ConfigKeys.USER_ATTRIBUTE_COLUMNS, table,
@@ -88,6 +91,17 @@ public final class UserTable {
         }
     }
 
+    private static String timestamp(DbTable table, String name) {
+        DbColumn column = table.column(ConfigKeys.LAST_MODIFIED_COLUMN, name);
+        if (!java.util.Set.of(java.sql.Types.TIMESTAMP, java.sql.Types.TIMESTAMP_WITH_TIMEZONE, java.sql.Types.DATE)
+                .contains(column.jdbcType())) {
+            throw new SchemaException(ConfigKeys.LAST_MODIFIED_COLUMN + ": column " + column.name() + " is "
+                    + column.typeName() + ", not a timestamp; name the column the app updates on every change "
+                    + "(Advanced Alchemy: updated_at), or leave it empty for full syncs only");
+        }
+        return table.quoted(column);
+    }
+
     private static String realName(DbTable table, String key, Optional<String> column) {
         return column.map(name -> table.column(key, name).name()).orElse(null);
     }
@@ -122,6 +136,7 @@ public final class UserTable {
     public boolean mapsEmailVerified() { return emailVerified != null; }
     public boolean mapsFirstName() { return firstName != null; }
     public boolean mapsLastName() { return lastName != null; }
+    public boolean mapsLastModified() { return lastModified != null; }
 
     @Override
     public String toString() {

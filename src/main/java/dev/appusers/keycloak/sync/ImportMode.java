@@ -1,0 +1,81 @@
+package dev.appusers.keycloak.sync;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+import dev.appusers.keycloak.jdbc.AppRole;
+import dev.appusers.keycloak.jdbc.UserRow;
+import dev.appusers.keycloak.roles.KeycloakRoles;
+
+/**
+ * Import mode ({@code importEnabled=true}) of one component in one session, as Keycloak's LDAP federation does it:
+ * an app user found by a lookup is imported into Keycloak's database in the lookup's transaction, and an imported
+ * user Keycloak loads is checked against its row ({@code ImportedUserValidation}): updated when the row changed,
+ * removed (null) when the row is gone. In READ_ONLY mode the user comes back as a {@link ReadOnlyImportedUser}.
+ */
+public final class ImportMode {
+
+    private static final Logger LOG = Logger.getLogger(ImportMode.class);
+
+    private final KeycloakSession session;
+    private final AppSource source;
+
+    public ImportMode(KeycloakSession session, AppSource source) {
+        this.session = session;
+        this.source = source;
+    }
+
+    /** The Keycloak user of an app row a lookup found, imported now if needed; null when Keycloak cannot take it. */
+    public UserModel imported(RealmModel realm, UserRow row) {
+        UserImport importer = new UserImport(session, realm, source, null);
+        if (importer.apply(row, roles(row)) == UserImport.Outcome.FAILED) {
+            return null;
+        }
+        LOG.debugf("App user %s imported or refreshed on lookup", row.id());
+        return proxy(realm, importer.existing(row));
+    }
+
+    /** @return the user brought in line with its row, or null when the row is gone (Keycloak then removes it) */
+    public UserModel validate(RealmModel realm, UserModel user) {
+        String appId = ImportedUser.appId(user);
+        if (appId == null) {
+            return proxy(realm, user);
+        }
+        Optional<UserRow> row = source.database(session).run("checking an imported user",
+                c -> source.users().findById(c, appId));
+        if (row.isEmpty()) {
+            LOG.debugf("Imported user %s: its app row %s is gone; Keycloak removes it", user.getId(), appId);
+            return null;
+        }
+        new UserImport(session, realm, source, null).apply(row.get(), roles(row.get())); // a refusal is logged
+        return proxy(realm, user);
+    }
+
+    private List<AppRole> roles(UserRow row) {
+        return source.roles().isEmpty() ? List.of() : source.database(session).run("reading a user's roles",
+                c -> source.roles().get().ofUser(c, row.id()));
+    }
+
+    private UserModel proxy(RealmModel realm, UserModel user) {
+        if (user == null || source.config().writable()) {
+            return user;
+        }
+        Set<String> mapped = new HashSet<>(source.attributeNames());
+        source.config().emailColumn().ifPresent(c -> mapped.add(UserModel.EMAIL));
+        source.config().firstNameColumn().ifPresent(c -> mapped.add(UserModel.FIRST_NAME));
+        source.config().lastNameColumn().ifPresent(c -> mapped.add(UserModel.LAST_NAME));
+        source.config().enabledColumn().ifPresent(c -> mapped.add(UserModel.ENABLED));
+        source.config().emailVerifiedColumn().ifPresent(c -> mapped.add(UserModel.EMAIL_VERIFIED));
+        Optional<KeycloakRoles> roles = source.config().roles()
+                .map(config -> KeycloakRoles.of(realm, config, source.componentId()));
+        return new ReadOnlyImportedUser(user, mapped,
+                role -> roles.isPresent() && roles.get().contains(role) && roles.get().isOwned(role));
+    }
+}

@@ -1,0 +1,50 @@
+package dev.appusers.keycloak.sync;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.UUID;
+
+import org.keycloak.models.UserModel;
+
+/**
+ * How an app user is recognised in Keycloak's own database once imported: its Keycloak id is derived from the
+ * component and the app's UUID (so a lookup by app user is a primary-key read, and two realms importing the same app
+ * never collide), and two attributes carry the app's id and a fingerprint of the app's password hash.
+ */
+public final class ImportedUser {
+
+    /** The app user's UUID, as LDAP keeps {@code LDAP_ID}. */
+    public static final String APP_ID_ATTRIBUTE = "APP_USERS_ID";
+    /**
+     * SHA-256 of the app's hash at the last import: a changed hash (a new password in the app) replaces the Keycloak
+     * credential, an unchanged one leaves Keycloak's re-hashed credential alone.
+     */
+    public static final String HASH_FINGERPRINT_ATTRIBUTE = "APP_USERS_HASH_FINGERPRINT";
+
+    private ImportedUser() {
+    }
+
+    public static String keycloakId(String componentId, String appId) {
+        return UUID.nameUUIDFromBytes(("app-users:" + componentId + ":" + appId).getBytes(StandardCharsets.UTF_8))
+                .toString();
+    }
+
+    public static String appId(UserModel user) {
+        return user.getFirstAttribute(APP_ID_ATTRIBUTE);
+    }
+
+    /** A one-way fingerprint of a hash (never the hash itself); {@code ""} for none. */
+    static String fingerprint(String appHash) {
+        if (appHash == null || appHash.isBlank()) {
+            return "";
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(appHash.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

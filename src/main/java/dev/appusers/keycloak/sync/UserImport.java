@@ -1,0 +1,228 @@
+package dev.appusers.keycloak.sync;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.UserProvider;
+import org.keycloak.models.credential.PasswordCredentialModel;
+import org.keycloak.storage.UserStoragePrivateUtil;
+
+import dev.appusers.keycloak.credential.AppHashes;
+import dev.appusers.keycloak.jdbc.AppRole;
+import dev.appusers.keycloak.jdbc.UserRow;
+import dev.appusers.keycloak.roles.KeycloakRoles;
+
+/**
+ * Brings one app user into Keycloak's own database, or an imported one in line with its row: username, email, names,
+ * enabled, email verified, mapped attributes, the app's roles as ordinary role grants, and the app's hash as a password
+ * credential ({@link AppHashes}). Runs in the caller's Keycloak transaction. A row Keycloak cannot take (no email, a
+ * hash of no known format, a username or email another Keycloak user has) is refused with one log line naming the
+ * app id, before anything is written, so it never fails its transaction.
+ */
+final class UserImport {
+
+    private static final Logger LOG = Logger.getLogger(UserImport.class);
+
+    enum Outcome { ADDED, UPDATED, UNCHANGED, FAILED }
+
+    private final RealmModel realm;
+    private final AppSource source;
+    private final UserProvider local;
+    private final Optional<KeycloakRoles> roles;
+    /** Names of every app role (a sync knows them), or null: only roles the component created are the app's. */
+    private final Set<String> appRoleNames;
+    /** Usernames and emails this import gave out, by Keycloak id: seen before Keycloak's database has them. */
+    private final java.util.Map<String, String> claimed = new java.util.HashMap<>();
+
+    /** A sync's view of Keycloak's users for the current batch (one query), or null: ask per user. */
+    private final LinkedUsers.Known known;
+
+    UserImport(KeycloakSession session, RealmModel realm, AppSource source, Set<String> appRoleNames) {
+        this(session, realm, source, appRoleNames, null);
+    }
+
+    UserImport(KeycloakSession session, RealmModel realm, AppSource source, Set<String> appRoleNames,
+               LinkedUsers.Known known) {
+        this.known = known;
+        this.realm = realm;
+        this.source = source;
+        this.local = UserStoragePrivateUtil.userLocalStorage(session);
+        this.roles = source.config().roles().map(config -> KeycloakRoles.of(realm, config, source.componentId()));
+        this.appRoleNames = appRoleNames;
+    }
+
+    /** The imported user of this row, if it was imported before. */
+    UserModel existing(UserRow row) {
+        String id = ImportedUser.keycloakId(source.componentId(), row.id());
+        if (known != null && !known.ids().contains(id) && !claimed.containsValue(id)) {
+            return null;
+        }
+        return local.getUserById(realm, id);
+    }
+
+    Outcome apply(UserRow row, List<AppRole> appRoles) {
+        Optional<String> refusal = refusal(row);
+        if (refusal.isPresent()) {
+            LOG.warnf("App user %s not imported: %s", row.id(), refusal.get());
+            return Outcome.FAILED;
+        }
+        UserModel user = existing(row);
+        boolean added = user == null;
+        if (added) {
+            user = local.addUser(realm, ImportedUser.keycloakId(source.componentId(), row.id()), row.username(), true,
+                    false);
+            user.setFederationLink(source.componentId());
+            user.setSingleAttribute(ImportedUser.APP_ID_ATTRIBUTE, row.id());
+        } else if (!source.componentId().equals(user.getFederationLink())) {
+            LOG.warnf("App user %s not updated: its Keycloak user is no longer linked to this component", row.id());
+            return Outcome.FAILED;
+        }
+        claimed.put("u:" + row.username(), user.getId());
+        if (row.email() != null) {
+            claimed.put("e:" + row.email(), user.getId());
+        }
+        boolean changed = update(user, row);
+        changed |= grantRoles(user, appRoles, added);
+        changed |= updatePassword(user, row, added);
+        return added ? Outcome.ADDED : changed ? Outcome.UPDATED : Outcome.UNCHANGED;
+    }
+
+    /** Why Keycloak cannot take this row, checked before anything is written. */
+    private Optional<String> refusal(UserRow row) {
+        if (source.config().emailColumn().isPresent() && row.email() == null) {
+            return Optional.of("its email is empty");
+        }
+        if (row.passwordHash() != null && !row.passwordHash().isBlank()
+                && AppHashes.algorithmOf(row.passwordHash()).isEmpty()) {
+            return Optional.of("its password hash is malformed or of an unknown format");
+        }
+        String id = ImportedUser.keycloakId(source.componentId(), row.id());
+        if (!id.equals(claimed.getOrDefault("u:" + row.username(), id))) {
+            return Optional.of("another Keycloak user has its username (ignoring case)");
+        }
+        if (row.email() != null && !id.equals(claimed.getOrDefault("e:" + row.email(), id))) {
+            return Optional.of("another Keycloak user has its email (ignoring case)");
+        }
+        if (!id.equals(ownerOfUsername(row.username(), id))) {
+            return Optional.of("another Keycloak user has its username (ignoring case)");
+        }
+        if (row.email() != null && !realm.isDuplicateEmailsAllowed() && !id.equals(ownerOfEmail(row.email(), id))) {
+            return Optional.of("another Keycloak user has its email (ignoring case)");
+        }
+        return Optional.empty();
+    }
+
+    private String ownerOfUsername(String username, String otherwise) {
+        if (known != null) {
+            return known.usernames().getOrDefault(username, otherwise);
+        }
+        UserModel user = local.getUserByUsername(realm, username);
+        return user == null ? otherwise : user.getId();
+    }
+
+    private String ownerOfEmail(String email, String otherwise) {
+        if (known != null) {
+            return known.emails().getOrDefault(email, otherwise);
+        }
+        UserModel user = local.getUserByEmail(realm, email);
+        return user == null ? otherwise : user.getId();
+    }
+
+    private boolean update(UserModel user, UserRow row) {
+        boolean changed = false;
+        if (!row.username().equals(user.getUsername())) {
+            user.setUsername(row.username());
+            changed = true;
+        }
+        if (source.config().emailColumn().isPresent() && !Objects.equals(row.email(), user.getEmail())) {
+            user.setEmail(row.email());
+            changed = true;
+        }
+        if (source.config().firstNameColumn().isPresent() && !Objects.equals(row.firstName(), user.getFirstName())) {
+            user.setFirstName(row.firstName());
+            changed = true;
+        }
+        if (source.config().lastNameColumn().isPresent() && !Objects.equals(row.lastName(), user.getLastName())) {
+            user.setLastName(row.lastName());
+            changed = true;
+        }
+        if (row.enabled() != user.isEnabled()) {
+            user.setEnabled(row.enabled());
+            changed = true;
+        }
+        if (row.emailVerified() != user.isEmailVerified()) {
+            user.setEmailVerified(row.emailVerified());
+            changed = true;
+        }
+        for (String name : source.attributeNames()) {
+            String value = row.attributes().get(name);
+            if (!Objects.equals(value, user.getFirstAttribute(name))) {
+                if (value == null) {
+                    user.removeAttribute(name);
+                } else {
+                    user.setSingleAttribute(name, value);
+                }
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    private boolean grantRoles(UserModel user, List<AppRole> appRoles, boolean added) {
+        if (roles.isEmpty()) {
+            return false;
+        }
+        Set<RoleModel> wanted = roles.get().rolesFor(appRoles);
+        if (added) { // a new user has only the realm's default roles: nothing to read
+            wanted.forEach(user::grantRole);
+            return !wanted.isEmpty();
+        }
+        boolean changed = false;
+        for (RoleModel role : user.getRoleMappingsStream().filter(this::isAppRole).toList()) {
+            if (!wanted.contains(role)) {
+                user.deleteRoleMapping(role);
+                changed = true;
+            }
+        }
+        for (RoleModel role : wanted) {
+            if (!user.hasDirectRole(role)) {
+                user.grantRole(role);
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    private boolean isAppRole(RoleModel role) {
+        KeycloakRoles container = roles.orElseThrow();
+        return container.contains(role) && (container.isOwned(role)
+                || appRoleNames != null && appRoleNames.contains(role.getName()));
+    }
+
+    /** A new or changed app hash becomes the user's password credential; an unchanged one is left alone. */
+    private boolean updatePassword(UserModel user, UserRow row, boolean added) {
+        if (source.config().passwordHashColumn().isEmpty()) {
+            return false;
+        }
+        String fingerprint = ImportedUser.fingerprint(row.passwordHash());
+        String imported = user.getFirstAttribute(ImportedUser.HASH_FINGERPRINT_ATTRIBUTE);
+        if (fingerprint.equals(imported == null ? "" : imported)) {
+            return false;
+        }
+        if (!added) {
+            user.credentialManager().getStoredCredentialsByTypeStream(PasswordCredentialModel.TYPE).toList()
+                    .forEach(credential -> user.credentialManager().removeStoredCredentialById(credential.getId()));
+        }
+        AppHashes.credentialOf(row.passwordHash()).ifPresent(user.credentialManager()::createStoredCredential);
+        user.setSingleAttribute(ImportedUser.HASH_FINGERPRINT_ATTRIBUTE, fingerprint);
+        LOG.debugf("App user %s: password credential taken from the app's hash", row.id());
+        return true;
+    }
+}

@@ -1,0 +1,246 @@
+package dev.appusers.keycloak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.appusers.keycloak.SeedUsers.HashSample;
+import dev.appusers.keycloak.SeedUsers.SeedUser;
+import dev.appusers.keycloak.it.AppDb;
+import dev.appusers.keycloak.it.Http;
+import dev.appusers.keycloak.it.ItRealm;
+import dev.appusers.keycloak.it.OidcClient;
+
+/**
+ * Import mode (importEnabled=true): users come into Keycloak's own database on first lookup and by "Sync all users" /
+ * "Sync changed users", stay in step with their rows (changed, disabled, role removed, row deleted), carry the app's
+ * hash as a Keycloak password credential that Keycloak re-hashes to the realm's policy on the first sign-in, and bad
+ * rows are counted as failed with one log line each. One flow, in order: the state of one step is the next one's.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class ImportScenarios {
+
+    abstract AppDb db();
+
+    ItRealm realm;
+    String schema;
+    String componentId;
+    String badIdComponentId;
+    final List<HashSample> samples = SeedUsers.hashes();
+    final UUID malformed = UUID.randomUUID();
+    final UUID duplicateLower = new UUID(0xffff_ffff_0000_0000L, 2);
+    final UUID duplicateUpper = new UUID(0xffff_ffff_0000_0000L, 1);
+    final UUID noEmail = UUID.randomUUID();
+
+    @BeforeAll
+    void setUp() {
+        realm = ItRealm.create(db(), getClass());
+        schema = db().createFixtureSchema("imports");
+        boolean pg = db() == AppDb.POSTGRES;
+        String user = db().userTable();
+        db().executeIn(schema, pg
+                ? "ALTER TABLE \"user\" ADD COLUMN updated_at TIMESTAMP NOT NULL DEFAULT now();\n"
+                        + "ALTER TABLE \"user\" ALTER COLUMN email DROP NOT NULL;\n"
+                        + "CREATE TABLE badid_user (id VARCHAR(36) PRIMARY KEY, email VARCHAR(320), "
+                        + "password_hash VARCHAR(1024), is_active BOOLEAN, is_verified BOOLEAN);\n"
+                : "ALTER TABLE user ADD COLUMN updated_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6);\n"
+                        + "ALTER TABLE user MODIFY email VARCHAR(320) COLLATE utf8mb4_bin NULL;\n"
+                        + "CREATE TABLE badid_user (id VARCHAR(36) PRIMARY KEY, email VARCHAR(320), "
+                        + "password_hash VARCHAR(1024), is_active BOOLEAN, is_verified BOOLEAN);\n");
+        for (int i = 0; i < samples.size(); i++) {
+            db().insertUser(schema, UUID.randomUUID(), "sample" + i + "@import.test", samples.get(i).hash(), true, true);
+        }
+        db().insertUser(schema, malformed, "malformed@import.test", "not-a-hash-of-any-scheme", true, true);
+        db().insertUser(schema, duplicateUpper, "Twin@Import.test", samples.get(0).hash(), true, true);
+        db().insertUser(schema, duplicateLower, "twin@import.test", samples.get(0).hash(), true, true);
+        db().insertUser(schema, noEmail, null, samples.get(0).hash(), true, true);
+        db().executeIn(schema, "INSERT INTO badid_user VALUES ('" + UUID.randomUUID() + "', 'good@badid.test', "
+                + "'" + samples.get(0).hash() + "', true, true);\n"
+                + "INSERT INTO badid_user VALUES ('not-a-uuid', 'bad@badid.test', '" + samples.get(0).hash()
+                + "', true, true);\n");
+        componentId = realm.admin.addFederation(realm.name, ItRealm.config("dbSchema", schema, "importEnabled", "true",
+                "lastModifiedColumn", "updated_at", "userAttributeColumns", "token_count"));
+        badIdComponentId = realm.admin.addFederation(realm.name, ItRealm.config("dbSchema", schema,
+                "importEnabled", "true", "userTable", "badid_user", "rolesEnabled", "false"));
+    }
+
+    @Test
+    @Order(1)
+    void firstSignInImportsTheUserWithItsRolesAndAttributes() {
+        SeedUser alice = SeedUsers.user("alice@example.com");
+
+        JsonNode claims = realm.oidc.accessTokenClaims(alice.email(), alice.password());
+
+        JsonNode user = user(alice.email());
+        assertThat(user.get("id").asText()).doesNotStartWith("f:");
+        assertThat(user.get("federationLink").asText()).isEqualTo(componentId);
+        assertThat(claims.get("sub").asText()).isEqualTo(user.get("id").asText());
+        assertThat(roles(claims)).contains("admin", "editor");
+        assertThat(user.at("/attributes/token_count/0").asText()).isEqualTo("42");
+    }
+
+    @Test
+    @Order(2)
+    void fullSyncImportsEveryUserAndCountsEachBadRowAsFailedWithOneLogLine() {
+        JsonNode first = sync(componentId, "triggerFullSync");
+        JsonNode again = sync(componentId, "triggerFullSync");
+
+        assertThat(first.get("failed").asInt()).as(first.toString()).isEqualTo(3);
+        assertThat(first.get("added").asInt()).as(first.toString()).isEqualTo(4 + samples.size() + 1);
+        assertThat(again.get("added").asInt()).as(again.toString()).isZero();
+        assertThat(again.get("failed").asInt()).as(again.toString()).isEqualTo(3);
+        assertThat(realm.server.log())
+                .contains("App user " + malformed + " not imported: its password hash is malformed")
+                .contains("App user " + duplicateLower + " not imported: another Keycloak user has its username")
+                .contains("its username column is empty");
+        assertThat(user("twin@import.test").at("/attributes/APP_USERS_ID/0").asText("")).isIn(
+                duplicateUpper.toString(), "");
+        JsonNode badIds = sync(badIdComponentId, "triggerFullSync");
+        assertThat(badIds.get("added").asInt()).as(badIds.toString()).isEqualTo(1);
+        assertThat(badIds.get("failed").asInt()).as(badIds.toString()).isEqualTo(1);
+    }
+
+    @Test
+    @Order(3)
+    void everyAppHashSignsInAfterImportAndIsThenStoredInTheRealmsAlgorithm() {
+        List<String> algorithmsAfter = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            String username = "sample" + i + "@import.test";
+            HashSample sample = samples.get(i);
+            String id = user(username).get("id").asText();
+            assertThat(algorithm(id)).as(sample.toString()).startsWith("app-");
+            assertThat(realm.oidc.passwordGrant(username, "wrong-" + sample.password()).status()).as(sample.toString())
+                    .isIn(OidcClient.REFUSED);
+
+            assertThat(realm.oidc.passwordGrant(username, sample.password()).status()).as(sample.toString())
+                    .isEqualTo(200);
+
+            String after = algorithm(id);
+            algorithmsAfter.add(after);
+            assertThat(after).as(sample.toString()).doesNotStartWith("app-");
+            assertThat(realm.oidc.passwordGrant(username, "wrong-" + sample.password()).status()).as(sample.toString())
+                    .isIn(OidcClient.REFUSED);
+        }
+        String last = "sample" + (samples.size() - 1) + "@import.test";
+        assertThat(realm.oidc.passwordGrant(last, samples.get(samples.size() - 1).password()).status())
+                .as("signs in again with the re-hashed credential").isEqualTo(200);
+        System.out.println("Algorithms after the first sign-in: " + algorithmsAfter);
+    }
+
+    @Test
+    @Order(4)
+    void readOnlyRefusesChangesToMappedFieldsAndAppRoles() {
+        JsonNode bob = user("bob@example.com");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) bob).put("email", "robert@example.com");
+
+        Http.Response refused = realm.admin.put("/" + realm.name + "/users/" + bob.get("id").asText(), bob);
+
+        assertThat(refused.status()).as(refused.body()).isGreaterThanOrEqualTo(400);
+        assertThat(user("bob@example.com").get("email").asText()).isEqualTo("bob@example.com");
+        assertThat(realm.admin.put("/" + realm.name + "/users/" + bob.get("id").asText() + "/reset-password",
+                java.util.Map.of("type", "password", "value", "New-Secret-99", "temporary", false)).status())
+                .isGreaterThanOrEqualTo(400);
+    }
+
+    @Test
+    @Order(5)
+    void changedSyncTakesChangedRowsAndFullSyncRemovesRolesAndGoneUsers() throws Exception {
+        SeedUser bob = SeedUsers.user("bob@example.com");
+        String table = db().userTable();
+        Thread.sleep(1100); // the last sync is stored in whole seconds
+        db().executeIn(schema, "UPDATE " + table + " SET token_count = 8, is_active = false, updated_at = "
+                + (db() == AppDb.POSTGRES ? "now()" : "CURRENT_TIMESTAMP(6)") + " WHERE email = 'bob@example.com';\n");
+
+        JsonNode changed = sync(componentId, "triggerChangedUsersSync");
+
+        assertThat(changed.get("updated").asInt()).as(changed.toString()).isEqualTo(1);
+        assertThat(changed.get("added").asInt()).as(changed.toString()).isZero();
+        JsonNode user = user(bob.email());
+        assertThat(user.get("enabled").asBoolean()).isFalse();
+        assertThat(user.at("/attributes/token_count/0").asText()).isEqualTo("8");
+
+        SeedUser dave = SeedUsers.user("dave@example.com");
+        String daveId = user(dave.email()).get("id").asText();
+        SeedUser erin = SeedUsers.user("erin@example.com");
+        String alice = "(SELECT id FROM " + table + " WHERE email = 'alice@example.com')";
+        db().executeIn(schema, "DELETE FROM user_role WHERE user_id IN (SELECT id FROM " + table
+                + " WHERE email IN ('dave@example.com', 'erin@example.com'));\n"
+                + "DELETE FROM " + table + " WHERE email IN ('dave@example.com', 'erin@example.com');\n"
+                + "DELETE FROM user_role WHERE user_id = " + alice + " AND role_id = (SELECT id FROM role WHERE "
+                + "name = 'editor');\n");
+
+        assertThat(realm.admin.get("/" + realm.name + "/users/" + daveId).status()).isEqualTo(404);
+        JsonNode full = sync(componentId, "triggerFullSync");
+
+        assertThat(full.get("removed").asInt()).as(full.toString()).isEqualTo(1);
+        assertThat(realm.admin.get("/" + realm.name + "/users?exact=true&username=" + erin.email()).json()).isEmpty();
+        String aliceId = user("alice@example.com").get("id").asText();
+        JsonNode mappings = realm.admin.get("/" + realm.name + "/users/" + aliceId + "/role-mappings/realm").json();
+        List<String> names = new ArrayList<>();
+        mappings.forEach(role -> names.add(role.get("name").asText()));
+        assertThat(names).contains("admin").doesNotContain("editor");
+    }
+
+    @Test
+    @Order(6)
+    void changedSyncWithoutALastModifiedColumnIsIgnoredWithTheReason() {
+        JsonNode result = sync(badIdComponentId, "triggerChangedUsersSync");
+
+        assertThat(result.get("ignored").asBoolean()).as(result.toString()).isTrue();
+        assertThat(realm.server.log()).contains("only 'Sync all users' is offered without it");
+    }
+
+    @AfterAll
+    void logHoldsNoSecrets() {
+        LogHygiene.assertNoSecretsIn(realm.server);
+    }
+
+    JsonNode sync(String component, String action) {
+        Http.Response response = realm.admin.post("/" + realm.name + "/user-storage/" + component + "/sync?action="
+                + action, "");
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        System.out.println(getClass().getSimpleName() + " " + action + ": " + response.body());
+        return response.json();
+    }
+
+    JsonNode user(String username) {
+        JsonNode found = realm.admin.get("/" + realm.name + "/users?exact=true&username="
+                + URLEncoder.encode(username, StandardCharsets.UTF_8)).json();
+        assertThat(found).as("user " + username).hasSize(1);
+        return found.get(0);
+    }
+
+    String algorithm(String userId) {
+        for (JsonNode credential : realm.admin.get("/" + realm.name + "/users/" + userId + "/credentials").json()) {
+            if ("password".equals(credential.get("type").asText())) {
+                try {
+                    return Http.JSON.readTree(credential.get("credentialData").asText()).get("algorithm").asText();
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return "none";
+    }
+
+    static List<String> roles(JsonNode claims) {
+        List<String> roles = new ArrayList<>();
+        claims.at("/realm_access/roles").forEach(r -> roles.add(r.asText()));
+        return roles;
+    }
+}
