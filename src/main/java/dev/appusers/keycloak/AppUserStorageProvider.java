@@ -30,6 +30,7 @@ import org.keycloak.userprofile.AttributeMetadata;
 import org.keycloak.userprofile.UserProfileDecorator;
 import org.keycloak.userprofile.UserProfileMetadata;
 
+import dev.appusers.keycloak.changes.UserEviction;
 import dev.appusers.keycloak.config.AppUsersConfig;
 import dev.appusers.keycloak.jdbc.AppDatabase;
 import dev.appusers.keycloak.jdbc.RoleTables;
@@ -77,7 +78,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     public UserModel getUserById(RealmModel realm, String id) {
         String appId = StorageId.externalId(id);
         AppUserAdapter user = loaded.byAppId(appId);
-        if (user != null) {
+        if (user != null || UserEviction.cachedCopiesOnly(session)) {
             return user;
         }
         return adaptFound(realm, database.lookup("looking up a user by id",
@@ -179,8 +180,9 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         if (!supportsCredentialType(input.getType())) {
             return false;
         }
-        Optional<UserRow> row = row(realm, user);
-        return row.isPresent() && passwords.verify(row.get(), input.getChallengeResponse(), mapping());
+        AppUserAdapter current = current(realm, user);
+        CachedCopy.evictIfStale(session, realm, user, current, mapping().mapped(), store(realm).keycloakRoles());
+        return current != null && passwords.verify(current.row(), input.getChallengeResponse(), mapping());
     }
 
     @Override
@@ -256,13 +258,16 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     public void close() {
     }
 
-    /** The app row behind a user that Keycloak may have wrapped in its cache. */
     private Optional<UserRow> row(RealmModel realm, UserModel user) {
+        return Optional.ofNullable(current(realm, user)).map(AppUserAdapter::row);
+    }
+
+    /** The app user behind a user that Keycloak may have wrapped in its cache, as its row is now; null: gone. */
+    private AppUserAdapter current(RealmModel realm, UserModel user) {
         if (user instanceof AppUserAdapter adapter) {
-            return Optional.of(adapter.row());
+            return adapter;
         }
-        UserModel found = getUserById(realm, user.getId());
-        return found instanceof AppUserAdapter adapter ? Optional.of(adapter.row()) : Optional.empty();
+        return getUserById(realm, user.getId()) instanceof AppUserAdapter adapter ? adapter : null;
     }
 
     private RealmUserStore store(RealmModel realm) {

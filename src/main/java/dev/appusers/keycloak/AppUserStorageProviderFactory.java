@@ -7,10 +7,12 @@ import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.storage.UserStorageProviderFactory;
 
+import dev.appusers.keycloak.changes.ChangeFeeds;
 import dev.appusers.keycloak.config.AppUsersConfig;
 import dev.appusers.keycloak.config.ConfigKeys;
 import dev.appusers.keycloak.config.ConfigProperties;
@@ -37,6 +39,7 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
 
     private final ComponentMappings mappings = new ComponentMappings();
     private final AppPasswords passwords = new AppPasswords(PasswordSchemes.defaults());
+    private final ChangeFeeds feeds = new ChangeFeeds(PROVIDER_ID);
 
     @Override
     public String getId() {
@@ -56,7 +59,13 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
 
     @Override
     public AppUserStorageProvider create(KeycloakSession session, ComponentModel model) {
+        feeds.watch(session, model);
         return new AppUserStorageProvider(session, model, mappings, passwords);
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        feeds.startWith(factory);
     }
 
     @Override
@@ -95,6 +104,7 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
         if (problem.isPresent()) {
             throw invalid(problem.get());
         }
+        model.getConfig().putSingle(ConfigKeys.CHANGE_FEED, ChangeFeeds.status(session, model, config));
         LOG.debugf("Configuration of %s checked against the app database: %s", model.getName(), config);
     }
 
@@ -122,6 +132,7 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
 
     @Override
     public void onCreate(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        feeds.watch(session, model);
         synchroniseRoles(session, realm, model);
     }
 
@@ -145,5 +156,6 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
     @Override
     public void preRemove(KeycloakSession session, RealmModel realm, ComponentModel model) {
         mappings.forget(model.getId());
+        feeds.forget(model.getId());
     }
 }

@@ -37,6 +37,9 @@ public final class ConfigKeys {
     public static final String USER_ROLE_USER_COLUMN = "userRoleUserColumn";
     public static final String USER_ROLE_ROLE_COLUMN = "userRoleRoleColumn";
     public static final String ROLE_CLIENT_ID = "roleClientId";
+    public static final String CHANGE_TABLE = "changeTable";
+    /** Read-only status written on save: whether the change feed is active for this component. */
+    public static final String CHANGE_FEED = "changeFeed";
 
     /** Common key of every user storage component; this provider is a live federation and stores {@code false}. */
     public static final String IMPORT_ENABLED = "importEnabled";

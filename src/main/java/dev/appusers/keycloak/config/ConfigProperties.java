@@ -135,6 +135,17 @@ public final class ConfigProperties {
             .helpText("Empty: the app's roles are realm roles (realm_access.roles in tokens). A client id: they are "
                     + "that client's roles (resource_access.<client>.roles).")
             .type(ProviderConfigProperty.STRING_TYPE).add()
+            .property().name(ConfigKeys.CHANGE_TABLE).label("Change table")
+            .helpText("Table the app's triggers fill with the id of every user whose row or roles changed (README, "
+                    + "'Changes made in the app'). Each Keycloak node polls it every second and evicts those users "
+                    + "from its cache, so the app's changes take effect with the DEFAULT cache policy. Not there: "
+                    + "changes are seen when Keycloak evicts the user. Empty: no polling.")
+            .type(ProviderConfigProperty.STRING_TYPE).defaultValue(AppUsersConfig.DEFAULT_CHANGE_TABLE).add()
+            .property().name(ConfigKeys.CHANGE_FEED).label("Change feed (status)")
+            .helpText("Written when the component is saved: 'active' when the change table was found and is polled, "
+                    + "'not installed' when it was not (the README's SQL scripts install it). Typing here changes "
+                    + "nothing.")
+            .type(ProviderConfigProperty.STRING_TYPE).add()
             .build();
 
     private ConfigProperties() {
