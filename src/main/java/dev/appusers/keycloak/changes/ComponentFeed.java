@@ -78,6 +78,7 @@ final class ComponentFeed {
             return true;
         } catch (SchemaException e) {
             recheckAt = now + RECHECK_NANOS;
+            outage = null;
             LOG.debugf("No change feed for %s: %s", name, e.getMessage());
             return false;
         }

@@ -37,6 +37,11 @@ public final class OidcClient {
                 "password", password, "scope", "openid"));
     }
 
+    /** Refresh token grant: 200 with new tokens, or 400 when Keycloak refuses the refresh. */
+    public Http.Response refresh(String refreshToken) {
+        return token(Map.of("grant_type", "refresh_token", "client_id", CLIENT_ID, "refresh_token", refreshToken));
+    }
+
     /** The access token of a successful password grant. */
     public String accessToken(String username, String password) {
         Http.Response response = AdminClient.expect(passwordGrant(username, password), 200, "password grant of " + username);
