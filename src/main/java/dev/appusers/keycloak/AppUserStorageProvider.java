@@ -172,7 +172,8 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     @Override
     public boolean isConfiguredFor(RealmModel realm, UserModel user, String credentialType) {
         return supportsCredentialType(credentialType)
-                && row(realm, user).map(r -> r.passwordHash() != null && !r.passwordHash().isBlank()).orElse(false);
+                && Optional.ofNullable(current(realm, user)).map(AppUserAdapter::row)
+                .map(r -> r.passwordHash() != null && !r.passwordHash().isBlank()).orElse(false);
     }
 
     @Override
@@ -258,16 +259,16 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     public void close() {
     }
 
-    private Optional<UserRow> row(RealmModel realm, UserModel user) {
-        return Optional.ofNullable(current(realm, user)).map(AppUserAdapter::row);
-    }
-
-    /** The app user behind a user that Keycloak may have wrapped in its cache, as its row is now; null: gone. */
+    /** The app user behind a user Keycloak may have cached, as its row (and roles: one statement) are now; or null. */
     private AppUserAdapter current(RealmModel realm, UserModel user) {
-        if (user instanceof AppUserAdapter adapter) {
-            return adapter;
+        String appId = StorageId.externalId(user.getId());
+        if (user instanceof AppUserAdapter || loaded.byAppId(appId) != null || mapping().roleTables().isEmpty()) {
+            return user instanceof AppUserAdapter a ? a : getUserById(realm, user.getId()) instanceof AppUserAdapter a
+                    ? a : null;
         }
-        return getUserById(realm, user.getId()) instanceof AppUserAdapter adapter ? adapter : null;
+        RealmUserStore store = store(realm);
+        return store.withRoles(appId).map(found -> adapt(realm, found.row())
+                .withAppRoles(store.keycloakRolesOf(found.roles()))).orElse(null);
     }
 
     private RealmUserStore store(RealmModel realm) {

@@ -139,6 +139,8 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
     @Override
     public void onUpdate(KeycloakSession session, RealmModel realm, ComponentModel oldModel, ComponentModel newModel) {
         mappings.forget(newModel.getId());
+        feeds.forget(newModel.getId()); // a change table installed since is found at once
+        feeds.watch(session, newModel);
         synchroniseRoles(session, realm, newModel);
     }
 

@@ -1,5 +1,6 @@
 package dev.appusers.keycloak;
 
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -55,11 +56,19 @@ final class CachedCopy {
                 return false;
             }
         }
-        return roles.isEmpty() || appRoleIds(cached.getRoleMappingsStream().filter(roles.get()::contains)
-                .collect(Collectors.toSet())).equals(appRoleIds(current.getRoleMappingsInternal()));
-    }
-
-    private static Set<String> appRoleIds(Set<RoleModel> roles) {
-        return roles.stream().map(RoleModel::getId).collect(Collectors.toSet());
+        if (roles.isEmpty()) {
+            return true;
+        }
+        // the cached mappings also hold Keycloak's own (default roles, grants kept by Keycloak): every current app
+        // role must be among them, and every cached role this component created must still be an app role
+        Set<String> now = current.getRoleMappingsInternal().stream().map(RoleModel::getId).collect(Collectors.toSet());
+        Set<String> then = new HashSet<>();
+        for (RoleModel role : cached.getRoleMappingsStream().filter(roles.get()::contains).toList()) {
+            then.add(role.getId());
+            if (!now.contains(role.getId()) && roles.get().isOwned(role)) {
+                return false;
+            }
+        }
+        return then.containsAll(now);
     }
 }

@@ -1,5 +1,6 @@
 package dev.appusers.keycloak;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -10,6 +11,8 @@ import org.keycloak.models.UserModel;
 import org.keycloak.storage.ReadOnlyException;
 
 import dev.appusers.keycloak.jdbc.AppDatabase;
+import dev.appusers.keycloak.jdbc.AppRole;
+import dev.appusers.keycloak.jdbc.UserRepository;
 import dev.appusers.keycloak.jdbc.MappedAttribute;
 import dev.appusers.keycloak.jdbc.UserRow;
 import dev.appusers.keycloak.jdbc.UserWriter;
@@ -77,6 +80,16 @@ final class RealmUserStore implements AppUserStore {
             }
         }
         return reload(id);
+    }
+
+    /** The user's current row, with its app roles as Keycloak roles: one statement. */
+    Optional<UserRepository.WithRoles> withRoles(String id) {
+        return database.lookup("looking up a user with its roles", c -> mapping.users().findByIdWithRoles(c, id,
+                mapping.roleTables().orElseThrow()), Optional.empty());
+    }
+
+    Set<RoleModel> keycloakRolesOf(List<AppRole> appRoles) {
+        return keycloakRoles().orElseThrow().rolesFor(appRoles);
     }
 
     UserRow reload(String id) {

@@ -34,6 +34,13 @@ final class ChangeCursor {
         this.cursor = start;
     }
 
+    /** A copy to advance, kept only once what it read has been applied. */
+    ChangeCursor copy() {
+        ChangeCursor copy = new ChangeCursor(cursor);
+        copy.gaps.putAll(gaps);
+        return copy;
+    }
+
     long position() {
         return cursor;
     }

@@ -12,6 +12,7 @@ import dev.appusers.keycloak.jdbc.AppDatabase;
 import dev.appusers.keycloak.jdbc.ChangeTable;
 import dev.appusers.keycloak.jdbc.ChangeTable.Change;
 import dev.appusers.keycloak.jdbc.SchemaException;
+import dev.appusers.keycloak.jdbc.StoreUnavailable;
 
 /**
  * The change feed of one app-users component on this node: its change table, its cursor (in memory, started at the
@@ -32,6 +33,7 @@ final class ComponentFeed {
     private ChangeCursor cursor;
     private long recheckAt;
     private String outage;
+    private String lastFailure;
 
     ComponentFeed(String name) {
         this.name = name;
@@ -62,8 +64,21 @@ final class ComponentFeed {
             }
             long from = cursor.readFrom(now);
             List<Change> page = database.run("reading the change table", c -> table.from(c, from, PAGE));
-            apply(session, realm, model, cursor.advance(page, page.size() < PAGE, now));
+            ChangeCursor next = cursor.copy();
+            ChangeCursor.Outcome outcome = next.advance(page, page.size() < PAGE, now);
+            session.getContext().setRealm(realm);
+            apply(session, realm, model, outcome);
+            cursor = next; // only once applied: a failed eviction is tried again at the next poll
+            lastFailure = null;
         } catch (RuntimeException e) {
+            if (!StoreUnavailable.is(e)) {
+                String failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+                if (!failure.equals(lastFailure)) {
+                    LOG.warnf("Change feed of %s failed (%s); trying again every poll", name, failure);
+                    lastFailure = failure;
+                }
+                return;
+            }
             if (outage == null) {
                 outage = e.getMessage();
                 LOG.warnf("Change feed of %s cannot read %s (%s); the users changed meanwhile are evicted once it "

@@ -20,7 +20,16 @@ public final class ChangeTableScript {
     }
 
     public static void install(AppDb db, String schema) {
-        try (Connection c = db.connectTo(schema); Statement s = c.createStatement()) {
+        try (Connection c = db.connectTo(schema)) {
+            install(db, c);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Installs it on {@code c}, in its current schema. */
+    public static void install(AppDb db, Connection c) {
+        try (Statement s = c.createStatement()) {
             if (db == AppDb.POSTGRES) {
                 s.execute(script("postgresql"));
             } else {
