@@ -183,7 +183,9 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         }
         AppUserAdapter current = current(realm, user);
         CachedCopy.evictIfStale(session, realm, user, current, mapping().mapped(), store(realm).keycloakRoles());
-        return current != null && passwords.verify(current.row(), input.getChallengeResponse(), mapping());
+        // disabled meanwhile: Keycloak checked the cached copy's flag before the password and does not look again
+        return current != null && current.isEnabled()
+                && passwords.verify(current.row(), input.getChallengeResponse(), mapping());
     }
 
     @Override

@@ -55,6 +55,7 @@ class PostgresChangeFeedIT extends ChangeFeedScenarios {
         String disabled = newUser(schema, "editor");
         String revoked = newUser(schema, "editor");
         String deleted = newUser(schema);
+        sleep(2_500); // the feed has seen the three inserts: the sign-ins below cache the users until the outage
         String disabledToken = signIn(disabled);
         String revokedToken = signIn(revoked);
         String deletedToken = signIn(deleted);

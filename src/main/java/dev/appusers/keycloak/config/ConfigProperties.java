@@ -143,10 +143,14 @@ public final class ConfigProperties {
             .type(ProviderConfigProperty.STRING_TYPE).defaultValue(AppUsersConfig.DEFAULT_CHANGE_TABLE).add()
             .property().name(ConfigKeys.CHANGE_FEED).label("Change feed (status)")
             .helpText("Written when the component is saved: 'active' when the change table was found and is polled, "
-                    + "'not installed' when it was not (the README's SQL scripts install it). Typing here changes "
-                    + "nothing.")
+                    + "'not installed' when it was not (the README's SQL scripts install it).")
             .type(ProviderConfigProperty.STRING_TYPE).add()
             .build();
+
+    static {
+        // written by the provider on save, shown to the admin
+        PROPERTIES.stream().filter(p -> ConfigKeys.CHANGE_FEED.equals(p.getName())).forEach(p -> p.setReadOnly(true));
+    }
 
     private ConfigProperties() {
     }
