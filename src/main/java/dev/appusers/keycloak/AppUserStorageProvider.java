@@ -182,9 +182,9 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
             return false;
         }
         AppUserAdapter current = current(realm, user);
+        boolean disabledSince = CachedCopy.disabledSince(user, current);
         CachedCopy.evictIfStale(session, realm, user, current, mapping().mapped(), store(realm).keycloakRoles());
-        // disabled meanwhile: Keycloak checked the cached copy's flag before the password and does not look again
-        return current != null && current.isEnabled()
+        return current != null && !disabledSince
                 && passwords.verify(current.row(), input.getChallengeResponse(), mapping());
     }
 

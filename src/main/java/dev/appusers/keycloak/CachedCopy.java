@@ -41,6 +41,15 @@ final class CachedCopy {
         }
     }
 
+    /**
+     * Whether Keycloak let the user on to the password check on its cached copy's "enabled" while the row says
+     * disabled: Keycloak checks that flag before the password only (a disabled user with the right password is told
+     * "Account disabled"), so the password check must refuse this one; the next sign-in sees the row.
+     */
+    static boolean disabledSince(UserModel user, AppUserAdapter current) {
+        return user != current && current != null && user.isEnabled() && !current.isEnabled();
+    }
+
     static boolean matches(UserModel cached, AppUserAdapter current, MappedFields mapped,
                            Optional<KeycloakRoles> roles) {
         if (!Objects.equals(cached.getUsername(), current.getUsername())
