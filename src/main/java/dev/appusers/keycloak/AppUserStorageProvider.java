@@ -171,9 +171,8 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     @Override
     public boolean isConfiguredFor(RealmModel realm, UserModel user, String credentialType) {
-        return supportsCredentialType(credentialType)
-                && Optional.ofNullable(current(realm, user)).map(AppUserAdapter::row)
-                .map(r -> r.passwordHash() != null && !r.passwordHash().isBlank()).orElse(false);
+        AppUserAdapter current = supportsCredentialType(credentialType) ? current(realm, user) : null;
+        return current != null && current.row().passwordHash() != null && !current.row().passwordHash().isBlank();
     }
 
     @Override
@@ -182,10 +181,9 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
             return false;
         }
         AppUserAdapter current = current(realm, user);
-        boolean disabledSince = CachedCopy.disabledSince(user, current);
-        CachedCopy.evictIfStale(session, realm, user, current, mapping().mapped(), store(realm).keycloakRoles());
-        return current != null && !disabledSince
-                && passwords.verify(current.row(), input.getChallengeResponse(), mapping());
+        boolean refused = CachedCopy.evictIfStale(session, realm, user, current, mapping().mapped(),
+                store(realm).keycloakRoles());
+        return current != null && !refused && passwords.verify(current.row(), input.getChallengeResponse(), mapping());
     }
 
     @Override
@@ -239,7 +237,9 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     @Override
     public void disableCredentialType(RealmModel realm, UserModel user, String credentialType) {
         if (supportsCredentialType(credentialType)) {
-            throw new ReadOnlyException("The password of this user is managed by the app (editMode READ_ONLY)");
+            throw new ReadOnlyException(mapping().config().writable()
+                    ? "The password of this user is the hash in the app's table (editMode WRITABLE): reset it instead"
+                    : "The password of this user is managed by the app (editMode READ_ONLY): change it in the app");
         }
     }
 
@@ -261,15 +261,16 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     public void close() {
     }
 
-    /** The app user behind a user Keycloak may have cached, as its row (and roles: one statement) are now; or null. */
+    /** The app user behind a user Keycloak may have cached, as its row (and roles: one statement) is now; null when
+     * gone or while the app database is unavailable (Keycloak does not expect credential checks to throw). */
     private AppUserAdapter current(RealmModel realm, UserModel user) {
         String appId = StorageId.externalId(user.getId());
-        if (user instanceof AppUserAdapter || loaded.byAppId(appId) != null || mapping().roleTables().isEmpty()) {
-            return user instanceof AppUserAdapter a ? a : getUserById(realm, user.getId()) instanceof AppUserAdapter a
-                    ? a : null;
+        AppUserAdapter known = user instanceof AppUserAdapter adapter ? adapter : loaded.byAppId(appId);
+        if (known != null) {
+            return known;
         }
         RealmUserStore store = store(realm);
-        return store.withRoles(appId).map(found -> adapt(realm, found.row())
+        return store.current(appId).map(found -> adapt(realm, found.row())
                 .withAppRoles(store.keycloakRolesOf(found.roles()))).orElse(null);
     }
 

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.jboss.logging.Logger;
+import org.keycloak.Config;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.KeycloakSession;
@@ -20,6 +21,7 @@ import dev.appusers.keycloak.config.InvalidConfigException;
 import dev.appusers.keycloak.config.RolesConfig;
 import dev.appusers.keycloak.jdbc.AppDataSource;
 import dev.appusers.keycloak.jdbc.AppDatabase;
+import dev.appusers.keycloak.jdbc.DriverLogging;
 import dev.appusers.keycloak.jdbc.StoreUnavailable;
 import dev.appusers.keycloak.jdbc.TransactionWiring;
 import dev.appusers.keycloak.jdbc.AppRole;
@@ -44,6 +46,11 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
     @Override
     public String getId() {
         return PROVIDER_ID;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+        DriverLogging.quietServerErrorEcho();
     }
 
     @Override

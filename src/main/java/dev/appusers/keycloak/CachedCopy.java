@@ -28,17 +28,22 @@ final class CachedCopy {
     private CachedCopy() {
     }
 
-    /** @param current the user as the app's tables have it now, {@code null} when its row is gone */
-    static void evictIfStale(KeycloakSession session, RealmModel realm, UserModel user, AppUserAdapter current,
-                             MappedFields mapped, Optional<KeycloakRoles> roles) {
+    /**
+     * @param current the user as the app's tables have it now, {@code null} when its row is gone
+     * @return whether the password check must refuse this sign-in: {@link #disabledSince}
+     */
+    static boolean evictIfStale(KeycloakSession session, RealmModel realm, UserModel user, AppUserAdapter current,
+                                MappedFields mapped, Optional<KeycloakRoles> roles) {
+        boolean refused = disabledSince(user, current);
         if (!(user instanceof CachedUserModel cached) || current != null && matches(cached, current, mapped, roles)) {
-            return;
+            return refused;
         }
         UserCache cache = session.getProvider(UserCache.class);
         if (cache != null) {
             cache.evict(realm, cached); // from here on the copy answers from the current row
             LOG.debugf("Cached copy of user %s differed from the app's row at sign-in: evicted", user.getId());
         }
+        return refused;
     }
 
     /**

@@ -82,14 +82,19 @@ final class RealmUserStore implements AppUserStore {
         return reload(id);
     }
 
-    /** The user's current row, with its app roles as Keycloak roles: one statement. */
-    Optional<UserRepository.WithRoles> withRoles(String id) {
-        return database.lookup("looking up a user with its roles", c -> mapping.users().findByIdWithRoles(c, id,
-                mapping.roleTables().orElseThrow()), Optional.empty());
+    /**
+     * The user's current row with its app roles when roles are mapped (one statement; the roles are null
+     * otherwise), for a credential check: empty while the app database is unavailable.
+     */
+    Optional<UserRepository.WithRoles> current(String id) {
+        return database.readOrEmpty("reading a user for a credential check", c -> mapping.roleTables().isPresent()
+                ? mapping.users().findByIdWithRoles(c, id, mapping.roleTables().get())
+                : mapping.users().findById(c, id).map(row -> new UserRepository.WithRoles(row, null)));
     }
 
+    /** The Keycloak roles of app roles read with a row; null for null (not read). */
     Set<RoleModel> keycloakRolesOf(List<AppRole> appRoles) {
-        return keycloakRoles().orElseThrow().rolesFor(appRoles);
+        return appRoles == null ? null : keycloakRoles().orElseThrow().rolesFor(appRoles);
     }
 
     UserRow reload(String id) {

@@ -3,7 +3,7 @@ package dev.appusers.keycloak;
 import dev.appusers.keycloak.it.AppDb;
 import dev.appusers.keycloak.it.OnKeycloak;
 
-@OnKeycloak(defaults = true)
+@OnKeycloak(defaults = true, cachePolicy = OnKeycloak.DEFAULT)
 class DefaultsPostgresRoleIT extends RoleScenarios {
     @Override
     AppDb db() {

@@ -37,6 +37,11 @@ public final class ServerBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        if ("soak".equals(System.getProperty("bench.only"))) {
+            // bench/soak.sh: the soak benchmark instead (docs/soak.md)
+            SoakBench.main(args);
+            return;
+        }
         int scaleUsers = Integer.getInteger("bench.scale.users", 1_000_000);
         Path out = Path.of("target", "bench-server");
         Report report = new Report(out.resolve("report.md"));

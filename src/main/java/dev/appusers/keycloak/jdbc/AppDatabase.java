@@ -95,14 +95,27 @@ public final class AppDatabase {
      * for it, instead of failing the whole request.
      */
     public <T> T lookup(String operation, SqlWork<T> work, T whenUnavailable) {
+        return StoreUnavailable.keycloakSkipsProvider() ? run(operation, work)
+                : orWhenUnavailable(operation, work, whenUnavailable, "going on without the app's users");
+    }
+
+    /**
+     * A read whose caller cannot let Keycloak handle an unavailable store (a credential check: Keycloak calls it
+     * outside its skip-the-provider handling): empty while the database is unavailable, with a warning.
+     */
+    public <T> java.util.Optional<T> readOrEmpty(String operation, SqlWork<java.util.Optional<T>> work) {
+        return orWhenUnavailable(operation, work, java.util.Optional.empty(), "the user cannot sign in meanwhile");
+    }
+
+    private <T> T orWhenUnavailable(String operation, SqlWork<T> work, T fallback, String consequence) {
         try {
             return run(operation, work);
         } catch (RuntimeException e) {
-            if (!StoreUnavailable.is(e) || StoreUnavailable.keycloakSkipsProvider()) {
+            if (!StoreUnavailable.is(e)) {
                 throw e;
             }
-            LOG.warnf("%s; going on without the app's users", e.getMessage());
-            return whenUnavailable;
+            LOG.warnf("%s; %s", e.getMessage(), consequence);
+            return fallback;
         }
     }
 

@@ -37,6 +37,13 @@ final class DatabaseErrors {
     private static final Set<Integer> UNAVAILABLE_CODES = Set.of(1040, 1045, 1049, 1053, 1129, 1130, 1226, 1927,
             2002, 2003, 2006, 2013);
     private static final Set<String> TIMEOUT_STATES = Set.of("57014", "70100", "HYT00");
+    /**
+     * A mapped table, column or schema that no longer exists (PostgreSQL 42P01, 42703, 3F000; MariaDB 1146, 1054):
+     * the app's database was replaced or migrated under Keycloak. No user of the component can be served until the
+     * schema matches again, so the store is as unavailable as a stopped server, not an error of one request.
+     */
+    private static final Set<String> MISSING_SCHEMA_STATES = Set.of("42P01", "42703", "3F000");
+    private static final Set<Integer> MISSING_SCHEMA_CODES = Set.of(1146, 1054);
     private static final Pattern CONSTRAINT = Pattern.compile(
             "(?i)(?:constraint|for key)\\s+[\"'`]([^\"'`]{1,128})[\"'`]");
     private static final Pattern COLUMN = Pattern.compile("(?i)column\\s+[\"'`]([^\"'`]{1,128})[\"'`]");
@@ -76,6 +83,11 @@ final class DatabaseErrors {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         if (isConnectionFailure(e)) {
             return unavailable(operation, e);
+        }
+        if (MISSING_SCHEMA_STATES.contains(state) || MISSING_SCHEMA_CODES.contains(e.getErrorCode())) {
+            return StoreUnavailable.exception("The app database no longer has a table or column the component maps ("
+                    + operation + "; " + codes(e) + "): the app's schema changed or the database was replaced; "
+                    + "check the component's settings against it", null);
         }
         if (e instanceof SQLTimeoutException || TIMEOUT_STATES.contains(state)) {
             return StoreUnavailable.exception("The app database did not answer in time (" + operation

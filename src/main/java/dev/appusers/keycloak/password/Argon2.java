@@ -151,7 +151,7 @@ final class Argon2 implements HashingScheme {
         byte[] digest = null;
         try {
             digest = derive(Argon2Engine.ARGON2_ID, Argon2Engine.VERSION_13, memoryKib, iterations, parallelism,
-                    secret, salt, null, DIGEST_BYTES, CostLimits.defaults());
+                    secret, salt, null, DIGEST_BYTES, CostLimits.forHashing());
             return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism + "$"
                     + PasslibBase64.encodeStandard(salt) + "$" + PasslibBase64.encodeStandard(digest);
         } finally {

@@ -92,7 +92,7 @@ final class Bcrypt implements HashingScheme {
             if (containsNul(secret)) {
                 throw new IllegalArgumentException("bcrypt cannot hash a password containing a NUL character");
             }
-            return generate("2b", secret, salt, rounds, CostLimits.defaults());
+            return generate("2b", secret, salt, rounds, CostLimits.forHashing());
         } finally {
             Secrets.wipe(secret);
         }

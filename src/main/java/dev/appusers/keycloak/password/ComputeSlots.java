@@ -33,13 +33,26 @@ final class ComputeSlots {
      * @param waitMillis how long one caller waits
      */
     ComputeSlots(int slots, int maxWaiting, long waitMillis) {
+        this(slots, new Semaphore(slots, true), maxWaiting, waitMillis);
+    }
+
+    private ComputeSlots(int slots, Semaphore free, int maxWaiting, long waitMillis) {
         if (slots < 1 || maxWaiting < 0 || waitMillis < 0) {
             throw new IllegalArgumentException("slots >= 1, maxWaiting >= 0 and waitMillis >= 0 expected");
         }
         this.slots = slots;
-        this.free = new Semaphore(slots, true);
+        this.free = free;
         this.maxWaiting = maxWaiting;
         this.waitNanos = TimeUnit.MILLISECONDS.toNanos(waitMillis);
+    }
+
+    /**
+     * The same slots for callers that may wait longer and are not counted among the bounded waiters: hashing a new
+     * password, which only an admin, a signed-in user or the holder of an emailed link can ask for. Sign-ins, which
+     * anyone can send, keep the short wait and the bound.
+     */
+    ComputeSlots patient(long waitMillis) {
+        return new ComputeSlots(slots, free, Integer.MAX_VALUE, waitMillis);
     }
 
     /** @return the process-wide limiter */

@@ -55,6 +55,10 @@ public final class CostLimits {
 
     private static final CostLimits DEFAULTS = new CostLimits(new EnumMap<>(Limit.class),
             ComputeSlots.shared(), MemoryBudget.shared());
+    /** How long hashing a new password waits for a slot (see {@link ComputeSlots#patient}). */
+    static final long HASHING_WAIT_MILLIS = 120_000;
+    private static final CostLimits HASHING = DEFAULTS.withGuards(ComputeSlots.shared().patient(HASHING_WAIT_MILLIS),
+            MemoryBudget.shared());
 
     private final Map<Limit, Long> values;
     private final ComputeSlots slots;
@@ -73,6 +77,11 @@ public final class CostLimits {
     /** @return the default ceilings with the process-wide limiter and memory budget */
     public static CostLimits defaults() {
         return DEFAULTS;
+    }
+
+    /** @return the default ceilings for hashing new passwords: the same slots and memory, a longer wait */
+    static CostLimits forHashing() {
+        return HASHING;
     }
 
     /**

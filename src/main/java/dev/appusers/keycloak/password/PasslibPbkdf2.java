@@ -121,7 +121,7 @@ final class PasslibPbkdf2 implements HashingScheme {
         byte[] secret = Secrets.utf8(password);
         byte[] checksum = null;
         try {
-            checksum = derive(secret, salt, rounds, CostLimits.defaults());
+            checksum = derive(secret, salt, rounds, CostLimits.forHashing());
             return prefix + rounds + "$" + PasslibBase64.encodeAdapted(salt) + "$"
                     + PasslibBase64.encodeAdapted(checksum);
         } finally {

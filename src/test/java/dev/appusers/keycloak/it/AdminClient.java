@@ -103,6 +103,31 @@ public final class AdminClient {
         return get("/" + realm + "/components/" + id).json();
     }
 
+    /**
+     * Creates a top-level flow {@code alias} in which every one of {@code authenticators} (provider ids) is REQUIRED,
+     * in that order, as an admin builds one under Authentication.
+     */
+    public void createRequiredFlow(String realm, String alias, String... authenticators) {
+        expect(post("/" + realm + "/authentication/flows", Map.of("alias", alias, "providerId", "basic-flow",
+                "topLevel", true, "builtIn", false, "description", "test flow")), 201, "create flow " + alias);
+        String flow = "/" + realm + "/authentication/flows/" + Http.encode(alias).replace("+", "%20") + "/executions";
+        for (String authenticator : authenticators) {
+            expect(post(flow + "/execution", Map.of("provider", authenticator)), 201, "add " + authenticator);
+        }
+        JsonNode executions = expect(get(flow), 200, "executions of " + alias).json();
+        if (executions.size() != authenticators.length) {
+            throw new AssertionError(alias + " has " + executions.size() + " executions: " + executions);
+        }
+        for (JsonNode execution : executions) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) execution).put("requirement", "REQUIRED");
+            Http.Response updated = put(flow, execution);
+            if (updated.status() / 100 != 2) {
+                throw new AssertionError("REQUIRED " + execution.path("providerId") + ": " + updated.status() + " "
+                        + updated.body());
+            }
+        }
+    }
+
     public static Http.Response expect(Http.Response response, int status, String what) {
         if (response.status() != status) {
             throw new AssertionError(what + ": expected HTTP " + status + ", got " + response.status() + ": "

@@ -19,20 +19,28 @@ public final class ItRealm {
     public final OidcClient oidc;
 
     private ItRealm(AppDb db, String name, OnKeycloak setup) {
+        this(db, sharedServer(db, setup), name);
+    }
+
+    private ItRealm(AppDb db, KeycloakServer server, String name) {
         this.db = db;
+        this.server = server;
+        this.admin = new AdminClient(server);
+        this.name = name;
+        admin.delete("/" + name);
+        admin.createRealm(name);
+        this.oidc = new OidcClient(server, name);
+    }
+
+    private static KeycloakServer sharedServer(AppDb db, OnKeycloak setup) {
         synchronized (PREPARED) {
             if (!PREPARED.contains(db)) {
                 db.create(AppDb.IT_DATABASE);
                 PREPARED.add(db);
             }
         }
-        this.server = KeycloakServer.with(setup == null ? KeycloakServer.home() : KeycloakServer.home(setup.line()), db,
+        return KeycloakServer.with(setup == null ? KeycloakServer.home() : KeycloakServer.home(setup.line()), db,
                 AppDb.IT_DATABASE, options(db, setup));
-        this.admin = new AdminClient(server);
-        this.name = name;
-        admin.delete("/" + name);
-        admin.createRealm(name);
-        this.oidc = new OidcClient(server, name);
     }
 
     /**
@@ -44,6 +52,14 @@ public final class ItRealm {
         if (setup != null && setup.defaults()) {
             return KeycloakOwnDatabase.postgresOptions();
         }
+        if (setup != null && setup.production()) {
+            return KeycloakOwnDatabase.productionOptions(transactionOptions(db));
+        }
+        return transactionOptions(db);
+    }
+
+    /** The transaction options of the suite's usual servers (see above). */
+    public static String[] transactionOptions(AppDb db) {
         return db == AppDb.POSTGRES
                 ? new String[] {"--transaction-xa-enabled=true", "--transaction-xa-enabled-appdb=false"}
                 : new String[0];
@@ -51,17 +67,36 @@ public final class ItRealm {
 
     /** A fresh realm named after the test class and database. */
     public static ItRealm create(AppDb db, Class<?> testClass) {
-        return new ItRealm(db, realmName(db, testClass), testClass.getAnnotation(OnKeycloak.class));
+        OnKeycloak setup = testClass.getAnnotation(OnKeycloak.class);
+        cachePolicy = setup == null ? OnKeycloak.NO_CACHE : setup.cachePolicy();
+        return new ItRealm(db, realmName(db, testClass), setup);
+    }
+
+    /**
+     * The component cache policy of the test class that created the latest realm ({@link OnKeycloak#cachePolicy()}):
+     * test classes run one after the other, and each creates its realm before it configures components.
+     */
+    private static volatile String cachePolicy = OnKeycloak.NO_CACHE;
+
+    /** A fresh realm named after the test class and database, on a server the test class started itself. */
+    public static ItRealm on(KeycloakServer server, AppDb db, Class<?> testClass) {
+        return new ItRealm(db, server, realmName(db, testClass));
     }
 
     public static String realmName(AppDb db, Class<?> testClass) {
         return (testClass.getSimpleName() + "_" + db.name()).toLowerCase(Locale.ROOT);
     }
 
-    /** The config of a component on the default Litestar-Users names, plus {@code overrides}. */
+    /**
+     * The config of a component on the default Litestar-Users names, with the test class's cache policy (NO_CACHE
+     * unless {@link OnKeycloak#cachePolicy()} says otherwise), plus {@code overrides}.
+     */
     public static Map<String, String> config(String... overrides) {
         Map<String, String> config = new LinkedHashMap<>();
-        config.put("cachePolicy", "NO_CACHE");
+        config.put("cachePolicy", cachePolicy);
+        if (OnKeycloak.MAX_LIFESPAN.equals(cachePolicy)) {
+            config.put("maxLifespan", "60000");
+        }
         for (int i = 0; i + 1 < overrides.length; i += 2) {
             config.put(overrides[i], overrides[i + 1]);
         }

@@ -27,6 +27,13 @@ public final class KeycloakServer {
     public static final String ADMIN_PASSWORD = "admin";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(8);
 
+    /** Among a server's options: start it in production mode ({@code kc.sh build}, then {@code start --optimized}). */
+    public static final String PRODUCTION = "--app-users-it-production";
+
+    /** Build-time options: given to {@code kc.sh build} in production mode, not to {@code start --optimized}. */
+    private static final List<String> BUILD_OPTIONS = List.of("--db=", "--db-kind-", "--transaction-xa-enabled",
+            "--health-enabled", "--metrics-enabled", "--cache=", "--features");
+
     static final String POOL_VALIDATION = "quarkus.datasource.\"appdb\".jdbc.validate-on-borrow=true\n"
             + "quarkus.datasource.\"appdb\".jdbc.background-validation-interval=10S\n";
 
@@ -47,14 +54,43 @@ public final class KeycloakServer {
         this.log = log;
     }
 
-    /** A running Keycloak whose {@code appdb} datasource points at {@code database} on {@code db}. */
+    /** Where Keycloak's {@code appdb} datasource connects, and as whom. */
+    public record Datasource(String url, String user, String password) {
+        @Override
+        public String toString() {
+            return user + " at " + url;
+        }
+    }
+
+    /**
+     * A running Keycloak whose {@code appdb} datasource points at {@code database} on {@code db}, as the server's
+     * superuser, on Keycloak's default pool settings.
+     */
     public static synchronized KeycloakServer with(AppDb db, String database, String... extraOptions) {
         return with(home(), db, database, extraOptions);
     }
 
     /** {@link #with(AppDb, String, String...)} on the distribution unpacked at {@code home}. */
     public static synchronized KeycloakServer with(Path home, AppDb db, String database, String... extraOptions) {
-        String key = home + "/" + db + "/" + database + "/" + String.join(" ", extraOptions);
+        return with(home, db, new Datasource(db.keycloakUrl(database), db.user, db.password), false, extraOptions);
+    }
+
+    /** A running Keycloak of the build's own version whose {@code appdb} datasource is {@code appdb}. */
+    public static synchronized KeycloakServer with(AppDb db, Datasource appdb, boolean poolValidation,
+                                                   String... extraOptions) {
+        return with(home(), db, appdb, poolValidation, extraOptions);
+    }
+
+    /**
+     * A running Keycloak of the distribution at {@code home} whose {@code appdb} datasource is {@code appdb}.
+     *
+     * @param poolValidation whether {@code conf/quarkus.properties} holds {@link #POOL_VALIDATION}; without it (the
+     *                       suite's default) the pool runs on Keycloak's defaults, as an operator has it
+     */
+    public static synchronized KeycloakServer with(Path home, AppDb db, Datasource appdb, boolean poolValidation,
+                                                   String... extraOptions) {
+        String key = home + "/" + db + "/" + appdb.url() + "/" + appdb.user() + "/" + poolValidation + "/"
+                + String.join(" ", extraOptions);
         if (running != null && running.key.equals(key) && running.process.isAlive()) {
             return running;
         }
@@ -63,14 +99,15 @@ public final class KeycloakServer {
         }
         List<String> options = new ArrayList<>(List.of(
                 "--db-kind-appdb=" + db.kind,
-                "--db-url-full-appdb=" + db.keycloakUrl(database),
-                "--db-username-appdb=" + db.user,
-                "--db-password-appdb=" + db.password));
+                "--db-url-full-appdb=" + appdb.url(),
+                "--db-username-appdb=" + appdb.user(),
+                "--db-password-appdb=" + appdb.password()));
         options.addAll(List.of(extraOptions));
         Path log = Path.of("target", home.getFileName() + "-" + db.name().toLowerCase() + ".log").toAbsolutePath();
         try {
             deleteRecursively(home.resolve("data"));
-            running = start(home, options, key, log, ProcessBuilder.Redirect.to(log.toFile()), freePort(), freePort());
+            running = start(home, options, key, log, ProcessBuilder.Redirect.to(log.toFile()), freePort(), freePort(),
+                    poolValidation);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -100,6 +137,16 @@ public final class KeycloakServer {
      */
     public static KeycloakServer start(Path home, List<String> options, String key, Path log,
                                        ProcessBuilder.Redirect output, int port, int management) {
+        return start(home, options, key, log, output, port, management, false);
+    }
+
+    /**
+     * As {@link #start(Path, List, String, Path, ProcessBuilder.Redirect, int, int)}, with or without
+     * {@link #POOL_VALIDATION} in {@code conf/quarkus.properties}.
+     */
+    public static KeycloakServer start(Path home, List<String> options, String key, Path log,
+                                       ProcessBuilder.Redirect output, int port, int management,
+                                       boolean poolValidation) {
         Path jar = Path.of(System.getProperty("provider.jar", "target/keycloak-app-users-0.1.0-SNAPSHOT.jar"));
         try {
             if (!Files.isDirectory(home)) {
@@ -110,17 +157,27 @@ public final class KeycloakServer {
             Files.copy(jar, home.resolve("providers/keycloak-app-users.jar"), StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.COPY_ATTRIBUTES);
             home.resolve("bin/kc.sh").toFile().setExecutable(true);
-            // as the README advises: pooled connections to the app database are checked before use, so a database
-            // that went away and came back does not hand Keycloak dead connections
-            Files.writeString(home.resolve("conf/quarkus.properties"), POOL_VALIDATION);
-            List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
-                    "--http-port=" + port, "--http-management-port=" + management, "--health-enabled=true",
+            // Keycloak's default pool settings unless a test compares with the pool validation older READMEs advised
+            Files.writeString(home.resolve("conf/quarkus.properties"), poolValidation ? POOL_VALIDATION : "");
+            List<String> all = new ArrayList<>(List.of("--health-enabled=true"));
+            if (options.stream().noneMatch(o -> o.startsWith("--cache="))) {
+                all.add("--cache=local");
+            }
+            all.addAll(options);
+            boolean production = all.remove(PRODUCTION);
+            List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString()));
+            if (production) {
+                build(home, all.stream().filter(KeycloakServer::isBuildOption).toList(), output);
+                command.addAll(List.of("start", "--optimized", "--http-enabled=true",
+                        "--hostname=http://localhost:" + port));
+                all.removeIf(KeycloakServer::isBuildOption);
+            } else {
+                command.add("start-dev");
+            }
+            command.addAll(List.of("--http-port=" + port, "--http-management-port=" + management,
                     // the provider's own debug lines are on in every test run, so the log checks see them
                     "--log-level=INFO,dev.appusers.keycloak:debug"));
-            if (options.stream().noneMatch(o -> o.startsWith("--cache="))) {
-                command.add("--cache=local");
-            }
-            command.addAll(options);
+            command.addAll(all);
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output);
             Map<String, String> env = builder.environment();
             env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
@@ -144,6 +201,26 @@ public final class KeycloakServer {
             return server;
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start Keycloak from " + home, e);
+        }
+    }
+
+    private static boolean isBuildOption(String option) {
+        return BUILD_OPTIONS.stream().anyMatch(option::startsWith);
+    }
+
+    /** {@code kc.sh build} with the build-time options, as production deployments run it before starting. */
+    private static void build(Path home, List<String> buildOptions, ProcessBuilder.Redirect output) throws IOException {
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "build"));
+        command.addAll(buildOptions);
+        Process build = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output).start();
+        try {
+            if (!build.waitFor(8, java.util.concurrent.TimeUnit.MINUTES) || build.exitValue() != 0) {
+                build.destroyForcibly();
+                throw new IllegalStateException("kc.sh build " + buildOptions + " failed; see the server log");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -37,9 +37,34 @@ public final class OidcClient {
                 "password", password, "scope", "openid"));
     }
 
-    /** Refresh token grant: 200 with new tokens, or 400 when Keycloak refuses the refresh. */
+    /**
+     * Password grant over a client of the caller's: a flood of hundreds at once needs HTTP/1.1 connections (over
+     * one HTTP/2 connection Keycloak allows 100 concurrent streams, and the JDK client refuses the rest).
+     */
+    public Http.Response passwordGrant(HttpClient client, String username, String password) {
+        return Http.send(client, Http.request(realmUrl + "/protocol/openid-connect/token")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(BodyPublishers.ofString(Http.form(Map.of("grant_type", "password", "client_id", CLIENT_ID,
+                        "username", username, "password", password, "scope", "openid")))).build());
+    }
+
+    /** Password grant with extra scopes (e.g. {@code offline_access}). */
+    public Http.Response passwordGrant(String username, String password, String scope) {
+        return token(Map.of("grant_type", "password", "client_id", CLIENT_ID, "username", username,
+                "password", password, "scope", "openid " + scope));
+    }
+
+    /** Refresh-token grant. */
     public Http.Response refresh(String refreshToken) {
         return token(Map.of("grant_type", "refresh_token", "client_id", CLIENT_ID, "refresh_token", refreshToken));
+    }
+
+    /** RP-initiated sign-out with the refresh token (a public client's back-channel logout). */
+    public Http.Response logout(String refreshToken) {
+        return Http.send(TOKEN_CLIENT, Http.request(realmUrl + "/protocol/openid-connect/logout")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(BodyPublishers.ofString(Http.form(Map.of("client_id", CLIENT_ID, "refresh_token",
+                        refreshToken)))).build());
     }
 
     /** The access token of a successful password grant. */

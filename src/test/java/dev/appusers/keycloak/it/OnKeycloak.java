@@ -24,6 +24,19 @@ public @interface OnKeycloak {
      */
     boolean defaults() default false;
 
+    /**
+     * Production mode: {@code kc.sh build}, then {@code kc.sh start --optimized} with a hostname and plain HTTP,
+     * Keycloak's own database on PostgreSQL (the suite's other servers run {@code start-dev}).
+     */
+    boolean production() default false;
+
+    /** The app-users component's cache policy in this class's realm: NO_CACHE, DEFAULT or MAX_LIFESPAN (60 s). */
+    String cachePolicy() default NO_CACHE;
+
+    String NO_CACHE = "NO_CACHE";
+    String DEFAULT = "DEFAULT";
+    String MAX_LIFESPAN = "MAX_LIFESPAN";
+
     /** The Keycloak distributions the suite runs. */
     enum Line {
         /** {@code keycloak.version}, the build target. */

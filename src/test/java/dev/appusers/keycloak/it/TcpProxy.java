@@ -11,8 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP forwarder between Keycloak and the app database, so a test can take the database away (every connection cut,
- * new ones closed at once) and bring it back, without stopping the database server other tests use, and can see each
- * statement PostgreSQL is asked to run ({@link #statements()}).
+ * new ones closed at once, or answered with the database's own refusal: {@link #refuse}) and bring it back, without
+ * stopping the database server other tests use, and can see each statement PostgreSQL is asked to run
+ * ({@link #statements()}).
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -21,9 +22,18 @@ public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final PgStatementLog statements = new PgStatementLog();
+    private final boolean readsPostgres;
     private volatile boolean cut;
+    private volatile WireRefusal refusal;
 
+    /** A proxy to a PostgreSQL server, whose statements it reads off the wire. */
     public TcpProxy(String targetHost, int targetPort) throws IOException {
+        this(targetHost, targetPort, true);
+    }
+
+    /** @param readsPostgres whether the client's bytes are PostgreSQL's protocol, read into {@link #statements()} */
+    public TcpProxy(String targetHost, int targetPort, boolean readsPostgres) throws IOException {
+        this.readsPostgres = readsPostgres;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.targetHost = targetHost;
         this.targetPort = targetPort;
@@ -43,7 +53,18 @@ public final class TcpProxy implements AutoCloseable {
         open.clear();
     }
 
+    /**
+     * The database server refuses: open connections are cut (as a restarting or overloaded server's would be, or an
+     * administrator's kill), and each new one gets {@code refusal}'s answer, then is closed.
+     */
+    public void refuse(WireRefusal refusal) {
+        this.refusal = refusal;
+        open.forEach(TcpProxy::closeQuietly);
+        open.clear();
+    }
+
     public void restore() {
+        refusal = null;
         cut = false;
     }
 
@@ -60,6 +81,11 @@ public final class TcpProxy implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
+                WireRefusal answer = refusal;
+                if (answer != null) {
+                    refuseLater(client, answer);
+                    continue;
+                }
                 if (cut) {
                     closeQuietly(client);
                     continue;
@@ -71,12 +97,25 @@ public final class TcpProxy implements AutoCloseable {
                 upstream.setTcpNoDelay(true);
                 open.add(client);
                 open.add(upstream);
-                pump(client, upstream, new PgWireReader(statements));
+                pump(client, upstream, readsPostgres ? new PgWireReader(statements) : OutputStream.nullOutputStream());
                 pump(upstream, client, OutputStream.nullOutputStream());
             } catch (IOException e) {
                 // server closed, or the target refused: the client sees its connection fail
             }
         }
+    }
+
+    private static void refuseLater(Socket client, WireRefusal answer) {
+        Thread thread = new Thread(() -> {
+            try (client) {
+                client.setSoTimeout(10_000);
+                answer.answer(client.getInputStream(), client.getOutputStream());
+            } catch (IOException e) {
+                // the client gave up first
+            }
+        }, "tcp-proxy-refusal");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     private void pump(Socket from, Socket to, OutputStream reader) {

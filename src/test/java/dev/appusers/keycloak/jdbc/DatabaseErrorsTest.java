@@ -50,7 +50,7 @@ class DatabaseErrorsTest {
     }
 
     @ParameterizedTest(name = "SQLState {0}")
-    @CsvSource({"23505, 0", "23502, 0", "23514, 0", "42P01, 0", "22P02, 0", "42000, 1064"})
+    @CsvSource({"23505, 0", "23502, 0", "23514, 0", "42P01, 0", "22P02, 0", "42000, 1064", "42S02, 1146"})
     void statementFailuresAreNotConnectionFailures(String state, int code) {
         assertThat(DatabaseErrors.isConnectionFailure(new SQLException("x", state, code))).isFalse();
     }
@@ -96,6 +96,16 @@ class DatabaseErrorsTest {
 
         assertThat(DatabaseErrors.translate("searching users", e).getMessage())
                 .isEqualTo("App database query failed (searching users; SQLState 22P02)");
+    }
+
+    @ParameterizedTest(name = "SQLState {0}, error {1}")
+    @CsvSource({"42P01, 0", "42703, 0", "3F000, 0", "42S02, 1146", "42S22, 1054"})
+    void aMappedTableOrColumnThatIsGoneMakesTheStoreUnavailable(String state, int code) {
+        RuntimeException translated = DatabaseErrors.translate("looking up a user by email",
+                new SQLException("relation \"user\" does not exist", state, code));
+
+        assertThat(StoreUnavailable.is(translated)).isTrue();
+        assertThat(translated.getMessage()).contains("no longer has a table or column", "SQLState " + state);
     }
 
     @Test

@@ -1,0 +1,12 @@
+package dev.appusers.keycloak;
+
+import dev.appusers.keycloak.it.AppDb;
+import dev.appusers.keycloak.it.OnKeycloak;
+
+@OnKeycloak(production = true, cachePolicy = OnKeycloak.DEFAULT)
+class ProductionPostgresSearchIT extends SearchScenarios {
+    @Override
+    AppDb db() {
+        return AppDb.POSTGRES;
+    }
+}
