@@ -69,6 +69,13 @@ abstract class ChangeFeedScenarios {
         plain = new OidcClient(realm.server, plainRealm);
     }
 
+    /** The realms go, and their components with them: no feed polls into the next test class's statements. */
+    @AfterAll
+    void removeRealms() {
+        realm.admin.delete("/" + realm.name);
+        realm.admin.delete("/" + plainRealm);
+    }
+
     @AfterAll
     void logHoldsNoSecrets() {
         LogHygiene.assertNoSecretsIn(realm.server);

@@ -24,14 +24,13 @@ final class ComponentFeed {
 
     private static final Logger LOG = Logger.getLogger(ComponentFeed.class);
     static final int PAGE = 500;
-    /** How long a component whose change table is missing waits before looking for it again. */
-    static final long RECHECK_NANOS = 30_000_000_000L;
 
     private final String name;
     private String tableKey;
     private ChangeTable table;
     private ChangeCursor cursor;
-    private long recheckAt;
+    /** The change table was not there: looked for again when the component is saved, or on restart. */
+    private boolean missing;
     private String outage;
     private String lastFailure;
 
@@ -47,14 +46,14 @@ final class ComponentFeed {
             tableKey = key;
             table = null;
             cursor = null;
-            recheckAt = now;
+            missing = false;
         }
-        if (config.changeTable().isEmpty() || table == null && now - recheckAt < 0) {
+        if (config.changeTable().isEmpty() || missing) {
             return;
         }
         AppDatabase database = new AppDatabase(session, config.datasource());
         try {
-            if (table == null && !resolve(database, config, now)) {
+            if (table == null && !resolve(database, config)) {
                 return;
             }
             if (cursor == null) {
@@ -87,12 +86,12 @@ final class ComponentFeed {
         }
     }
 
-    private boolean resolve(AppDatabase database, AppUsersConfig config, long now) {
+    private boolean resolve(AppDatabase database, AppUsersConfig config) {
         try {
             table = database.run("finding the change table", c -> ChangeTable.resolve(c, config));
             return true;
         } catch (SchemaException e) {
-            recheckAt = now + RECHECK_NANOS;
+            missing = true;
             outage = null;
             LOG.debugf("No change feed for %s: %s", name, e.getMessage());
             return false;
