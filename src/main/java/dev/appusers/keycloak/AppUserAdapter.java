@@ -106,6 +106,12 @@ final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
         }
     }
 
+    /** The app's roles of this user when they were read with its row. */
+    AppUserAdapter withAppRoles(Set<RoleModel> roles) {
+        this.appRoles = roles;
+        return this;
+    }
+
     /** The app's roles of this user, read once per request (one joined query). */
     @Override
     protected Set<RoleModel> getRoleMappingsInternal() {

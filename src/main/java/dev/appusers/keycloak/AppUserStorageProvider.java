@@ -30,6 +30,7 @@ import org.keycloak.userprofile.AttributeMetadata;
 import org.keycloak.userprofile.UserProfileDecorator;
 import org.keycloak.userprofile.UserProfileMetadata;
 
+import dev.appusers.keycloak.changes.UserEviction;
 import dev.appusers.keycloak.config.AppUsersConfig;
 import dev.appusers.keycloak.jdbc.AppDatabase;
 import dev.appusers.keycloak.jdbc.RoleTables;
@@ -80,7 +81,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     public UserModel getUserById(RealmModel realm, String id) {
         String appId = StorageId.externalId(id);
         UserModel user = loaded.byAppId(appId);
-        if (user != null) {
+        if (user != null || UserEviction.cachedCopiesOnly(session)) {
             return user;
         }
         return adaptFound(realm, database.lookup("looking up a user by id",
@@ -179,8 +180,8 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     @Override
     public boolean isConfiguredFor(RealmModel realm, UserModel user, String credentialType) {
-        return !importing && supportsCredentialType(credentialType)
-                && row(realm, user).map(r -> r.passwordHash() != null && !r.passwordHash().isBlank()).orElse(false);
+        AppUserAdapter current = !importing && supportsCredentialType(credentialType) ? current(realm, user) : null;
+        return current != null && current.row().passwordHash() != null && !current.row().passwordHash().isBlank();
     }
 
     @Override
@@ -188,8 +189,10 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         if (importing || !supportsCredentialType(input.getType())) { // imported: Keycloak checks its credential
             return false;
         }
-        Optional<UserRow> row = row(realm, user);
-        return row.isPresent() && passwords.verify(row.get(), input.getChallengeResponse(), mapping());
+        AppUserAdapter current = current(realm, user);
+        boolean refused = CachedCopy.evictIfStale(session, realm, user, current, mapping().mapped(),
+                store(realm).keycloakRoles());
+        return current != null && !refused && passwords.verify(current.row(), input.getChallengeResponse(), mapping());
     }
 
     @Override
@@ -252,25 +255,20 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     }
 
     @Override
-    public void preRemove(RealmModel realm) {
-    }
-
-    @Override
     public void close() {
     }
 
-    /**
-     * The app row behind a user that Keycloak may have wrapped in its cache; empty while the app database is
-     * unavailable (Keycloak does not expect credential checks to throw: the sign-in is simply refused).
-     */
-    private Optional<UserRow> row(RealmModel realm, UserModel user) {
-        if (user instanceof AppUserAdapter adapter) {
-            return Optional.of(adapter.row());
-        }
+    /** The app user behind a user Keycloak may have cached, as its row (and roles: one statement) is now; null when
+     * gone or while the app database is unavailable (Keycloak does not expect credential checks to throw). */
+    private AppUserAdapter current(RealmModel realm, UserModel user) {
         String appId = StorageId.externalId(user.getId());
-        AppUserAdapter known = loaded.byAppId(appId);
-        return known != null ? Optional.of(known.row()) : database.readOrEmpty("reading a user for a credential "
-                + "check", c -> mapping().users().findById(c, appId));
+        AppUserAdapter known = user instanceof AppUserAdapter adapter ? adapter : loaded.byAppId(appId);
+        if (known != null) {
+            return known;
+        }
+        RealmUserStore store = store(realm);
+        return store.current(appId).map(found -> adapt(realm, found.row())
+                .withAppRoles(store.keycloakRolesOf(found.roles()))).orElse(null);
     }
 
     private RealmUserStore store(RealmModel realm) {

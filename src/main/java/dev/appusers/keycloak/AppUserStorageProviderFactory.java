@@ -18,6 +18,7 @@ import org.keycloak.storage.UserStorageProviderModel;
 import org.keycloak.storage.user.ImportSynchronization;
 import org.keycloak.storage.user.SynchronizationResult;
 
+import dev.appusers.keycloak.changes.ChangeFeeds;
 import dev.appusers.keycloak.config.AppUsersConfig;
 import dev.appusers.keycloak.config.ConfigKeys;
 import dev.appusers.keycloak.config.ConfigProperties;
@@ -47,6 +48,7 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
 
     private final ComponentMappings mappings = new ComponentMappings();
     private final AppPasswords passwords = new AppPasswords(PasswordSchemes.defaults());
+    private final ChangeFeeds feeds = new ChangeFeeds(PROVIDER_ID);
 
     @Override
     public String getId() {
@@ -71,7 +73,13 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
 
     @Override
     public AppUserStorageProvider create(KeycloakSession session, ComponentModel model) {
+        feeds.watch(session, model);
         return new AppUserStorageProvider(session, model, mappings, passwords);
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        feeds.startWith(factory);
     }
 
     @Override
@@ -111,6 +119,7 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
         if (problem.isPresent()) {
             throw invalid(problem.get());
         }
+        model.getConfig().putSingle(ConfigKeys.CHANGE_FEED, ChangeFeeds.status(session, model, config));
         LOG.debugf("Configuration of %s checked against the app database: %s", model.getName(), config);
     }
 
@@ -176,12 +185,15 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
 
     @Override
     public void onCreate(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        feeds.watch(session, model);
         synchroniseRoles(session, realm, model);
     }
 
     @Override
     public void onUpdate(KeycloakSession session, RealmModel realm, ComponentModel oldModel, ComponentModel newModel) {
         mappings.forget(newModel.getId());
+        feeds.forget(newModel.getId()); // a change table installed since is found at once
+        feeds.watch(session, newModel);
         synchroniseRoles(session, realm, newModel);
     }
 
@@ -199,5 +211,6 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
     @Override
     public void preRemove(KeycloakSession session, RealmModel realm, ComponentModel model) {
         mappings.forget(model.getId());
+        feeds.forget(model.getId());
     }
 }

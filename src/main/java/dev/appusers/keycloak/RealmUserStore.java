@@ -1,5 +1,6 @@
 package dev.appusers.keycloak;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -10,6 +11,8 @@ import org.keycloak.models.UserModel;
 import org.keycloak.storage.ReadOnlyException;
 
 import dev.appusers.keycloak.jdbc.AppDatabase;
+import dev.appusers.keycloak.jdbc.AppRole;
+import dev.appusers.keycloak.jdbc.UserRepository;
 import dev.appusers.keycloak.jdbc.MappedAttribute;
 import dev.appusers.keycloak.jdbc.UserRow;
 import dev.appusers.keycloak.jdbc.UserWriter;
@@ -77,6 +80,21 @@ final class RealmUserStore implements AppUserStore {
             }
         }
         return reload(id);
+    }
+
+    /**
+     * The user's current row with its app roles when roles are mapped (one statement; the roles are null
+     * otherwise), for a credential check: empty while the app database is unavailable.
+     */
+    Optional<UserRepository.WithRoles> current(String id) {
+        return database.readOrEmpty("reading a user for a credential check", c -> mapping.roleTables().isPresent()
+                ? mapping.users().findByIdWithRoles(c, id, mapping.roleTables().get())
+                : mapping.users().findById(c, id).map(row -> new UserRepository.WithRoles(row, null)));
+    }
+
+    /** The Keycloak roles of app roles read with a row; null for null (not read). */
+    Set<RoleModel> keycloakRolesOf(List<AppRole> appRoles) {
+        return appRoles == null ? null : keycloakRoles().orElseThrow().rolesFor(appRoles);
     }
 
     UserRow reload(String id) {

@@ -20,7 +20,7 @@ import dev.appusers.keycloak.it.AppPython;
  */
 final class BenchData {
 
-    static final String DATABASE = "appusers_bench";
+    static final String DATABASE = dev.appusers.keycloak.it.AppDb.database("appusers_bench");
     static final String PASSWORD = "Bench-Secret-1";
 
     /** The recommended indexes (README, "Performance"): one statement each. */

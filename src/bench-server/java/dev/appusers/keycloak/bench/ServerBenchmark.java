@@ -86,6 +86,11 @@ public final class ServerBenchmark {
             PgStatementLog statements = AppDb.postgresProxy().statements();
             Heap heap = new Heap(server);
 
+            String only = System.getProperty("bench.only", "");
+            if ("changes".equals(only)) {
+                changeFeed(admin, oidc, component, statements, report, federated);
+                return;
+            }
             // first the admin's view of a million users, without and then with the recommended indexes; the login
             // measurements below run on the indexed tables, as an app of that size would have them
             ScaleBench scale = new ScaleBench(admin, SCALE_REALM, REALM, statements, report, scaleUsers,
@@ -112,8 +117,9 @@ public final class ServerBenchmark {
                 // with -Dkeycloak.java.opts=-XX:StartFlightRecording: the profile of everything measured so far
                 Heap.jcmd(server, "JFR.dump", "filename=" + Path.of(recording).toAbsolutePath());
             }
-            if (!"scale".equals(System.getProperty("bench.only"))) {
+            if (!"scale".equals(only)) {
                 logins(admin, oidc, component, statements, heap, report, federated, local, heavier, scaleUsers);
+                changeFeed(admin, oidc, component, statements, report, federated);
             }
         } finally {
             server.stop();
@@ -144,6 +150,15 @@ public final class ServerBenchmark {
         setCachePolicy(admin, component, "DEFAULT");
 
         logins.heapAfterDistinctLogins(heapLogins, scaleUsers);
+    }
+
+    /** The change feed last: it installs the change table and its triggers in the app database. */
+    private static void changeFeed(AdminClient admin, OidcClient oidc, String component, PgStatementLog statements,
+                                   Report report, List<String> federated) throws java.sql.SQLException {
+        new ChangeFeedBench(admin, REALM, component, oidc, statements, report).run(federated,
+                Integer.getInteger("bench.concurrency", 4),
+                Duration.ofSeconds(Integer.getInteger("bench.round.seconds", 15)),
+                Integer.getInteger("bench.rounds", 3));
     }
 
     /** Local users of realm {@value #REALM}, all of them members of the realm role {@value #LOCAL_ROLE}. */

@@ -22,6 +22,7 @@ public final class AppUsersConfig {
 
     public static final int DEFAULT_QUERY_TIMEOUT_SECONDS = 5;
     public static final String DEFAULT_DATASOURCE = "appdb";
+    public static final String DEFAULT_CHANGE_TABLE = "app_users_changes";
     /** Keycloak's datasource names (its option names carry them): letters, digits, '-' and '_'. */
     private static final Pattern DATASOURCE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
@@ -43,6 +44,7 @@ public final class AppUsersConfig {
     private final RolesConfig roles;
     private final List<AttributeColumn> userAttributeColumns;
     private final WriteConfig write;
+    private final String changeTable;
 
     private AppUsersConfig(MultivaluedHashMap<String, String> config) {
         datasource = datasource(config);
@@ -80,6 +82,7 @@ public final class AppUsersConfig {
         write.check(costLimits);
         userAttributeColumns = AttributeColumn.parse(ConfigKeys.USER_ATTRIBUTE_COLUMNS,
                 list(config, ConfigKeys.USER_ATTRIBUTE_COLUMNS));
+        changeTable = optionalIdentifier(config, ConfigKeys.CHANGE_TABLE, DEFAULT_CHANGE_TABLE);
     }
 
     /** The datasource a component names, read alone (a provider needs it before the rest is resolved). */
@@ -116,6 +119,8 @@ public final class AppUsersConfig {
     public List<AttributeColumn> userAttributeColumns() { return userAttributeColumns; }
     /** The role mapping; empty when {@code rolesEnabled} is false. */
     public Optional<RolesConfig> roles() { return Optional.ofNullable(roles); }
+    /** The change table the app's triggers fill ({@code changeTable}); empty: no change feed. */
+    public Optional<String> changeTable() { return Optional.ofNullable(changeTable); }
 
     private static String value(MultivaluedHashMap<String, String> config, String key) {
         String value = config == null ? null : config.getFirst(key);
@@ -222,6 +227,6 @@ public final class AppUsersConfig {
                 + ", username=" + usernameColumn + ", email=" + emailColumn + ", passwordHash=" + passwordHashColumn
                 + ", enabled=" + enabledColumn + ", emailVerified=" + emailVerifiedColumn + ", firstName="
                 + firstNameColumn + ", lastName=" + lastNameColumn + ", editMode=" + editMode + ", queryTimeout="
-                + queryTimeoutSeconds + "s, hashCostLimits=" + costLimits + ", write=" + write + ", attributes=" + userAttributeColumns + ", roles=" + roles + "}";
+                + queryTimeoutSeconds + "s, hashCostLimits=" + costLimits + ", write=" + write + ", attributes=" + userAttributeColumns + ", roles=" + roles + ", changeTable=" + changeTable + "}";
     }
 }

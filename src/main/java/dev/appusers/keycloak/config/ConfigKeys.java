@@ -39,6 +39,9 @@ public final class ConfigKeys {
     public static final String ROLE_CLIENT_ID = "roleClientId";
     /** Import mode: the user table's last-modified timestamp, which "Sync changed users" reads. */
     public static final String LAST_MODIFIED_COLUMN = "lastModifiedColumn";
+    public static final String CHANGE_TABLE = "changeTable";
+    /** Read-only status written on save: whether the change feed is active for this component. */
+    public static final String CHANGE_FEED = "changeFeed";
 
     /** Common key of every user storage component: absent or false federates live, true imports (and syncs). */
     public static final String IMPORT_ENABLED = "importEnabled";

@@ -140,7 +140,22 @@ public final class ConfigProperties {
                     + "updated_at). 'Sync changed users' reads the rows changed since the last sync through it. "
                     + "Empty: only 'Sync all users' is offered.")
             .type(ProviderConfigProperty.STRING_TYPE).add()
+            .property().name(ConfigKeys.CHANGE_TABLE).label("Change table")
+            .helpText("Table the app's triggers fill with the id of every user whose row or roles changed (README, "
+                    + "'Changes made in the app'). Each Keycloak node polls it every second and evicts those users "
+                    + "from its cache, so the app's changes take effect with the DEFAULT cache policy. Not there: "
+                    + "changes are seen when Keycloak evicts the user. Empty: no polling.")
+            .type(ProviderConfigProperty.STRING_TYPE).defaultValue(AppUsersConfig.DEFAULT_CHANGE_TABLE).add()
+            .property().name(ConfigKeys.CHANGE_FEED).label("Change feed (status)")
+            .helpText("Written when the component is saved: 'active' when the change table was found and is polled, "
+                    + "'not installed' when it was not (the README's SQL scripts install it).")
+            .type(ProviderConfigProperty.STRING_TYPE).add()
             .build();
+
+    static {
+        // written by the provider on save, shown to the admin
+        PROPERTIES.stream().filter(p -> ConfigKeys.CHANGE_FEED.equals(p.getName())).forEach(p -> p.setReadOnly(true));
+    }
 
     private ConfigProperties() {
     }

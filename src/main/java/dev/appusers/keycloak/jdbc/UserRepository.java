@@ -37,10 +37,51 @@ public final class UserRepository {
     public UserRepository(UserTable table, int queryTimeoutSeconds) {
         this.table = table;
         this.queryTimeoutSeconds = queryTimeoutSeconds;
-        this.select = "SELECT " + String.join(", ", table.id, table.username, orNull(table.email), orNull(table.firstName),
-                orNull(table.lastName), orNull(table.passwordHash), orNull(table.enabled), orNull(table.emailVerified))
-                + table.attributes.stream().map(a -> ", " + a.column()).collect(Collectors.joining())
-                + " FROM " + table.table;
+        this.select = "SELECT " + columns("") + " FROM " + table.table;
+    }
+
+    /** The row's columns, each prefixed with {@code alias}: {@link #read} reads them in this order. */
+    private String columns(String alias) {
+        return java.util.stream.Stream.of(table.id, table.username, table.email, table.firstName, table.lastName,
+                        table.passwordHash, table.enabled, table.emailVerified)
+                .map(column -> column == null ? "NULL" : alias + column).collect(Collectors.joining(", "))
+                + table.attributes.stream().map(a -> ", " + alias + a.column()).collect(Collectors.joining());
+    }
+
+    /** A user's row with the names of its roles. */
+    public record WithRoles(UserRow row, List<AppRole> roles) {
+    }
+
+    /**
+     * The user by id with its roles' names in one statement (the row once per role), for the check at sign-in that
+     * compares Keycloak's cached copy with both.
+     */
+    public Optional<WithRoles> findByIdWithRoles(Connection connection, String id, RoleTables roles)
+            throws SQLException {
+        UUID uuid;
+        try {
+            uuid = IdCodec.parse(id);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        String sql = "SELECT " + columns("u.") + ", r." + roles.roleName + " FROM " + table.table + " u LEFT JOIN ("
+                + roles.join() + ") ON ur." + roles.userRoleUser + " = u." + table.id + " WHERE "
+                + table.idCodec.matches("u." + table.id);
+        try (PreparedStatement statement = prepare(connection, sql)) {
+            table.idCodec.bind(statement, 1, uuid);
+            try (ResultSet rs = statement.executeQuery()) {
+                Optional<UserRow> row = Optional.empty();
+                List<AppRole> names = new ArrayList<>();
+                while (rs.next()) {
+                    row = row.isPresent() ? row : read(rs);
+                    String name = rs.getString(FIXED_COLUMNS + table.attributes.size() + 1);
+                    if (name != null && !name.isBlank()) {
+                        names.add(new AppRole(name, null, Map.of()));
+                    }
+                }
+                return row.map(found -> new WithRoles(found, List.copyOf(names)));
+            }
+        }
     }
 
     public Optional<UserRow> findById(Connection connection, String id) throws SQLException {
@@ -247,10 +288,6 @@ public final class UserRepository {
             statement.setObject(index++, parameter);
         }
         return index;
-    }
-
-    private static String orNull(String column) {
-        return column == null ? "NULL" : column;
     }
 
     private static String lower(String value) {

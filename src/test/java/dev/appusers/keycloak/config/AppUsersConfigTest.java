@@ -49,6 +49,20 @@ class AppUsersConfigTest {
         assertThat(config.emailColumn()).isEmpty();
     }
 
+    @Test
+    void theChangeTableDefaultsToTheShippedScriptsNameAndEmptyTurnsTheFeedOff() {
+        assertThat(AppUsersConfig.from(model()).changeTable()).contains("app_users_changes");
+        assertThat(AppUsersConfig.from(model("changeTable", "")).changeTable()).isEmpty();
+        assertThatThrownBy(() -> AppUsersConfig.from(model("changeTable", "changes; DROP TABLE x")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("changeTable: ");
+    }
+
+    @Test
+    void theChangeFeedStatusIsReadOnlyInTheForm() {
+        assertThat(ConfigProperties.all()).filteredOn(p -> p.getName().equals(ConfigKeys.CHANGE_FEED))
+                .singleElement().satisfies(p -> assertThat(p.isReadOnly()).isTrue());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"user\"", "user;", "user --", "us'er", "a b", "user/*", "1user"})
     void identifiersThatCouldBreakSqlAreRefusedWithTheKey(String name) {

@@ -1,0 +1,146 @@
+package dev.appusers.keycloak.bench;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.appusers.keycloak.it.AdminClient;
+import dev.appusers.keycloak.it.AppDb;
+import dev.appusers.keycloak.it.ChangeTableScript;
+import dev.appusers.keycloak.it.Http;
+import dev.appusers.keycloak.it.OidcClient;
+import dev.appusers.keycloak.it.PgStatementLog;
+
+/**
+ * What the change feed costs: its statements on the app database idle and while the app changes 100 users a second,
+ * and password grants with DEFAULT + feed against NO_CACHE in the same run (alternating rounds), with the
+ * statements per login of each.
+ */
+final class ChangeFeedBench {
+
+    static final String CHANGE_TABLE = "app_users_changes";
+
+    private final AdminClient admin;
+    private final String realm;
+    private final String component;
+    private final OidcClient oidc;
+    private final PgStatementLog log;
+    private final Report report;
+
+    ChangeFeedBench(AdminClient admin, String realm, String component, OidcClient oidc, PgStatementLog log,
+                    Report report) {
+        this.admin = admin;
+        this.realm = realm;
+        this.component = component;
+        this.oidc = oidc;
+        this.log = log;
+        this.report = report;
+    }
+
+    void run(List<String> users, int concurrency, Duration round, int rounds) throws SQLException {
+        try (Connection c = AppDb.POSTGRES.connect(BenchData.DATABASE)) {
+            ChangeTableScript.install(AppDb.POSTGRES, c);
+        }
+        String status = setCachePolicy("DEFAULT");
+        report.heading("Change feed: " + status);
+        for (String user : users) {
+            oidc.passwordGrant(user, BenchData.PASSWORD); // every user cached
+        }
+        report.table("app database", "seconds", "changes made", "feed statements", "feed statements/s");
+        int mark = log.mark();
+        sleep(10_000);
+        long idle = feedStatements(mark);
+        report.row("idle", 10, 0, idle, String.format("%.1f", idle / 10.0));
+        mark = log.mark();
+        int changed = changeUsers(users, 100, 10);
+        long busy = feedStatements(mark);
+        report.row("app changes 100 users/s", 10, changed, busy, String.format("%.1f", busy / 10.0));
+
+        report.heading("Password grants, DEFAULT + change feed against NO_CACHE, concurrency " + concurrency + ", "
+                + rounds + " alternating rounds of " + round.toSeconds() + " s");
+        report.table("cache policy", "logins", "failed", "logins/s", "p50", "p95");
+        LoadRun.Result[] results = new LoadRun.Result[2];
+        List<LoadRun.Result> withFeed = new java.util.ArrayList<>();
+        List<LoadRun.Result> noCache = new java.util.ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            setCachePolicy("DEFAULT");
+            withFeed.add(logins(users, concurrency, round));
+            setCachePolicy("NO_CACHE");
+            noCache.add(logins(users, concurrency, round));
+        }
+        results[0] = LoadRun.Result.merge(withFeed);
+        results[1] = LoadRun.Result.merge(noCache);
+        String[] labels = {"DEFAULT + change feed", "NO_CACHE"};
+        for (int i = 0; i < 2; i++) {
+            report.row(labels[i], results[i].requests(), results[i].failures(),
+                    String.format("%.1f", results[i].perSecond()), Report.ms(results[i].p50Micros()),
+                    Report.ms(results[i].p95Micros()));
+        }
+        report.heading("Statements per password login, same run (read off the PostgreSQL wire; feed polls excluded)");
+        report.table("cache policy", "logins", "statements per login", "most in one login", "repeated in one login",
+                "statements");
+        setCachePolicy("DEFAULT"); // saving the component clears the realm's user cache: fill it again
+        sleep(2_000);
+        List<String> sample = users.subList(0, Math.min(20, users.size()));
+        for (int warm = 0; warm < 2; warm++) {
+            sample.forEach(u -> oidc.passwordGrant(u, BenchData.PASSWORD));
+        }
+        StatementsPerLogin.count("DEFAULT + change feed", oidc, log, sample, report);
+        setCachePolicy("NO_CACHE");
+        StatementsPerLogin.count("NO_CACHE", oidc, log, sample, report);
+        setCachePolicy("DEFAULT");
+    }
+
+    private LoadRun.Result logins(List<String> users, int concurrency, Duration round) {
+        return LoadRun.run(concurrency, round, Integer.MAX_VALUE,
+                n -> oidc.passwordGrant(users.get(n % users.size()), BenchData.PASSWORD).status() == 200);
+    }
+
+    private long feedStatements(int mark) {
+        return log.dataSince(mark).stream().filter(s -> s.sql().contains(CHANGE_TABLE)).count();
+    }
+
+    /** Updates {@code perSecond} users a second (their token_count) for {@code seconds}, as the app would. */
+    private static int changeUsers(List<String> users, int perSecond, int seconds) throws SQLException {
+        AtomicInteger changed = new AtomicInteger();
+        try (Connection c = AppDb.POSTGRES.connect(BenchData.DATABASE); PreparedStatement update = c.prepareStatement(
+                "UPDATE \"user\" SET token_count = COALESCE(token_count, 0) + 1 WHERE email = ?")) {
+            long start = System.nanoTime();
+            for (int n = 0; n < perSecond * seconds; n++) {
+                long due = start + n * 1_000_000_000L / perSecond;
+                long wait = (due - System.nanoTime()) / 1_000_000;
+                if (wait > 0) {
+                    sleep(wait);
+                }
+                update.setString(1, users.get(n % users.size()));
+                changed.addAndGet(update.executeUpdate());
+            }
+        }
+        return changed.get();
+    }
+
+    /** Saves the component with {@code policy}; @return the change feed status the save wrote */
+    private String setCachePolicy(String policy) {
+        ObjectNode representation = (ObjectNode) admin.component(realm, component);
+        ArrayNode value = ((ObjectNode) representation.get("config")).putArray("cachePolicy");
+        value.add(policy);
+        Http.Response saved = admin.put("/" + realm + "/components/" + component, representation.toString());
+        AdminClient.expect(saved, 204, "set cachePolicy " + policy);
+        return admin.component(realm, component).path("config").path("changeFeed").path(0).asText();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

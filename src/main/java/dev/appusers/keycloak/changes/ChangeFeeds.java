@@ -1,0 +1,120 @@
+package dev.appusers.keycloak.changes;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jboss.logging.Logger;
+import org.keycloak.component.ComponentModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.models.utils.PostMigrationEvent;
+import org.keycloak.storage.CacheableStorageProviderModel.CachePolicy;
+import org.keycloak.storage.UserStorageProvider;
+import org.keycloak.storage.UserStorageProviderModel;
+import org.keycloak.timer.ScheduledTask;
+import org.keycloak.timer.TimerProvider;
+
+import dev.appusers.keycloak.config.AppUsersConfig;
+
+/**
+ * The change feeds of this node, one per app-users component it has seen: a Keycloak timer task polls each of them
+ * every {@value #INTERVAL_MILLIS} ms. A component is seen when the node starts (every realm's components) or when a
+ * provider of it is first created here, before it can cache any of its users; its cursor starts at that moment.
+ */
+public final class ChangeFeeds implements ScheduledTask {
+
+    public static final String TASK_NAME = "app-users-change-feed";
+    public static final long INTERVAL_MILLIS = 1000;
+
+    private static final Logger LOG = Logger.getLogger(ChangeFeeds.class);
+
+    private record Watched(String realmId, ComponentFeed feed) {
+    }
+
+    private final String providerId;
+    private final Map<String, Watched> byComponentId = new ConcurrentHashMap<>();
+
+    public ChangeFeeds(String providerId) {
+        this.providerId = providerId;
+    }
+
+    /** Once Keycloak's database is migrated: every component's feed starts, then the timer polls them. */
+    public void startWith(KeycloakSessionFactory factory) {
+        factory.register(event -> {
+            if (event instanceof PostMigrationEvent) {
+                KeycloakModelUtils.runJobInTransaction(factory, session -> {
+                    session.realms().getRealmsStream().forEach(realm -> realm
+                            .getComponentsStream(realm.getId(), UserStorageProvider.class.getName())
+                            .filter(c -> providerId.equals(c.getProviderId()))
+                            .forEach(c -> watch(session, c)));
+                    session.getProvider(TimerProvider.class).scheduleTask(this, INTERVAL_MILLIS, TASK_NAME);
+                });
+                LOG.debugf("Change feeds polled every %d ms: %d components", INTERVAL_MILLIS, byComponentId.size());
+            }
+        });
+    }
+
+    /** Starts the component's feed on this node if it has none yet (its cursor at the newest change). */
+    public void watch(KeycloakSession session, ComponentModel component) {
+        if (byComponentId.containsKey(component.getId())) {
+            return;
+        }
+        RealmModel realm = session.realms().getRealm(component.getParentId());
+        if (realm == null) {
+            return;
+        }
+        Watched watched = new Watched(realm.getId(), new ComponentFeed(component.getName()));
+        if (byComponentId.putIfAbsent(component.getId(), watched) == null && polled(component)) {
+            try {
+                watched.feed().poll(session, realm, component, System.nanoTime());
+            } catch (RuntimeException e) {
+                LOG.debugf("Change feed of %s not started yet: %s", component.getName(), e.getMessage());
+            }
+        }
+    }
+
+    public void forget(String componentId) {
+        byComponentId.remove(componentId);
+    }
+
+    @Override
+    public void run(KeycloakSession session) {
+        long now = System.nanoTime();
+        byComponentId.forEach((componentId, watched) -> {
+            RealmModel realm = session.realms().getRealm(watched.realmId());
+            ComponentModel component = realm == null ? null : realm.getComponent(componentId);
+            if (component == null) {
+                byComponentId.remove(componentId);
+                return;
+            }
+            if (polled(component)) {
+                try {
+                    watched.feed().poll(session, realm, component, now);
+                } catch (RuntimeException e) {
+                    LOG.debugf("Change feed of %s skipped: %s", component.getName(), e.getMessage());
+                }
+            }
+        });
+    }
+
+    @Override
+    public String getTaskName() {
+        return TASK_NAME;
+    }
+
+    /** Components that cache users need the feed; NO_CACHE ones read every request anyway. */
+    private static boolean polled(ComponentModel component) {
+        UserStorageProviderModel model = new UserStorageProviderModel(component);
+        return model.isEnabled() && model.getCachePolicy() != CachePolicy.NO_CACHE;
+    }
+
+    /** The admin form's status line for a component saved with {@code config}. */
+    public static String status(KeycloakSession session, ComponentModel component, AppUsersConfig config) {
+        if (new UserStorageProviderModel(component).getCachePolicy() == CachePolicy.NO_CACHE) {
+            return "not needed: cachePolicy NO_CACHE reads the app's tables on every request";
+        }
+        return ComponentFeed.status(session, config);
+    }
+}
