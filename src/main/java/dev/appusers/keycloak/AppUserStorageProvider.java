@@ -233,7 +233,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     @Override
     public void disableCredentialType(RealmModel realm, UserModel user, String credentialType) {
         if (supportsCredentialType(credentialType)) {
-            throw new ReadOnlyException(mapping().config().writable()
+            throw CredentialRefusal.of(mapping().config().writable()
                     ? "The password of this user is the hash in the app's table (editMode WRITABLE): reset it instead"
                     : "The password of this user is managed by the app (editMode READ_ONLY): change it in the app");
         }

@@ -34,7 +34,9 @@ final class UnknownUserCost {
     /** @param limits the component's ceilings, which the configuration checked the scheme against */
     UnknownUserCost(HashingScheme scheme, CostLimits limits) {
         this.scheme = scheme;
-        this.limits = limits;
+        // a slot only if one is free at once: under a flood of unknown usernames nothing waits, and the dummy
+        // verifications cannot keep every processor busy for the requests Keycloak must still answer
+        this.limits = limits.withoutWaiting();
     }
 
     /**

@@ -123,7 +123,11 @@ abstract class AdminConsoleScenarios {
                     .isEqualTo(property.getHelpText());
             softly.assertThat(group.findElements(By.cssSelector(".pf-v5-c-form__label-required")).isEmpty())
                     .as("'%s' marked required", property.getLabel()).isEqualTo(!property.isRequired());
-            if (ProviderConfigProperty.STRING_TYPE.equals(property.getType())) {
+            if (ConfigKeys.CHANGE_FEED.equals(property.getName())) {
+                // the status the component's save wrote for this NO_CACHE component, not a default
+                softly.assertThat(group.findElement(By.id("config." + property.getName())).getAttribute("value"))
+                        .as("change feed status").startsWith("not needed: cachePolicy NO_CACHE");
+            } else if (ProviderConfigProperty.STRING_TYPE.equals(property.getType())) {
                 String expected = property.getDefaultValue() == null ? "" : property.getDefaultValue().toString();
                 softly.assertThat(group.findElement(By.id("config." + property.getName())).getAttribute("value"))
                         .as("value shown for '%s'", property.getLabel()).isEqualTo(expected);

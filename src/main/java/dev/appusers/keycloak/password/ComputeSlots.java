@@ -55,6 +55,14 @@ final class ComputeSlots {
         return new ComputeSlots(slots, free, Integer.MAX_VALUE, waitMillis);
     }
 
+    /**
+     * The same slots for a caller that takes one only if it is free now and never waits: the dummy verification an
+     * unknown username pays, which under a flood must not hold request threads (nor the CPU the waiting would cost).
+     */
+    ComputeSlots immediate() {
+        return new ComputeSlots(slots, free, 0, 0);
+    }
+
     /** @return the process-wide limiter */
     static ComputeSlots shared() {
         return SHARED;

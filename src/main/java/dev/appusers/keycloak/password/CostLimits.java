@@ -79,6 +79,11 @@ public final class CostLimits {
         return DEFAULTS;
     }
 
+    /** @return these ceilings with the same slots and memory taken only when free at once, never waited for */
+    public CostLimits withoutWaiting() {
+        return new CostLimits(values, slots.immediate(), memory);
+    }
+
     /** @return the default ceilings for hashing new passwords: the same slots and memory, a longer wait */
     static CostLimits forHashing() {
         return HASHING;
