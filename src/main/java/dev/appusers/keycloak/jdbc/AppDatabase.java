@@ -28,8 +28,6 @@ import org.keycloak.transaction.JtaTransactionManagerLookup;
  */
 public final class AppDatabase {
 
-    public static final String DEFAULT_DATASOURCE = "appdb";
-
     private static final Logger LOG = Logger.getLogger(AppDatabase.class);
 
     private final KeycloakSession session;
