@@ -67,16 +67,22 @@ final class AppPasswords {
         return verify(row, password, mapping.config().costLimits(), mapping.unknownUserCost());
     }
 
-    /** @param refused paid once when the row's hash cannot be checked, as an unknown user's login pays it */
+    /**
+     * @param refused paid once when the row's hash cannot be checked, as an unknown user's login pays it; told how
+     *     long each real verification took
+     */
     boolean verify(UserRow row, String password, CostLimits limits, UnknownUserCost refused) {
         if (password == null) {
             return false;
         }
+        long start = System.nanoTime();
         Verdict verdict = schemes.check(password, row.passwordHash(), limits);
         switch (verdict.verification()) {
             case MATCH:
+                refused.observe(System.nanoTime() - start);
                 return true;
             case MISMATCH:
+                refused.observe(System.nanoTime() - start);
                 return false;
             case BUSY:
                 LOG.warnf("User %s: sign-in refused, the server is busy checking passwords (%s)", row.id(),
