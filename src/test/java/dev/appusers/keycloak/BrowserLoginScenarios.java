@@ -91,7 +91,7 @@ abstract class BrowserLoginScenarios {
 
     private void signIn(String email, String password) {
         browser.visible(By.id("username")).sendKeys(email);
-        browser.driver.findElement(By.id("password")).sendKeys(password);
+        browser.typePassword("password", password);
         browser.driver.findElement(By.id("kc-login")).click();
     }
 
@@ -147,7 +147,7 @@ abstract class BrowserLoginScenarios {
         browser.visible(By.id("username")).sendKeys(alice.email());
         browser.screenshot("login-filled");
 
-        browser.driver.findElement(By.id("password")).sendKeys(alice.password());
+        browser.typePassword("password", alice.password());
         browser.driver.findElement(By.id("kc-login")).click();
         String landing = awaitCallback();
 

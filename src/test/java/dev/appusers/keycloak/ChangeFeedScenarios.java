@@ -78,7 +78,7 @@ abstract class ChangeFeedScenarios {
 
     @AfterAll
     void logHoldsNoSecrets() {
-        LogHygiene.assertNoSecretsIn(realm.server);
+        LogHygiene.assertNoSecretsIn(realm);
     }
 
     @Test
@@ -148,7 +148,7 @@ abstract class ChangeFeedScenarios {
 
         long millis = awaitRefresh(refreshToken, r -> r.status() != 200);
         assertThat(millis).as("refresh refused after %d ms", millis).isLessThanOrEqualTo(BOUND_MILLIS);
-        assertThat(realm.server.log()).contains("Change feed of " + componentName + ": 1 users changed, 1 cached here evicted");
+        assertThat(realm.log()).contains("Change feed of " + componentName + ": 1 users changed, 1 cached here evicted");
         System.out.printf("change feed (%s): disable seen by refresh after %d ms%n", db(), millis(start));
     }
 

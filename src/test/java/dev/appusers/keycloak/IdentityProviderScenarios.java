@@ -128,7 +128,7 @@ abstract class IdentityProviderScenarios {
         }
         callback.close();
         realm.admin.delete("/" + realmB);
-        LogHygiene.assertNoSecretsIn(realm.server);
+        LogHygiene.assertNoSecretsIn(realm);
     }
 
     /** One Chromium for the class; each test starts without Keycloak's cookies, as another person would. */

@@ -104,7 +104,7 @@ abstract class ImportScenarios {
         assertThat(first.get("added").asInt()).as(first.toString()).isEqualTo(4 + samples.size() + 1);
         assertThat(again.get("added").asInt()).as(again.toString()).isZero();
         assertThat(again.get("failed").asInt()).as(again.toString()).isEqualTo(3);
-        assertThat(realm.server.log())
+        assertThat(realm.log())
                 .contains("App user " + malformed + " not imported: its password hash is malformed")
                 .contains("App user " + duplicateLower + " not imported: another Keycloak user has its username")
                 .contains("its username column is empty");
@@ -202,12 +202,12 @@ abstract class ImportScenarios {
         JsonNode result = sync(badIdComponentId, "triggerChangedUsersSync");
 
         assertThat(result.get("ignored").asBoolean()).as(result.toString()).isTrue();
-        assertThat(realm.server.log()).contains("only 'Sync all users' is offered without it");
+        assertThat(realm.log()).contains("only 'Sync all users' is offered without it");
     }
 
     @AfterAll
     void logHoldsNoSecrets() {
-        LogHygiene.assertNoSecretsIn(realm.server);
+        LogHygiene.assertNoSecretsIn(realm);
     }
 
     JsonNode sync(String component, String action) {

@@ -76,8 +76,8 @@ class KeycloakClusterIT {
     @AfterAll
     void tearDown() {
         if (cluster != null) {
-            LogHygiene.assertNoSecretsIn(cluster.nodeA);
-            LogHygiene.assertNoSecretsIn(cluster.nodeB);
+            LogHygiene.assertNoSecretsInWholeLog(cluster.nodeA);
+            LogHygiene.assertNoSecretsInWholeLog(cluster.nodeB);
             cluster.close();
         }
     }

@@ -90,7 +90,7 @@ abstract class MigrationScenarios {
 
     @AfterAll
     void logHoldsNoSecrets() {
-        LogHygiene.assertNoSecretsIn(realm.server);
+        LogHygiene.assertNoSecretsIn(realm);
     }
 
     private JsonNode user(String username) {

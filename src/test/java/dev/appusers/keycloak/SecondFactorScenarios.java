@@ -69,7 +69,7 @@ abstract class SecondFactorScenarios {
             browser.close();
         }
         callback.close();
-        LogHygiene.assertNoSecretsIn(realm.server);
+        LogHygiene.assertNoSecretsIn(realm);
     }
 
     /** One Chromium for the class; each test starts without Keycloak's cookies, as another person would. */
@@ -197,7 +197,7 @@ abstract class SecondFactorScenarios {
         CodeFlow flow = new CodeFlow(realm.server, realmName, callback.redirectUri());
         browser.open(flow.authorizationUrl());
         browser.visible(By.id("username")).sendKeys(user.email());
-        browser.driver.findElement(By.id("password")).sendKeys(user.password());
+        browser.typePassword("password", user.password());
         browser.driver.findElement(By.id("kc-login")).click();
         return flow;
     }

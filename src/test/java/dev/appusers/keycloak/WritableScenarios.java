@@ -268,7 +268,7 @@ abstract class WritableScenarios extends WritableFixture {
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.body()).contains("User couldn't be deleted");
-        assertThat(realm.server.log()).contains("was not deleted: deleting it would delete the app's row")
+        assertThat(realm.log()).contains("was not deleted: deleting it would delete the app's row")
                 .contains("deleteEnabled");
         assertThat(column(dave, "email")).isNotNull();
         assertThat(realm.admin.get("/" + other + "/users/f:" + id + ":" + dave).status())

@@ -49,13 +49,24 @@ public final class AdminClient {
     public Http.Response post(String path, Object body) {
         return Http.send(http, Http.request(baseUrl + "/admin/realms" + path)
                 .header("Authorization", "Bearer " + token()).header("Content-Type", "application/json")
-                .POST(BodyPublishers.ofString(body instanceof String s ? s : Http.json(body))).build());
+                .POST(BodyPublishers.ofString(body(body))).build());
     }
 
     public Http.Response put(String path, Object body) {
         return Http.send(http, Http.request(baseUrl + "/admin/realms" + path)
                 .header("Authorization", "Bearer " + token()).header("Content-Type", "application/json")
-                .PUT(BodyPublishers.ofString(body instanceof String s ? s : Http.json(body))).build());
+                .PUT(BodyPublishers.ofString(body(body))).build());
+    }
+
+    /** The JSON of a request body, whose passwords (a user's credentials, a reset) are recorded as sent. */
+    private static String body(Object body) {
+        String json = body instanceof String s ? s : Http.json(body);
+        try {
+            SentPasswords.recordJson(Http.JSON.readTree(json));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("not JSON: " + json, e);
+        }
+        return json;
     }
 
     public Http.Response delete(String path) {

@@ -45,6 +45,7 @@ public final class KeycloakServer {
     private final String key;
     private final Path log;
     private int management;
+    private boolean claimed;
 
     private KeycloakServer(Path home, Process process, int port, String key, Path log) {
         this.home = home;
@@ -285,12 +286,48 @@ public final class KeycloakServer {
         return process.waitFor();
     }
 
-    /** The server's log so far. */
+    /** The server's whole log so far, since it started (for what a test class saw, see {@link ItRealm#log()}). */
     public String log() {
+        return logSince(0);
+    }
+
+    /**
+     * Where a test class's part of the log starts: the server's start for the first class that uses it (its start-up is
+     * that class's doing), else where the log ends now. Servers are shared by the test classes that want the same one.
+     */
+    public synchronized long claimLog() {
+        long mark = claimed ? logMark() : 0;
+        claimed = true;
+        return mark;
+    }
+
+    /** Where the log ends now, in bytes: a mark for {@link #logSince(long)}. */
+    public long logMark() {
         try {
-            return Files.readString(log);
+            return Files.size(log);
         } catch (IOException e) {
-            return "";
+            throw new IllegalStateException("cannot read Keycloak's log " + log, e);
+        }
+    }
+
+    /**
+     * What the server logged after {@code mark} (a {@link #logMark()} of this server). A failure to read the log fails
+     * the test: an unreadable log must not pass as a log that holds nothing.
+     */
+    public String logSince(long mark) {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(log)) {
+            long size = channel.size();
+            if (mark > size) {
+                throw new IllegalStateException("Keycloak's log " + log + " holds " + size + " bytes, less than the mark "
+                        + mark + ": it was written anew (a restart) since the mark was taken");
+            }
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(Math.toIntExact(size - mark));
+            while (bytes.hasRemaining() && channel.read(bytes, mark + bytes.position()) > 0) {
+                // read to the size seen above
+            }
+            return new String(bytes.array(), 0, bytes.position(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read Keycloak's log " + log, e);
         }
     }
 
