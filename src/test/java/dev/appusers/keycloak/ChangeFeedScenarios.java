@@ -62,7 +62,7 @@ abstract class ChangeFeedScenarios {
 
         plainSchema = db().createFixtureSchema("nochanges");
         plainRealm = realm.name + "_plain";
-        realm.admin.delete("/" + plainRealm);
+        realm.admin.deleteIfPresent("/" + plainRealm);
         realm.admin.createRealm(plainRealm);
         plainComponentId = realm.admin.addFederation(plainRealm, Map.of("cachePolicy", "DEFAULT",
                 "dbSchema", plainSchema));
@@ -72,8 +72,8 @@ abstract class ChangeFeedScenarios {
     /** The realms go, and their components with them: no feed polls into the next test class's statements. */
     @AfterAll
     void removeRealms() {
-        realm.admin.delete("/" + realm.name);
-        realm.admin.delete("/" + plainRealm);
+        realm.admin.deleteOk("/" + realm.name);
+        realm.admin.deleteOk("/" + plainRealm);
     }
 
     @AfterAll

@@ -147,12 +147,12 @@ abstract class ConcurrencyScenarios {
     private List<Call> calls() {
         Map<String, JsonNode> roles = new LinkedHashMap<>();
         for (String role : List.of("admin", "editor", "viewer")) {
-            roles.put(role, realm.admin.get("/" + realm.name + "/roles/" + role).json());
+            roles.put(role, realm.admin.getJson("/" + realm.name + "/roles/" + role));
         }
         List<Call> calls = new ArrayList<>();
         for (UUID id : users()) {
             String path = "/" + realm.name + "/users/" + keycloakId(id);
-            JsonNode representation = realm.admin.get(path).json();
+            JsonNode representation = realm.admin.getJson(path);
             for (int i = 0; i < RESETS.get(id); i++) {
                 String password = password(id, i);
                 calls.add(new Call("reset-password", email(id), "#" + i, () -> realm.admin.put(path + "/reset-password",

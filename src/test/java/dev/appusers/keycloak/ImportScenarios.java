@@ -188,9 +188,9 @@ abstract class ImportScenarios {
         JsonNode full = sync(componentId, "triggerFullSync");
 
         assertThat(full.get("removed").asInt()).as(full.toString()).isEqualTo(1);
-        assertThat(realm.admin.get("/" + realm.name + "/users?exact=true&username=" + erin.email()).json()).isEmpty();
+        assertThat(realm.admin.getJson("/" + realm.name + "/users?exact=true&username=" + erin.email())).isEmpty();
         String aliceId = user("alice@example.com").get("id").asText();
-        JsonNode mappings = realm.admin.get("/" + realm.name + "/users/" + aliceId + "/role-mappings/realm").json();
+        JsonNode mappings = realm.admin.getJson("/" + realm.name + "/users/" + aliceId + "/role-mappings/realm");
         List<String> names = new ArrayList<>();
         mappings.forEach(role -> names.add(role.get("name").asText()));
         assertThat(names).contains("admin").doesNotContain("editor");
@@ -219,14 +219,14 @@ abstract class ImportScenarios {
     }
 
     JsonNode user(String username) {
-        JsonNode found = realm.admin.get("/" + realm.name + "/users?exact=true&username="
-                + URLEncoder.encode(username, StandardCharsets.UTF_8)).json();
+        JsonNode found = realm.admin.getJson("/" + realm.name + "/users?exact=true&username="
+                + URLEncoder.encode(username, StandardCharsets.UTF_8));
         assertThat(found).as("user " + username).hasSize(1);
         return found.get(0);
     }
 
     String algorithm(String userId) {
-        for (JsonNode credential : realm.admin.get("/" + realm.name + "/users/" + userId + "/credentials").json()) {
+        for (JsonNode credential : realm.admin.getJson("/" + realm.name + "/users/" + userId + "/credentials")) {
             if ("password".equals(credential.get("type").asText())) {
                 try {
                     return Http.JSON.readTree(credential.get("credentialData").asText()).get("algorithm").asText();

@@ -81,8 +81,8 @@ abstract class MigrationScenarios {
         }
         JsonNode alice = user("alice@example.com");
         assertThat(alice.at("/attributes/token_count/0").asText()).isEqualTo("42");
-        JsonNode grants = realm.admin.get("/" + realm.name + "/users/" + alice.get("id").asText()
-                + "/role-mappings/realm").json();
+        JsonNode grants = realm.admin.getJson("/" + realm.name + "/users/" + alice.get("id").asText()
+                + "/role-mappings/realm");
         List<String> names = new ArrayList<>();
         grants.forEach(role -> names.add(role.get("name").asText()));
         assertThat(names).contains("admin", "editor");
@@ -94,8 +94,8 @@ abstract class MigrationScenarios {
     }
 
     private JsonNode user(String username) {
-        JsonNode found = realm.admin.get("/" + realm.name + "/users?exact=true&username="
-                + URLEncoder.encode(username, StandardCharsets.UTF_8)).json();
+        JsonNode found = realm.admin.getJson("/" + realm.name + "/users?exact=true&username="
+                + URLEncoder.encode(username, StandardCharsets.UTF_8));
         assertThat(found).as("user " + username).hasSize(1);
         return found.get(0);
     }
@@ -105,7 +105,7 @@ abstract class MigrationScenarios {
      * first and last name optional, as the provider did for its users (README, migration step 6).
      */
     private void declare(String name) {
-        ObjectNode profile = (ObjectNode) realm.admin.get("/" + realm.name + "/users/profile").json();
+        ObjectNode profile = (ObjectNode) realm.admin.getJson("/" + realm.name + "/users/profile");
         for (JsonNode attribute : profile.get("attributes")) {
             if (List.of("firstName", "lastName").contains(attribute.get("name").asText())) {
                 ((ObjectNode) attribute).remove("required");

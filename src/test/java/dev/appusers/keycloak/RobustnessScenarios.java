@@ -113,7 +113,7 @@ abstract class RobustnessScenarios {
     @Test
     void bruteForceDetectionLocksAFederatedUserAndUnlocksAsConfigured() throws Exception {
         String guarded = realm.name + "_bf";
-        realm.admin.delete("/" + guarded);
+        realm.admin.deleteIfPresent("/" + guarded);
         realm.admin.createRealm(guarded);
         Http.Response configured = realm.admin.put("/" + guarded, java.util.Map.of("bruteForceProtected", true,
                 "failureFactor", 3, "waitIncrementSeconds", 3, "maxFailureWaitSeconds", 3,
@@ -143,7 +143,7 @@ abstract class RobustnessScenarios {
     @Test
     void unknownUserTakesAboutAsLongAsAWrongPassword() {
         String timed = realm.name + "_timing";
-        realm.admin.delete("/" + timed);
+        realm.admin.deleteIfPresent("/" + timed);
         realm.admin.createRealm(timed);
         realm.admin.addFederation(timed, ItRealm.config("dbSchema", db().createFixtureSchema("timing"),
                 "rolesEnabled", "false"));

@@ -126,7 +126,7 @@ abstract class SearchScenarios {
 
     @Test
     void userDetailsShowTheAppFlags() {
-        JsonNode bob = realm.admin.get("/" + realm.name + "/users?username=bob@example.com&exact=true").json().get(0);
+        JsonNode bob = realm.admin.getJson("/" + realm.name + "/users?username=bob@example.com&exact=true").get(0);
 
         assertThat(bob.get("enabled").asBoolean()).isTrue();
         assertThat(bob.get("emailVerified").asBoolean()).isFalse();

@@ -191,7 +191,7 @@ abstract class WritableScenarios extends WritableFixture {
         String userRoles = "SELECT COUNT(*) FROM user_role WHERE user_id = "
                 + (db() == AppDb.POSTGRES ? "'" + SeedUsers.user("bob@example.com").id() + "'"
                 : "0x" + SeedUsers.user("bob@example.com").id().replace("-", ""));
-        JsonNode admin = realm.admin.get("/" + realm.name + "/roles/admin").json();
+        JsonNode admin = realm.admin.getJson("/" + realm.name + "/roles/admin");
 
         Http.Response granted = realm.admin.post("/" + realm.name + "/users/" + bobKeycloak + "/role-mappings/realm",
                 List.of(admin));
@@ -220,11 +220,11 @@ abstract class WritableScenarios extends WritableFixture {
                         + "ALTER TABLE user_role ADD PRIMARY KEY (user_id, role_id);\n"
                 : "ALTER TABLE user_role DROP PRIMARY KEY, DROP COLUMN id, ADD PRIMARY KEY (user_id, role_id);\n");
         String other = realm.name + "_noid";
-        realm.admin.delete("/" + other);
+        realm.admin.deleteIfPresent("/" + other);
         realm.admin.createRealm(other);
         String id = realm.admin.addFederation(other, writable(otherSchema));
         String bob = "/" + other + "/users/f:" + id + ":" + SeedUsers.user("bob@example.com").id() + "/role-mappings/realm";
-        List<JsonNode> admin = List.of(realm.admin.get("/" + other + "/roles/admin").json());
+        List<JsonNode> admin = List.of(realm.admin.getJson("/" + other + "/roles/admin"));
         OidcClient oidc = new OidcClient(realm.server, other);
 
         Http.Response granted = realm.admin.post(bob, admin);

@@ -30,7 +30,7 @@ public final class ItRealm {
         this.logStart = server.claimLog();
         this.admin = new AdminClient(server);
         this.name = name;
-        admin.delete("/" + name);
+        admin.deleteIfPresent("/" + name);
         admin.createRealm(name);
         this.oidc = new OidcClient(server, name);
     }
