@@ -191,7 +191,8 @@ abstract class RobustnessScenarios {
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
 
             assertThat(response.status()).as("login while the table is locked: %s", response.body()).isNotEqualTo(200);
-            assertThat(seconds).as("gave up after queryTimeoutSeconds=2, not the lock's lifetime").isLessThan(30);
+            assertThat(seconds).as("waited on the lock, and gave up after queryTimeoutSeconds=2, not the lock's lifetime")
+                    .isBetween(1L, 29L);
             locker.rollback();
             if (db() == AppDb.MARIADB) {
                 try (Statement s = locker.createStatement()) {
