@@ -86,7 +86,7 @@ abstract class HashSchemeScenarios {
 
     @Test
     void hashInAnUnknownFormatFailsOnlyThatUserWithAClearLogLine() {
-        Http.Response refused = realm.oidc.passwordGrant("unknown@hashes.test", "secret");
+        Http.Response refused = realm.oidc.passwordGrant("unknown@hashes.test", "Unknown-Scheme-Pw-3");
 
         assertThat(refused.status()).isIn(OidcClient.REFUSED);
         assertThat(refused.json().get("error_description").asText()).isEqualTo("Invalid user credentials");
@@ -97,7 +97,7 @@ abstract class HashSchemeScenarios {
 
     @Test
     void malformedHashFailsOnlyThatUserWithAClearLogLine() {
-        Http.Response refused = realm.oidc.passwordGrant("malformed@hashes.test", "secret");
+        Http.Response refused = realm.oidc.passwordGrant("malformed@hashes.test", "Malformed-Hash-Pw-3");
 
         assertThat(refused.status()).isIn(OidcClient.REFUSED);
         assertThat(realm.log()).contains("User " + malformedUser + " cannot sign in: the app's password hash is "

@@ -98,7 +98,7 @@ abstract class RobustnessScenarios {
 
     @Test
     void veryLongAndNulUsernamesAreRefusedCleanly() {
-        assertThat(realm.oidc.passwordGrant("x".repeat(10_000), "pw").status()).isBetween(400, 401);
+        assertThat(realm.oidc.passwordGrant("x".repeat(10_000), "Long-Name-Pw-5").status()).isBetween(400, 401);
         // Keycloak 26.7.5 drops the NUL from a form field before any user lookup (26.7.4 passed it on): either way
         // the provider never matches a name with a NUL in it, and the answer is never a server error
         Http.Response nul = realm.oidc.passwordGrant("good@x.org\0", "dave-Secret-4");

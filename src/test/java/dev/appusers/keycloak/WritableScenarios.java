@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.appusers.keycloak.it.AdminClient;
 import dev.appusers.keycloak.it.AppDb;
 import dev.appusers.keycloak.it.AppPython;
 import dev.appusers.keycloak.it.Http;
@@ -73,7 +74,7 @@ abstract class WritableScenarios extends WritableFixture {
     void passwordPolicyRefusesBeforeAnythingIsWritten() {
         String other = realm.name + "_policy";
         String id = otherRealm(other, writable(schema, "insertDefaults", "plan=basic"));
-        realm.admin.put("/" + other, Map.of("passwordPolicy", "length(20)"));
+        AdminClient.expect(realm.admin.put("/" + other, Map.of("passwordPolicy", "length(20)")), 204, "password policy");
         String bob = SeedUsers.user("bob@example.com").id();
         Object before = column(bob, "password_hash");
 
