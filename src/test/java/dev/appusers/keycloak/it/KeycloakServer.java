@@ -43,16 +43,15 @@ public final class KeycloakServer {
     private final Process process;
     private final int port;
     private final String key;
-    private final Path log;
+    private final ServerLog serverLog;
     private int management;
-    private boolean claimed;
 
     private KeycloakServer(Path home, Process process, int port, String key, Path log) {
         this.home = home;
         this.process = process;
         this.port = port;
         this.key = key;
-        this.log = log;
+        this.serverLog = new ServerLog(log);
     }
 
     /** Where Keycloak's {@code appdb} datasource connects, and as whom. */
@@ -288,51 +287,31 @@ public final class KeycloakServer {
 
     /** The server's whole log so far, since it started (for what a test class saw, see {@link ItRealm#log()}). */
     public String log() {
-        return logSince(0);
+        return serverLog.since(0);
     }
 
-    /**
-     * Where a test class's part of the log starts: the server's start for the first class that uses it (its start-up is
-     * that class's doing), else where the log ends now. Servers are shared by the test classes that want the same one.
-     */
-    public synchronized long claimLog() {
-        long mark = claimed ? logMark() : 0;
-        claimed = true;
-        return mark;
+    /** Where a test class's part of the log starts: see {@link ServerLog#claim()}. */
+    public long claimLog() {
+        return serverLog.claim();
     }
 
     /** Where the log ends now, in bytes: a mark for {@link #logSince(long)}. */
     public long logMark() {
-        try {
-            return Files.size(log);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read Keycloak's log " + log, e);
-        }
+        return serverLog.mark();
     }
 
-    /**
-     * What the server logged after {@code mark} (a {@link #logMark()} of this server). A failure to read the log fails
-     * the test: an unreadable log must not pass as a log that holds nothing.
-     */
+    /** What the server logged after {@code mark} (a {@link #logMark()} of this server). */
     public String logSince(long mark) {
-        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(log)) {
-            long size = channel.size();
-            if (mark > size) {
-                throw new IllegalStateException("Keycloak's log " + log + " holds " + size + " bytes, less than the mark "
-                        + mark + ": it was written anew (a restart) since the mark was taken");
-            }
-            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(Math.toIntExact(size - mark));
-            while (bytes.hasRemaining() && channel.read(bytes, mark + bytes.position()) > 0) {
-                // read to the size seen above
-            }
-            return new String(bytes.array(), 0, bytes.position(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read Keycloak's log " + log, e);
-        }
+        return serverLog.since(mark);
     }
 
     private String tail() {
-        List<String> lines = log().lines().toList();
+        List<String> lines;
+        try {
+            lines = log().lines().toList();
+        } catch (IllegalStateException e) {
+            return "(" + e.getMessage() + ")";
+        }
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
 
