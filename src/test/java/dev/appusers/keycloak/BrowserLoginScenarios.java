@@ -59,7 +59,7 @@ abstract class BrowserLoginScenarios {
                         "from", "noreply@example.com"))), 204, "realm settings");
         AdminClient.expect(realm.admin.put("/" + realm.name + "/authentication/required-actions/VERIFY_EMAIL/config",
                 Map.of("config", Map.of("emailResendCooldownSeconds", "3"))), 204, "cooldown of Verify email");
-        ObjectNode client = (ObjectNode) realm.admin.get("/" + realm.name + "/clients?clientId=demo-app").json().get(0);
+        ObjectNode client = (ObjectNode) realm.admin.getJson("/" + realm.name + "/clients?clientId=demo-app").get(0);
         client.putArray("redirectUris").add(OidcClient.REDIRECT_URI).add(callback.redirectUri());
         AdminClient.expect(realm.admin.put("/" + realm.name + "/clients/" + client.get("id").asText(),
                 client.toString()), 204, "redirect URI of demo-app");
@@ -91,7 +91,7 @@ abstract class BrowserLoginScenarios {
 
     private void signIn(String email, String password) {
         browser.visible(By.id("username")).sendKeys(email);
-        browser.driver.findElement(By.id("password")).sendKeys(password);
+        browser.typePassword("password", password);
         browser.driver.findElement(By.id("kc-login")).click();
     }
 
@@ -147,7 +147,7 @@ abstract class BrowserLoginScenarios {
         browser.visible(By.id("username")).sendKeys(alice.email());
         browser.screenshot("login-filled");
 
-        browser.driver.findElement(By.id("password")).sendKeys(alice.password());
+        browser.typePassword("password", alice.password());
         browser.driver.findElement(By.id("kc-login")).click();
         String landing = awaitCallback();
 

@@ -111,6 +111,6 @@ class DefaultsPostgresWiringIT {
 
     @AfterAll
     void logHoldsNoSecrets() {
-        LogHygiene.assertNoSecretsIn(realm.server);
+        LogHygiene.assertNoSecretsIn(realm);
     }
 }

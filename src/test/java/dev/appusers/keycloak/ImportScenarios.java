@@ -104,7 +104,7 @@ abstract class ImportScenarios {
         assertThat(first.get("added").asInt()).as(first.toString()).isEqualTo(4 + samples.size() + 1);
         assertThat(again.get("added").asInt()).as(again.toString()).isZero();
         assertThat(again.get("failed").asInt()).as(again.toString()).isEqualTo(3);
-        assertThat(realm.server.log())
+        assertThat(realm.log())
                 .contains("App user " + malformed + " not imported: its password hash is malformed")
                 .contains("App user " + duplicateLower + " not imported: another Keycloak user has its username")
                 .contains("its username column is empty");
@@ -188,9 +188,9 @@ abstract class ImportScenarios {
         JsonNode full = sync(componentId, "triggerFullSync");
 
         assertThat(full.get("removed").asInt()).as(full.toString()).isEqualTo(1);
-        assertThat(realm.admin.get("/" + realm.name + "/users?exact=true&username=" + erin.email()).json()).isEmpty();
+        assertThat(realm.admin.getJson("/" + realm.name + "/users?exact=true&username=" + erin.email())).isEmpty();
         String aliceId = user("alice@example.com").get("id").asText();
-        JsonNode mappings = realm.admin.get("/" + realm.name + "/users/" + aliceId + "/role-mappings/realm").json();
+        JsonNode mappings = realm.admin.getJson("/" + realm.name + "/users/" + aliceId + "/role-mappings/realm");
         List<String> names = new ArrayList<>();
         mappings.forEach(role -> names.add(role.get("name").asText()));
         assertThat(names).contains("admin").doesNotContain("editor");
@@ -202,12 +202,12 @@ abstract class ImportScenarios {
         JsonNode result = sync(badIdComponentId, "triggerChangedUsersSync");
 
         assertThat(result.get("ignored").asBoolean()).as(result.toString()).isTrue();
-        assertThat(realm.server.log()).contains("only 'Sync all users' is offered without it");
+        assertThat(realm.log()).contains("only 'Sync all users' is offered without it");
     }
 
     @AfterAll
     void logHoldsNoSecrets() {
-        LogHygiene.assertNoSecretsIn(realm.server);
+        LogHygiene.assertNoSecretsIn(realm);
     }
 
     JsonNode sync(String component, String action) {
@@ -219,14 +219,14 @@ abstract class ImportScenarios {
     }
 
     JsonNode user(String username) {
-        JsonNode found = realm.admin.get("/" + realm.name + "/users?exact=true&username="
-                + URLEncoder.encode(username, StandardCharsets.UTF_8)).json();
+        JsonNode found = realm.admin.getJson("/" + realm.name + "/users?exact=true&username="
+                + URLEncoder.encode(username, StandardCharsets.UTF_8));
         assertThat(found).as("user " + username).hasSize(1);
         return found.get(0);
     }
 
     String algorithm(String userId) {
-        for (JsonNode credential : realm.admin.get("/" + realm.name + "/users/" + userId + "/credentials").json()) {
+        for (JsonNode credential : realm.admin.getJson("/" + realm.name + "/users/" + userId + "/credentials")) {
             if ("password".equals(credential.get("type").asText())) {
                 try {
                     return Http.JSON.readTree(credential.get("credentialData").asText()).get("algorithm").asText();

@@ -49,9 +49,9 @@ abstract class MigrationScenarios {
         assertThat(sync.json().get("added").asInt()).as(sync.body()).isEqualTo(SeedUsers.users().size());
         assertThat(sync.json().get("failed").asInt()).as(sync.body()).isZero();
         Http.Response unlink = realm.admin.post(base + "/unlink-users", "");
-        assertThat(unlink.status()).as(unlink.body()).isLessThan(300);
+        assertThat(unlink.status()).as(unlink.body()).isBetween(200, 299);
         Http.Response removed = realm.admin.delete("/" + realm.name + "/components/" + componentId);
-        assertThat(removed.status()).as(removed.body()).isLessThan(300);
+        assertThat(removed.status()).as(removed.body()).isBetween(200, 299);
         db().executeIn(schema, db() == AppDb.POSTGRES ? "DROP TABLE user_role, role, \"user\";\n"
                 : "DROP TABLE user_role, `role`, user;\n");
     }
@@ -81,8 +81,8 @@ abstract class MigrationScenarios {
         }
         JsonNode alice = user("alice@example.com");
         assertThat(alice.at("/attributes/token_count/0").asText()).isEqualTo("42");
-        JsonNode grants = realm.admin.get("/" + realm.name + "/users/" + alice.get("id").asText()
-                + "/role-mappings/realm").json();
+        JsonNode grants = realm.admin.getJson("/" + realm.name + "/users/" + alice.get("id").asText()
+                + "/role-mappings/realm");
         List<String> names = new ArrayList<>();
         grants.forEach(role -> names.add(role.get("name").asText()));
         assertThat(names).contains("admin", "editor");
@@ -90,12 +90,12 @@ abstract class MigrationScenarios {
 
     @AfterAll
     void logHoldsNoSecrets() {
-        LogHygiene.assertNoSecretsIn(realm.server);
+        LogHygiene.assertNoSecretsIn(realm);
     }
 
     private JsonNode user(String username) {
-        JsonNode found = realm.admin.get("/" + realm.name + "/users?exact=true&username="
-                + URLEncoder.encode(username, StandardCharsets.UTF_8)).json();
+        JsonNode found = realm.admin.getJson("/" + realm.name + "/users?exact=true&username="
+                + URLEncoder.encode(username, StandardCharsets.UTF_8));
         assertThat(found).as("user " + username).hasSize(1);
         return found.get(0);
     }
@@ -105,7 +105,7 @@ abstract class MigrationScenarios {
      * first and last name optional, as the provider did for its users (README, migration step 6).
      */
     private void declare(String name) {
-        ObjectNode profile = (ObjectNode) realm.admin.get("/" + realm.name + "/users/profile").json();
+        ObjectNode profile = (ObjectNode) realm.admin.getJson("/" + realm.name + "/users/profile");
         for (JsonNode attribute : profile.get("attributes")) {
             if (List.of("firstName", "lastName").contains(attribute.get("name").asText())) {
                 ((ObjectNode) attribute).remove("required");

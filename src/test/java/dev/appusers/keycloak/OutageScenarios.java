@@ -52,14 +52,14 @@ abstract class OutageScenarios {
             long millis = (System.nanoTime() - start) / 1_000_000;
 
             assertThat(federated.status()).as("federated login during the outage: %s", federated.body())
-                    .isNotEqualTo(200).isLessThan(500);
+                    .isBetween(400, 499);
             assertThat(millis).as("no hang").isLessThan(30_000);
             assertThat(realm.oidc.passwordGrant("local-admin", "Local-Secret-1").status())
                     .as("local users still sign in").isEqualTo(200);
             Http.Response users = realm.admin.get("/" + realm.name + "/users?first=0&max=20");
-            assertThat(users.status()).as("admin Users page during the outage: %s", users.body()).isLessThan(500);
+            assertThat(users.status()).as("admin Users page during the outage: %s", users.body()).isBetween(200, 499);
             assertThat(realm.admin.get("/" + realm.name).status()).as("admin console").isEqualTo(200);
-            assertThat(realm.server.log()).contains("The app database is unavailable");
+            assertThat(realm.log()).contains("The app database is unavailable");
         } finally {
             database.restore();
         }
@@ -86,6 +86,6 @@ abstract class OutageScenarios {
 
     @org.junit.jupiter.api.AfterAll
     void logHoldsNoSecrets() {
-        LogHygiene.assertNoSecretsIn(realm.server);
+        LogHygiene.assertNoSecretsIn(realm);
     }
 }

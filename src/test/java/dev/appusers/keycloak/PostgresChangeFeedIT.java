@@ -74,7 +74,7 @@ class PostgresChangeFeedIT extends ChangeFeedScenarios {
         assertThat(awaitRefresh(deletedToken, r -> r.status() != 200)).isLessThanOrEqualTo(10_000);
         assertThat(awaitRefresh(revokedToken, r -> r.status() == 200 && !realmRoles(dev.appusers.keycloak.it.OidcClient
                 .claims(r.json().path("access_token").asText())).contains("editor"))).isLessThanOrEqualTo(10_000);
-        String serverLog = realm.server.log();
+        String serverLog = realm.log();
         assertThat(count(serverLog, "Change feed of " + componentName + " cannot read")).as("outage logged once")
                 .isEqualTo(1);
         assertThat(count(serverLog, "Change feed of " + componentName + " reads app_users_changes again"))

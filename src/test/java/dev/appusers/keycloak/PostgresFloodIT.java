@@ -173,6 +173,6 @@ class PostgresFloodIT {
 
     @AfterAll
     void logHoldsNoSecrets() {
-        LogHygiene.assertNoSecretsIn(realm.server);
+        LogHygiene.assertNoSecretsIn(realm);
     }
 }

@@ -59,7 +59,7 @@ abstract class RobustnessScenarios {
     void brokenRowsAreSkippedAndTheListStillLoads() {
         assertThat(listed()).contains("good@x.org", "dup@x.org", "nohash@x.org")
                 .doesNotContain("short-id@x.org").hasSize(4);
-        assertThat(realm.server.log()).contains("whose id cannot be read as a UUID")
+        assertThat(realm.log()).contains("whose id cannot be read as a UUID")
                 .contains("Skipping user 22222222-2222-4222-8222-222222222222")
                 .contains("Skipping user 33333333-3333-4333-8333-333333333333");
     }
@@ -75,7 +75,7 @@ abstract class RobustnessScenarios {
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.json().get("error_description").asText()).isEqualTo("Invalid user credentials");
-        assertThat(realm.server.log()).contains("share this username when case is ignored");
+        assertThat(realm.log()).contains("share this username when case is ignored");
     }
 
     @Test
@@ -98,7 +98,7 @@ abstract class RobustnessScenarios {
 
     @Test
     void veryLongAndNulUsernamesAreRefusedCleanly() {
-        assertThat(realm.oidc.passwordGrant("x".repeat(10_000), "pw").status()).isBetween(400, 401);
+        assertThat(realm.oidc.passwordGrant("x".repeat(10_000), "Long-Name-Pw-5").status()).isBetween(400, 401);
         // Keycloak 26.7.5 drops the NUL from a form field before any user lookup (26.7.4 passed it on): either way
         // the provider never matches a name with a NUL in it, and the answer is never a server error
         Http.Response nul = realm.oidc.passwordGrant("good@x.org\0", "dave-Secret-4");
@@ -113,7 +113,7 @@ abstract class RobustnessScenarios {
     @Test
     void bruteForceDetectionLocksAFederatedUserAndUnlocksAsConfigured() throws Exception {
         String guarded = realm.name + "_bf";
-        realm.admin.delete("/" + guarded);
+        realm.admin.deleteIfPresent("/" + guarded);
         realm.admin.createRealm(guarded);
         Http.Response configured = realm.admin.put("/" + guarded, java.util.Map.of("bruteForceProtected", true,
                 "failureFactor", 3, "waitIncrementSeconds", 3, "maxFailureWaitSeconds", 3,
@@ -143,7 +143,7 @@ abstract class RobustnessScenarios {
     @Test
     void unknownUserTakesAboutAsLongAsAWrongPassword() {
         String timed = realm.name + "_timing";
-        realm.admin.delete("/" + timed);
+        realm.admin.deleteIfPresent("/" + timed);
         realm.admin.createRealm(timed);
         realm.admin.addFederation(timed, ItRealm.config("dbSchema", db().createFixtureSchema("timing"),
                 "rolesEnabled", "false"));
@@ -191,7 +191,8 @@ abstract class RobustnessScenarios {
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
 
             assertThat(response.status()).as("login while the table is locked: %s", response.body()).isNotEqualTo(200);
-            assertThat(seconds).as("gave up after queryTimeoutSeconds=2, not the lock's lifetime").isLessThan(30);
+            assertThat(seconds).as("waited on the lock, and gave up after queryTimeoutSeconds=2, not the lock's lifetime")
+                    .isBetween(1L, 29L);
             locker.rollback();
             if (db() == AppDb.MARIADB) {
                 try (Statement s = locker.createStatement()) {
@@ -204,6 +205,6 @@ abstract class RobustnessScenarios {
 
     @org.junit.jupiter.api.AfterAll
     void logHoldsNoSecrets() {
-        LogHygiene.assertNoSecretsIn(realm.server);
+        LogHygiene.assertNoSecretsIn(realm);
     }
 }

@@ -56,7 +56,7 @@ abstract class SecondFactorScenarios {
     /** {@code name}'s app-users component on this class's fixture (cache policy DEFAULT), the browser's callback. */
     private String appUsersRealm(String name) {
         String id = realm.admin.addFederation(name, ItRealm.config("dbSchema", schema, "cachePolicy", "DEFAULT"));
-        ObjectNode client = (ObjectNode) realm.admin.get("/" + name + "/clients?clientId=demo-app").json().get(0);
+        ObjectNode client = (ObjectNode) realm.admin.getJson("/" + name + "/clients?clientId=demo-app").get(0);
         client.putArray("redirectUris").add(callback.redirectUri());
         AdminClient.expect(realm.admin.put("/" + name + "/clients/" + client.get("id").asText(), client.toString()),
                 204, "redirect URI of demo-app");
@@ -69,7 +69,7 @@ abstract class SecondFactorScenarios {
             browser.close();
         }
         callback.close();
-        LogHygiene.assertNoSecretsIn(realm.server);
+        LogHygiene.assertNoSecretsIn(realm);
     }
 
     /** One Chromium for the class; each test starts without Keycloak's cookies, as another person would. */
@@ -139,7 +139,7 @@ abstract class SecondFactorScenarios {
     @Test
     void aRealmFlowThatAsksEveryoneForACodeCoversAppUsers() {
         String other = realm.name + "_everyone";
-        realm.admin.delete("/" + other);
+        realm.admin.deleteIfPresent("/" + other);
         realm.admin.createRealm(other);
         appUsersRealm(other);
         realm.admin.createRequiredFlow(other, "browser with OTP for everyone", "auth-username-password-form",
@@ -161,7 +161,7 @@ abstract class SecondFactorScenarios {
         assertThat(access.path("email").asText()).isEqualTo(erin.email());
         assertThat(access.path("sub").asText()).startsWith("f:");
         assertThat(AppTables.snapshot(db(), schema)).as("the app's tables").isEqualTo(tables);
-        realm.admin.delete("/" + other);
+        realm.admin.deleteOk("/" + other);
     }
 
     private String keycloakId(SeedUser user) {
@@ -197,7 +197,7 @@ abstract class SecondFactorScenarios {
         CodeFlow flow = new CodeFlow(realm.server, realmName, callback.redirectUri());
         browser.open(flow.authorizationUrl());
         browser.visible(By.id("username")).sendKeys(user.email());
-        browser.driver.findElement(By.id("password")).sendKeys(user.password());
+        browser.typePassword("password", user.password());
         browser.driver.findElement(By.id("kc-login")).click();
         return flow;
     }

@@ -191,7 +191,7 @@ abstract class SelfServiceScenarios extends WritableFixture {
 
         assertThat(shown.json().get("attributes").get("token_count").get(0).asText()).isEqualTo("9");
         assertThat(profileAttribute(shown.json(), "token_count").get("readOnly").asBoolean()).isTrue();
-        assertThat(refused.status()).as(refused.body()).isLessThan(500);
+        assertThat(refused.status()).as(refused.body()).isBetween(200, 499);
         assertThat(((Number) column(MONA.toString(), "token_count")).intValue()).isEqualTo(9);
     }
 
@@ -236,15 +236,15 @@ abstract class SelfServiceScenarios extends WritableFixture {
         Http.Response sent = account(oidc, other, "mona@example.com", update);
 
         assertThat(shown.body()).doesNotContain("token_count");
-        assertThat(sent.status()).as(sent.body()).isLessThan(500);
+        assertThat(sent.status()).as(sent.body()).isBetween(200, 499);
         assertThat(((Number) column(MONA.toString(), "token_count")).intValue()).as("column unchanged").isEqualTo(9);
-        assertThat(realm.admin.get("/" + other + "/users/f:" + component + ":" + MONA).json()
+        assertThat(realm.admin.getJson("/" + other + "/users/f:" + component + ":" + MONA)
                 .get("attributes").get("token_count").get(0).asText()).as("the admin sees it").isEqualTo("9");
     }
 
     /** Declares {@code name} in the realm's user profile: users and admins view it, {@code edit} may change it. */
     private void declare(String realmName, String name, List<String> edit) {
-        ObjectNode profile = (ObjectNode) realm.admin.get("/" + realmName + "/users/profile").json();
+        ObjectNode profile = (ObjectNode) realm.admin.getJson("/" + realmName + "/users/profile");
         com.fasterxml.jackson.databind.node.ArrayNode attributes =
                 (com.fasterxml.jackson.databind.node.ArrayNode) profile.get("attributes");
         for (int i = attributes.size() - 1; i >= 0; i--) {

@@ -41,6 +41,29 @@ public final class AdminClient {
                 .header("Authorization", "Bearer " + token()).GET().build()), 200, "server info").json();
     }
 
+    /**
+     * The JSON Keycloak answers a GET of {@code path} with; any answer but 200 fails the test with its status and body
+     * (a refused or failed request is never an empty list). {@link #get} gives the raw answer, to test refusals.
+     */
+    public JsonNode getJson(String path) {
+        return expect(get(path), 200, "GET " + path).json();
+    }
+
+    /** Deletes {@code path} if it is there (a realm left by an earlier run, say): 204, or 404 when it was not. */
+    public void deleteIfPresent(String path) {
+        Http.Response response = delete(path);
+        if (response.status() != 204 && response.status() != 404) {
+            throw new AssertionError("DELETE " + path + ": expected HTTP 204 or 404, got " + response.status() + ": "
+                    + response.body());
+        }
+    }
+
+    /** Deletes {@code path}; any answer but 204 fails the test. */
+    public void deleteOk(String path) {
+        expect(delete(path), 204, "DELETE " + path);
+    }
+
+    /** Raw answer to a GET, for tests of refusals; {@link #getJson} for what must succeed. */
     public Http.Response get(String path) {
         return Http.send(http, Http.request(baseUrl + "/admin/realms" + path)
                 .header("Authorization", "Bearer " + token()).GET().build());
@@ -49,13 +72,24 @@ public final class AdminClient {
     public Http.Response post(String path, Object body) {
         return Http.send(http, Http.request(baseUrl + "/admin/realms" + path)
                 .header("Authorization", "Bearer " + token()).header("Content-Type", "application/json")
-                .POST(BodyPublishers.ofString(body instanceof String s ? s : Http.json(body))).build());
+                .POST(BodyPublishers.ofString(body(body))).build());
     }
 
     public Http.Response put(String path, Object body) {
         return Http.send(http, Http.request(baseUrl + "/admin/realms" + path)
                 .header("Authorization", "Bearer " + token()).header("Content-Type", "application/json")
-                .PUT(BodyPublishers.ofString(body instanceof String s ? s : Http.json(body))).build());
+                .PUT(BodyPublishers.ofString(body(body))).build());
+    }
+
+    /** The JSON of a request body, whose passwords (a user's credentials, a reset) are recorded as sent. */
+    private static String body(Object body) {
+        String json = body instanceof String s ? s : Http.json(body);
+        try {
+            SentPasswords.recordJson(Http.JSON.readTree(json));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("not JSON: " + json, e);
+        }
+        return json;
     }
 
     public Http.Response delete(String path) {
@@ -100,7 +134,7 @@ public final class AdminClient {
     }
 
     public JsonNode component(String realm, String id) {
-        return get("/" + realm + "/components/" + id).json();
+        return getJson("/" + realm + "/components/" + id);
     }
 
     /**

@@ -79,6 +79,12 @@ public final class Browser implements AutoCloseable {
     }
 
     /** The text a user reads on the page. */
+    /** Types {@code password} into the page's field {@code id} (recorded as sent, for the log checks). */
+    public void typePassword(String id, String password) {
+        SentPasswords.record(password);
+        driver.findElement(By.id(id)).sendKeys(password);
+    }
+
     public String pageText() {
         return driver.findElement(By.tagName("body")).getText();
     }

@@ -46,6 +46,7 @@ public final class FormFlow {
             throw new AssertionError("no form on the page (" + page.status() + "): " + page.body());
         }
         String action = resolve(form.group(1).replace("&amp;", "&"));
+        SentPasswords.recordForm(fields);
         page = Http.send(http, Http.request(action).header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Cookie", cookieHeader()).POST(BodyPublishers.ofString(Http.form(fields))).build());
         remember(page);

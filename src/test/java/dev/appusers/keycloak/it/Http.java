@@ -21,6 +21,9 @@ public final class Http {
     /** A response: status, body, and the body as JSON when it is JSON. */
     public record Response(int status, String body, HttpResponse<String> raw) {
         public JsonNode json() {
+            if (body == null || body.isBlank()) {
+                throw new IllegalStateException("no JSON: an empty body (" + status + ")");
+            }
             try {
                 return JSON.readTree(body);
             } catch (IOException e) {
@@ -51,6 +54,7 @@ public final class Http {
     /** The text values of a JSON array ({@code ["a", "b"]}). */
     public static java.util.List<String> texts(JsonNode array) {
         java.util.List<String> texts = new java.util.ArrayList<>();
+        requireArray(array);
         array.forEach(value -> texts.add(value.asText()));
         return texts;
     }
@@ -58,8 +62,19 @@ public final class Http {
     /** One text field of every object in a JSON array (the usernames of a user list, say). */
     public static java.util.List<String> texts(JsonNode array, String field) {
         java.util.List<String> texts = new java.util.ArrayList<>();
+        requireArray(array);
         array.forEach(value -> texts.add(value.path(field).asText()));
         return texts;
+    }
+
+    /**
+     * An array, or a missing node (an absent claim holds no values); anything else (an error object, say) fails the
+     * test rather than pass as a list of its values.
+     */
+    private static void requireArray(JsonNode node) {
+        if (!node.isArray() && !node.isMissingNode()) {
+            throw new AssertionError("not a JSON array: " + node);
+        }
     }
 
     public static String form(Map<String, String> fields) {

@@ -17,6 +17,8 @@ public final class ItRealm {
     public final AdminClient admin;
     public final String name;
     public final OidcClient oidc;
+    /** Where this test class's part of the server's log starts ({@link KeycloakServer#claimLog()}). */
+    private final long logStart;
 
     private ItRealm(AppDb db, String name, OnKeycloak setup) {
         this(db, sharedServer(db, setup), name);
@@ -25,11 +27,20 @@ public final class ItRealm {
     private ItRealm(AppDb db, KeycloakServer server, String name) {
         this.db = db;
         this.server = server;
+        this.logStart = server.claimLog();
         this.admin = new AdminClient(server);
         this.name = name;
-        admin.delete("/" + name);
+        admin.deleteIfPresent("/" + name);
         admin.createRealm(name);
         this.oidc = new OidcClient(server, name);
+    }
+
+    /**
+     * What the server logged since this test class created its realm (or started the server): a class's log checks see
+     * its own doing, not lines an earlier class on the same server left.
+     */
+    public String log() {
+        return server.logSince(logStart);
     }
 
     private static KeycloakServer sharedServer(AppDb db, OnKeycloak setup) {

@@ -43,7 +43,7 @@ public final class KeycloakServer {
     private final Process process;
     private final int port;
     private final String key;
-    private final Path log;
+    private final ServerLog serverLog;
     private int management;
 
     private KeycloakServer(Path home, Process process, int port, String key, Path log) {
@@ -51,7 +51,7 @@ public final class KeycloakServer {
         this.process = process;
         this.port = port;
         this.key = key;
-        this.log = log;
+        this.serverLog = new ServerLog(log);
     }
 
     /** Where Keycloak's {@code appdb} datasource connects, and as whom. */
@@ -285,17 +285,33 @@ public final class KeycloakServer {
         return process.waitFor();
     }
 
-    /** The server's log so far. */
+    /** The server's whole log so far, since it started (for what a test class saw, see {@link ItRealm#log()}). */
     public String log() {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "";
-        }
+        return serverLog.since(0);
+    }
+
+    /** Where a test class's part of the log starts: see {@link ServerLog#claim()}. */
+    public long claimLog() {
+        return serverLog.claim();
+    }
+
+    /** Where the log ends now, in bytes: a mark for {@link #logSince(long)}. */
+    public long logMark() {
+        return serverLog.mark();
+    }
+
+    /** What the server logged after {@code mark} (a {@link #logMark()} of this server). */
+    public String logSince(long mark) {
+        return serverLog.since(mark);
     }
 
     private String tail() {
-        List<String> lines = log().lines().toList();
+        List<String> lines;
+        try {
+            lines = log().lines().toList();
+        } catch (IllegalStateException e) {
+            return "(" + e.getMessage() + ")";
+        }
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
 

@@ -33,6 +33,7 @@ public final class OidcClient {
 
     /** Resource owner password grant: 200 with tokens, or 401 with {@code invalid_grant} and a description. */
     public Http.Response passwordGrant(String username, String password) {
+        SentPasswords.record(password);
         return token(Map.of("grant_type", "password", "client_id", CLIENT_ID, "username", username,
                 "password", password, "scope", "openid"));
     }
@@ -42,6 +43,7 @@ public final class OidcClient {
      * one HTTP/2 connection Keycloak allows 100 concurrent streams, and the JDK client refuses the rest).
      */
     public Http.Response passwordGrant(HttpClient client, String username, String password) {
+        SentPasswords.record(password);
         return Http.send(client, Http.request(realmUrl + "/protocol/openid-connect/token")
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(BodyPublishers.ofString(Http.form(Map.of("grant_type", "password", "client_id", CLIENT_ID,
@@ -50,6 +52,7 @@ public final class OidcClient {
 
     /** Password grant with extra scopes (e.g. {@code offline_access}). */
     public Http.Response passwordGrant(String username, String password, String scope) {
+        SentPasswords.record(password);
         return token(Map.of("grant_type", "password", "client_id", CLIENT_ID, "username", username,
                 "password", password, "scope", "openid " + scope));
     }
@@ -98,6 +101,7 @@ public final class OidcClient {
             throw new AssertionError("no login form (" + page.status() + "): " + page.body());
         }
         String action = form.group(1).replace("&amp;", "&");
+        SentPasswords.record(password);
         Http.Response submitted = Http.send(browser, Http.request(action)
                 .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", cookies(page))
                 .POST(BodyPublishers.ofString(Http.form(Map.of("username", username, "password", password,
