@@ -18,7 +18,6 @@ import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.PasswordCredentialModel;
 import org.keycloak.storage.CacheableStorageProviderModel.CachePolicy;
-import org.keycloak.storage.ReadOnlyException;
 import org.keycloak.storage.StorageId;
 import org.keycloak.storage.UserStorageProvider;
 import org.keycloak.storage.UserStorageProviderModel;
@@ -201,8 +200,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
             return false;
         }
         if (!mapping().config().writable() || !mapping().userTable().mapsPasswordHash()) {
-            throw new ReadOnlyException("The password of this user is managed by the app (app-users provider, "
-                    + "editMode READ_ONLY): change it in the app");
+            throw CredentialRefusal.passwordChange(mapping().config().writable());
         }
         AppUserAdapter appUser = (AppUserAdapter) getUserById(realm, user.getId());
         passwords.write(session, realm, appUser, input.getChallengeResponse(), mapping(), database);

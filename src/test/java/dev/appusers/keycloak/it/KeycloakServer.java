@@ -45,6 +45,8 @@ public final class KeycloakServer {
     private final String key;
     private final ServerLog serverLog;
     private int management;
+    private List<String> options = List.of();
+    private boolean poolValidation;
 
     private KeycloakServer(Path home, Process process, int port, String key, Path log) {
         this.home = home;
@@ -147,6 +149,55 @@ public final class KeycloakServer {
     public static KeycloakServer start(Path home, List<String> options, String key, Path log,
                                        ProcessBuilder.Redirect output, int port, int management,
                                        boolean poolValidation) {
+        return launch(home, options, key, log, output, port, management, poolValidation, true);
+    }
+
+    /**
+     * Starts a server as {@link #start(Path, List, String, Path, ProcessBuilder.Redirect, int, int)} does, except that
+     * in production mode it runs {@code start --optimized} on the build {@code home} already has, as an operator
+     * starts a server again ({@code kc.sh build} only after build options change).
+     */
+    public static KeycloakServer startBuilt(Path home, List<String> options, String key, Path log,
+                                            ProcessBuilder.Redirect output, int port, int management) {
+        return launch(home, options, key, log, output, port, management, false, false);
+    }
+
+    /**
+     * Stops this server and starts it again: the same distribution, options and ports (clients made for it keep
+     * working), without building first, the log continued, {@code data/} kept: what Keycloak's own database holds
+     * (realms, offline sessions) is there again, as after an operator's restart. The shared server of {@link #with}
+     * becomes the new one.
+     */
+    public KeycloakServer restart() {
+        synchronized (KeycloakServer.class) {
+            stop();
+            KeycloakServer again = launch(home, options, key, log, ProcessBuilder.Redirect.appendTo(log.toFile()),
+                    port, management, poolValidation, false);
+            if (running == this) {
+                running = again;
+            }
+            return again;
+        }
+    }
+
+    /** The unpacked distribution this server runs from. */
+    public Path distribution() {
+        return home;
+    }
+
+    /** The options this server was started with ({@link #PRODUCTION} among them in production mode). */
+    public List<String> options() {
+        return options;
+    }
+
+    /** The options of Keycloak's run time only: what {@code start --optimized} and {@code export --optimized} take. */
+    public static boolean isRuntimeOption(String option) {
+        return !isBuildOption(option) && !option.equals(PRODUCTION);
+    }
+
+    private static KeycloakServer launch(Path home, List<String> options, String key, Path log,
+                                         ProcessBuilder.Redirect output, int port, int management,
+                                         boolean poolValidation, boolean buildFirst) {
         Path jar = Path.of(System.getProperty("provider.jar", "target/keycloak-app-users-0.1.0-SNAPSHOT.jar"));
         try {
             if (!Files.isDirectory(home)) {
@@ -166,8 +217,10 @@ public final class KeycloakServer {
             all.addAll(options);
             boolean production = all.remove(PRODUCTION);
             List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString()));
-            if (production) {
+            if (production && buildFirst) {
                 build(home, all.stream().filter(KeycloakServer::isBuildOption).toList(), output);
+            }
+            if (production) {
                 command.addAll(List.of("start", "--optimized", "--http-enabled=true",
                         "--hostname=http://localhost:" + port));
                 all.removeIf(KeycloakServer::isBuildOption);
@@ -195,6 +248,8 @@ public final class KeycloakServer {
             }
             Process process = builder.start();
             KeycloakServer server = new KeycloakServer(home, process, port, key, log);
+            server.options = List.copyOf(options);
+            server.poolValidation = poolValidation;
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
             server.management = management;
             server.awaitReady(management);
@@ -330,7 +385,7 @@ public final class KeycloakServer {
         }
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
