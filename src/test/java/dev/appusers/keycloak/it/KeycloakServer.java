@@ -43,6 +43,7 @@ public final class KeycloakServer {
     private final Process process;
     private final int port;
     private final String key;
+    private final Path log;
     private final ServerLog serverLog;
     private int management;
     private List<String> options = List.of();
@@ -53,6 +54,7 @@ public final class KeycloakServer {
         this.process = process;
         this.port = port;
         this.key = key;
+        this.log = log;
         this.serverLog = new ServerLog(log);
     }
 
