@@ -6,6 +6,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
@@ -20,6 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.appusers.keycloak.SeedUsers.HashSample;
 import dev.appusers.keycloak.SeedUsers.SeedUser;
+import dev.appusers.keycloak.it.AdminClient;
 import dev.appusers.keycloak.it.AppDb;
 import dev.appusers.keycloak.it.Http;
 import dev.appusers.keycloak.it.ItRealm;
@@ -73,8 +75,8 @@ abstract class ImportScenarios {
                 + "'" + samples.get(0).hash() + "', true, true);\n"
                 + "INSERT INTO badid_user VALUES ('not-a-uuid', 'bad@badid.test', '" + samples.get(0).hash()
                 + "', true, true);\n");
-        componentId = realm.admin.addFederation(realm.name, ItRealm.config("dbSchema", schema, "importEnabled", "true",
-                "lastModifiedColumn", "updated_at", "userAttributeColumns", "token_count"));
+        defaultGroup(realm.name);
+        componentId = realm.admin.addFederation(realm.name, importConfig());
         badIdComponentId = realm.admin.addFederation(realm.name, ItRealm.config("dbSchema", schema,
                 "importEnabled", "true", "userTable", "badid_user", "rolesEnabled", "false"));
     }
@@ -117,6 +119,88 @@ abstract class ImportScenarios {
 
     @Test
     @Order(3)
+    void aUserASyncAddsIsTheUserKeycloaksAddUserWritesOnALookup() {
+        String lookupRealm = realm.name + "_lookup";
+        realm.admin.delete("/" + lookupRealm);
+        realm.admin.createRealm(lookupRealm);
+        defaultGroup(lookupRealm);
+        realm.admin.addFederation(lookupRealm, importConfig());
+        SeedUser bob = SeedUsers.user("bob@example.com");
+        JsonNode profile = showUnmanagedAttributes(realm.name, null);
+        showUnmanagedAttributes(lookupRealm, null);
+
+        // a refused sign-in: its lookup imports bob through Keycloak's addUser, and no re-hash follows
+        Http.Response signIn = new OidcClient(realm.server, lookupRealm).passwordGrant(bob.email(), "wrong-password");
+
+        assertThat(signIn.status()).as(signIn.body()).isIn(OidcClient.REFUSED);
+        JsonNode synced = user(bob.email());
+        JsonNode lookedUp = user(lookupRealm, bob.email());
+
+        assertThat(lookedUp.get("id").asText()).isNotEqualTo(synced.get("id").asText());
+        assertThat(comparable(lookupRealm, lookedUp)).isEqualTo(comparable(realm.name, synced));
+        assertThat(comparable(realm.name, synced).toString())
+                .contains("default-roles-REALM", "editor", "/app-members", "APP_USERS_ID", "APP_USERS_HASH_FINGERPRINT",
+                        "token_count", "app-argon2");
+        assertThat(synced.get("createdTimestamp").asLong()).isPositive();
+        showUnmanagedAttributes(realm.name, profile);
+        realm.admin.delete("/" + lookupRealm);
+    }
+
+    /**
+     * Lets the admin API show the attributes no profile declares ({@code APP_USERS_ID}, the fingerprint), or puts
+     * {@code saved} back; returns the profile as it was.
+     */
+    private JsonNode showUnmanagedAttributes(String realmName, JsonNode saved) {
+        String path = "/" + realmName + "/users/profile";
+        JsonNode profile = AdminClient.expect(realm.admin.get(path), 200, "read the user profile").json();
+        com.fasterxml.jackson.databind.node.ObjectNode changed = saved == null ? profile.deepCopy() : saved.deepCopy();
+        if (saved == null) {
+            changed.put("unmanagedAttributePolicy", "ADMIN_VIEW");
+        }
+        AdminClient.expect(realm.admin.put(path, changed), 200, "update the user profile");
+        return profile;
+    }
+
+    /** What a user is, without what differs by realm or by the moment: ids, time stamps, the component's id. */
+    private com.fasterxml.jackson.databind.node.ObjectNode comparable(String realmName, JsonNode user) {
+        com.fasterxml.jackson.databind.node.ObjectNode copy = user.deepCopy();
+        copy.remove(List.of("id", "createdTimestamp", "federationLink", "origin", "access"));
+        String base = "/" + realmName + "/users/" + user.get("id").asText();
+        List<String> roles = new ArrayList<>();
+        AdminClient.expect(realm.admin.get(base + "/role-mappings/realm"), 200, "role mappings").json()
+                .forEach(role -> roles.add(role.get("name").asText().replace(realmName, "REALM")));
+        java.util.Collections.sort(roles);
+        copy.putPOJO("realmRoles", roles);
+        List<String> groups = new ArrayList<>();
+        AdminClient.expect(realm.admin.get(base + "/groups"), 200, "groups").json()
+                .forEach(group -> groups.add(group.get("path").asText()));
+        copy.putPOJO("groups", groups);
+        com.fasterxml.jackson.databind.node.ArrayNode credentials = copy.putArray("credentials");
+        for (JsonNode credential : AdminClient.expect(realm.admin.get(base + "/credentials"), 200, "credentials")
+                .json()) {
+            com.fasterxml.jackson.databind.node.ObjectNode kept = credential.deepCopy();
+            kept.remove(List.of("id", "createdDate"));
+            credentials.add(kept);
+        }
+        return copy;
+    }
+
+    private Map<String, String> importConfig() {
+        return ItRealm.config("dbSchema", schema, "importEnabled", "true", "lastModifiedColumn", "updated_at",
+                "userAttributeColumns", "token_count");
+    }
+
+    /** A default group: Keycloak's addUser makes every new user a member. */
+    private void defaultGroup(String realmName) {
+        Http.Response created = AdminClient.expect(realm.admin.post("/" + realmName + "/groups",
+                Map.of("name", "app-members")), 201, "create group");
+        String location = created.header("Location");
+        AdminClient.expect(realm.admin.put("/" + realmName + "/default-groups/"
+                + location.substring(location.lastIndexOf('/') + 1), ""), 204, "set the default group");
+    }
+
+    @Test
+    @Order(4)
     void everyAppHashSignsInAfterImportAndIsThenStoredInTheRealmsAlgorithm() {
         List<String> algorithmsAfter = new ArrayList<>();
         for (int i = 0; i < samples.size(); i++) {
@@ -143,7 +227,7 @@ abstract class ImportScenarios {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void readOnlyRefusesChangesToMappedFieldsAndAppRoles() {
         JsonNode bob = user("bob@example.com");
         ((com.fasterxml.jackson.databind.node.ObjectNode) bob).put("email", "robert@example.com");
@@ -158,7 +242,7 @@ abstract class ImportScenarios {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void changedSyncTakesChangedRowsAndFullSyncRemovesRolesAndGoneUsers() throws Exception {
         SeedUser bob = SeedUsers.user("bob@example.com");
         String table = db().userTable();
@@ -197,7 +281,7 @@ abstract class ImportScenarios {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void changedSyncWithoutALastModifiedColumnIsIgnoredWithTheReason() {
         JsonNode result = sync(badIdComponentId, "triggerChangedUsersSync");
 
@@ -219,7 +303,11 @@ abstract class ImportScenarios {
     }
 
     JsonNode user(String username) {
-        JsonNode found = realm.admin.getJson("/" + realm.name + "/users?exact=true&username="
+        return user(realm.name, username);
+    }
+
+    JsonNode user(String realmName, String username) {
+        JsonNode found = realm.admin.getJson("/" + realmName + "/users?exact=true&username="
                 + URLEncoder.encode(username, StandardCharsets.UTF_8));
         assertThat(found).as("user " + username).hasSize(1);
         return found.get(0);

@@ -37,10 +37,11 @@ public final class AppUserSync {
     private static final Logger LOG = Logger.getLogger(AppUserSync.class);
 
     /**
-     * Users per page and per Keycloak transaction. Small: Keycloak's {@code addUser} flushes the whole session, so a
-     * batch costs the square of its size (500 ran at a third of the speed of 100).
+     * Users per page and per Keycloak transaction. New users are written as entities and flushed once per batch
+     * ({@link NewUsers}); through Keycloak's {@code addUser} ({@code -Dappusers.sync.newUsers=model}) the batch stays
+     * small, as {@code addUser} flushes the whole session and a batch then costs the square of its size.
      */
-    static final int BATCH = Integer.getInteger("appusers.sync.batch", 100);
+    static final int BATCH = Integer.getInteger("appusers.sync.batch", NewUsers.enabled() ? 1000 : 100);
     private static final int PROGRESS_EVERY = 10_000;
 
     private record Page(UserPage users, Map<String, List<AppRole>> roles, Set<String> roleNames) {
@@ -148,6 +149,7 @@ public final class AppUserSync {
                 default -> { }
             }
         }
+        LOG.debugf("Sync of %s: a batch of %d app users: %s", componentName, rows.size(), result.getStatus());
         return result;
     }
 

@@ -40,9 +40,13 @@ final class UserImport {
     private final Set<String> appRoleNames;
     /** Usernames and emails this import gave out, by Keycloak id: seen before Keycloak's database has them. */
     private final java.util.Map<String, String> claimed = new java.util.HashMap<>();
+    /** The Keycloak ids this import gave out. */
+    private final Set<String> claimedIds = new java.util.HashSet<>();
 
     /** A sync's view of Keycloak's users for the current batch (one query), or null: ask per user. */
     private final LinkedUsers.Known known;
+    /** Where a sync writes its new users as Keycloak's entities, or null: Keycloak's {@code addUser}. */
+    private final NewUsers newUsers;
 
     UserImport(KeycloakSession session, RealmModel realm, AppSource source, Set<String> appRoleNames) {
         this(session, realm, source, appRoleNames, null);
@@ -51,6 +55,7 @@ final class UserImport {
     UserImport(KeycloakSession session, RealmModel realm, AppSource source, Set<String> appRoleNames,
                LinkedUsers.Known known) {
         this.known = known;
+        this.newUsers = known != null && NewUsers.enabled() ? new NewUsers(session, realm, source) : null;
         this.realm = realm;
         this.source = source;
         this.local = UserStoragePrivateUtil.userLocalStorage(session);
@@ -61,7 +66,7 @@ final class UserImport {
     /** The imported user of this row, if it was imported before. */
     UserModel existing(UserRow row) {
         String id = ImportedUser.keycloakId(source.componentId(), row.id());
-        if (known != null && !known.ids().contains(id) && !claimed.containsValue(id)) {
+        if (known != null && !known.ids().contains(id) && !claimedIds.contains(id)) {
             return null;
         }
         return local.getUserById(realm, id);
@@ -75,6 +80,10 @@ final class UserImport {
         }
         UserModel user = existing(row);
         boolean added = user == null;
+        if (added && newUsers != null) {
+            addAsEntities(row, appRoles);
+            return Outcome.ADDED;
+        }
         if (added) {
             user = local.addUser(realm, ImportedUser.keycloakId(source.componentId(), row.id()), row.username(), true,
                     false);
@@ -84,14 +93,31 @@ final class UserImport {
             LOG.warnf("App user %s not updated: its Keycloak user is no longer linked to this component", row.id());
             return Outcome.FAILED;
         }
-        claimed.put("u:" + row.username(), user.getId());
-        if (row.email() != null) {
-            claimed.put("e:" + row.email(), user.getId());
-        }
+        claim(row, user.getId());
         boolean changed = update(user, row);
         changed |= grantRoles(user, appRoles, added);
         changed |= updatePassword(user, row, added);
         return added ? Outcome.ADDED : changed ? Outcome.UPDATED : Outcome.UNCHANGED;
+    }
+
+    private void claim(UserRow row, String id) {
+        claimedIds.add(id);
+        claimed.put("u:" + row.username(), id);
+        if (row.email() != null) {
+            claimed.put("e:" + row.email(), id);
+        }
+    }
+
+    /** A new user of a sync, written as Keycloak's entities: what the model calls below would write. */
+    private void addAsEntities(UserRow row, List<AppRole> appRoles) {
+        String id = ImportedUser.keycloakId(source.componentId(), row.id());
+        claim(row, id);
+        Set<RoleModel> wanted = roles.isPresent() ? roles.get().rolesFor(appRoles) : Set.of();
+        boolean hashed = source.config().passwordHashColumn().isPresent();
+        String fingerprint = hashed ? ImportedUser.fingerprint(row.passwordHash()) : "";
+        PasswordCredentialModel credential = fingerprint.isEmpty() ? null
+                : AppHashes.credentialOf(row.passwordHash()).orElseThrow(); // refusal() checked the format
+        newUsers.add(id, row, wanted, credential, fingerprint);
     }
 
     /** Why Keycloak cannot take this row, checked before anything is written. */

@@ -1,0 +1,178 @@
+package dev.appusers.keycloak.sync;
+
+import java.lang.reflect.Method;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.persistence.EntityManager;
+
+import org.keycloak.common.util.Time;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.credential.CredentialModel;
+import org.keycloak.models.GroupModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.cache.UserCache;
+import org.keycloak.models.jpa.UserAdapter;
+import org.keycloak.models.jpa.entities.CredentialEntity;
+import org.keycloak.models.jpa.entities.UserAttributeEntity;
+import org.keycloak.models.jpa.entities.UserEntity;
+import org.keycloak.models.jpa.entities.UserGroupMembershipEntity;
+import org.keycloak.models.jpa.entities.UserRoleMappingEntity;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.representations.idm.MembershipType;
+
+import dev.appusers.keycloak.jdbc.UserRow;
+
+/**
+ * The users a sync adds, written as Keycloak's own JPA entities in the batch's transaction, flushed once at its
+ * commit (Hibernate batches the inserts). Keycloak's {@code addUser} flushes the session for every user and every
+ * role grant and credential first reads what the user has, which held a sync to about 100 users per second.
+ * <p>
+ * Writes what {@code JpaUserProvider.addUser(realm, id, username, true, false)} and the model calls of an import
+ * write: the user row (lower-cased username and email, {@code EMAIL_CONSTRAINT} as Keycloak derives it, created and,
+ * on Keycloak 26.7+, last-modified time stamps, federation link), the realm's default role and default groups, the
+ * app's roles, the mapped attributes with {@code APP_USERS_ID} and the hash fingerprint, and the password credential
+ * at Keycloak's first priority; it fires the same role-granted and group-join events and registers the user with
+ * Keycloak's user cache for invalidation, as {@code addUser} does. The entity shapes are those of Keycloak 26.4 to
+ * 26.7. {@code -Dappusers.sync.newUsers=model} on Keycloak's JVM turns this off: every user then goes through
+ * {@code addUser}, for a Keycloak whose entities changed.
+ */
+final class NewUsers {
+
+    /** Keycloak's {@code JpaUserCredentialStore.PRIORITY_DIFFERENCE}: the first credential of a user. */
+    private static final int FIRST_CREDENTIAL_PRIORITY = 10;
+    /** {@code UserEntity.setLastModifiedTimestamp}, new in Keycloak 26.7; null before. */
+    private static final Method SET_LAST_MODIFIED = lastModifiedSetter();
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final EntityManager em;
+    private final AppSource source;
+    private final RoleModel defaultRole;
+    private final List<GroupModel> defaultGroups;
+    private final UserCache cache;
+
+    NewUsers(KeycloakSession session, RealmModel realm, AppSource source) {
+        this.session = session;
+        this.realm = realm;
+        this.source = source;
+        this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+        this.defaultRole = realm.getDefaultRole();
+        this.defaultGroups = realm.getDefaultGroupsStream().toList();
+        this.cache = session.getProvider(UserCache.class);
+    }
+
+    /** Whether new users are written as entities (the default) rather than through Keycloak's {@code addUser}. */
+    static boolean enabled() {
+        return !"model".equals(System.getProperty("appusers.sync.newUsers", "entities"));
+    }
+
+    /**
+     * Persists a new user of this row with its roles and, when {@code credential} is not null, the app's hash as its
+     * password credential with the fingerprint attribute.
+     */
+    void add(String id, UserRow row, Set<RoleModel> appRoles, CredentialModel credential, String fingerprint) {
+        UserEntity user = new UserEntity();
+        user.setId(id);
+        long now = Time.currentTimeMillis();
+        user.setCreatedTimestamp(now);
+        setLastModified(user, now);
+        user.setUsername(row.username().toLowerCase());
+        user.setRealmId(realm.getId());
+        user.setFederationLink(source.componentId());
+        if (source.config().emailColumn().isPresent()) {
+            String email = row.email() == null || row.email().isBlank() ? null : row.email();
+            user.setEmail(KeycloakModelUtils.toLowerCaseSafe(email), realm.isDuplicateEmailsAllowed());
+        }
+        if (source.config().firstNameColumn().isPresent()) {
+            user.setFirstName(row.firstName());
+        }
+        if (source.config().lastNameColumn().isPresent()) {
+            user.setLastName(row.lastName());
+        }
+        user.setEnabled(row.enabled());
+        user.setEmailVerified(row.emailVerified());
+        em.persist(user);
+
+        attribute(user, ImportedUser.APP_ID_ATTRIBUTE, row.id());
+        for (String name : source.attributeNames()) {
+            String value = row.attributes().get(name);
+            if (value != null) {
+                attribute(user, name, value);
+            }
+        }
+        UserModel model = new UserAdapter(session, realm, em, user);
+        Set<RoleModel> roles = new LinkedHashSet<>();
+        roles.add(defaultRole);
+        roles.addAll(appRoles);
+        for (RoleModel role : roles) {
+            UserRoleMappingEntity mapping = new UserRoleMappingEntity();
+            mapping.setUser(user);
+            mapping.setRoleId(role.getId());
+            em.persist(mapping);
+            RoleModel.RoleGrantedEvent.fire(role, model, session);
+        }
+        for (GroupModel group : defaultGroups) {
+            UserGroupMembershipEntity membership = new UserGroupMembershipEntity();
+            membership.setUser(user);
+            membership.setGroupId(group.getId());
+            membership.setMembershipType(MembershipType.UNMANAGED);
+            em.persist(membership);
+            GroupModel.GroupMemberJoinEvent.fire(group, model, session);
+        }
+        if (credential != null) {
+            credential(user, credential);
+            attribute(user, ImportedUser.HASH_FINGERPRINT_ATTRIBUTE, fingerprint);
+        }
+        if (cache != null) {
+            cache.evict(realm, model); // as addUser: should the batch roll back, no node keeps a stale entry
+        }
+    }
+
+    private void attribute(UserEntity user, String name, String value) {
+        UserAttributeEntity attribute = new UserAttributeEntity();
+        attribute.setId(KeycloakModelUtils.generateId());
+        attribute.setName(name);
+        attribute.setValue(value);
+        attribute.setUser(user);
+        em.persist(attribute);
+        user.getAttributes().add(attribute);
+    }
+
+    private void credential(UserEntity user, CredentialModel credential) {
+        CredentialEntity entity = new CredentialEntity();
+        entity.setId(credential.getId() == null ? KeycloakModelUtils.generateId() : credential.getId());
+        entity.setCreatedDate(credential.getCreatedDate());
+        entity.setUserLabel(credential.getUserLabel());
+        entity.setType(credential.getType());
+        entity.setSecretData(credential.getSecretData());
+        entity.setCredentialData(credential.getCredentialData());
+        entity.setUser(user);
+        entity.setPriority(FIRST_CREDENTIAL_PRIORITY);
+        em.persist(entity);
+        user.getCredentials().add(entity);
+    }
+
+    private static void setLastModified(UserEntity user, long now) {
+        if (SET_LAST_MODIFIED == null) {
+            return;
+        }
+        try {
+            SET_LAST_MODIFIED.invoke(user, now);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("UserEntity.setLastModifiedTimestamp failed", e);
+        }
+    }
+
+    private static Method lastModifiedSetter() {
+        try {
+            return UserEntity.class.getMethod("setLastModifiedTimestamp", Long.class);
+        } catch (NoSuchMethodException e) {
+            return null; // Keycloak before 26.7 has no such column
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package dev.appusers.keycloak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.appusers.keycloak.it.AdminClient;
+import dev.appusers.keycloak.it.AppDb;
+import dev.appusers.keycloak.it.Http;
+import dev.appusers.keycloak.it.ItRealm;
+
+/**
+ * Import mode's syncs when things go wrong or run by themselves: a full sync whose app database stops taking
+ * connections midway (its sessions terminated, {@code ALLOW_CONNECTIONS false}) leaves whole users only and simply
+ * finishes when run again; the periodic sync settings of the admin console import a new row and update a changed one
+ * with no one pressing a button.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PostgresSyncIT {
+
+    /** Three of the sync's batches of 1,000 users. */
+    private static final int USERS = 2_500;
+    private static final String[] APP_ROLES = {"admin", "editor", "viewer"};
+
+    private final AppDb db = AppDb.POSTGRES;
+    private ItRealm realm;
+
+    @BeforeAll
+    void setUp() {
+        realm = ItRealm.create(db, getClass());
+    }
+
+    @Test
+    void aSyncCutOffFromTheAppDatabaseLeavesWholeUsersAndFinishesWhenRunAgain() throws Exception {
+        String schema = db.createFixtureSchema("syncoutage");
+        db.executeIn(schema, "INSERT INTO \"user\" (id, email, password_hash, is_active, is_verified, token_count) "
+                + "SELECT md5('outage' || g)::uuid, 'outage' || g || '@sync.test', '"
+                + SeedUsers.hashes().get(0).hash().replace("'", "''") + "', true, true, g "
+                + "FROM generate_series(1, " + USERS + ") g;\n"
+                + "INSERT INTO user_role (id, user_id, role_id) SELECT md5('outage-role' || g)::uuid, "
+                + "md5('outage' || g)::uuid, r.id FROM generate_series(1, " + USERS + ") g JOIN role r ON r.name = "
+                + "(ARRAY['admin', 'editor', 'viewer'])[1 + g % 3];\n");
+        int total = USERS + SeedUsers.users().size();
+        String component = realm.admin.addFederation(realm.name, ItRealm.config("dbSchema", schema,
+                "importEnabled", "true", "userAttributeColumns", "token_count"));
+        showUnmanagedAttributes();
+
+        CompletableFuture<Http.Response> first = CompletableFuture.supplyAsync(() -> sync(component));
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (count() == 0 && !first.isDone() && System.nanoTime() < deadline) {
+            Thread.sleep(100); // until the first batch has committed
+        }
+        Http.Response cutOff;
+        try {
+            admin("ALTER DATABASE " + AppDb.IT_DATABASE + " ALLOW_CONNECTIONS false");
+            admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + AppDb.IT_DATABASE
+                    + "' AND pid <> pg_backend_pid()");
+            cutOff = first.get(3, TimeUnit.MINUTES);
+        } finally {
+            admin("ALTER DATABASE " + AppDb.IT_DATABASE + " ALLOW_CONNECTIONS true");
+        }
+        int before = count();
+
+        System.out.println("Sync cut off from the app database: HTTP " + cutOff.status() + " "
+                + cutOff.body().substring(0, Math.min(300, cutOff.body().length())) + "; " + before + " of " + total
+                + " users imported");
+        assertThat(before).as("imported before the outage").isPositive().isLessThan(total);
+        // Keycloak's sync task logs the failure and answers 200 with empty counts
+        assertThat(cutOff.status() != 200 || cutOff.json().get("added").asInt() < total)
+                .as("the sync reports that it did not import everyone: " + cutOff.status() + " " + cutOff.body())
+                .isTrue();
+        assertThat(realm.server.log()).contains("The app database is unavailable (reading app users to sync)");
+        Set<String> checked = assertWhole(component, before, Set.of());
+
+        Http.Response again = sync(component);
+
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(again.json().get("failed").asInt()).as(again.body()).isZero();
+        assertThat(again.json().get("added").asInt()).as(again.body()).isEqualTo(total - before);
+        assertThat(count()).isEqualTo(total);
+        assertWhole(component, total, checked);
+    }
+
+    @Test
+    void thePeriodicSyncsImportANewRowAndUpdateAChangedOne() throws Exception {
+        String schema = db.createFixtureSchema("syncperiodic");
+        db.executeIn(schema, "ALTER TABLE \"user\" ADD COLUMN updated_at TIMESTAMP NOT NULL DEFAULT now();\n");
+        String periodic = realm.name + "_periodic";
+        realm.admin.delete("/" + periodic);
+        realm.admin.createRealm(periodic);
+        realm.admin.addFederation(periodic, ItRealm.config("dbSchema", schema, "importEnabled", "true",
+                "lastModifiedColumn", "updated_at", "userAttributeColumns", "token_count",
+                "fullSyncPeriod", "3600", "changedSyncPeriod", "2"));
+        // the first periodic full sync is an hour away: the changed sync alone brings every row in, being new
+        JsonNode bob = await(periodic, "bob@example.com", user -> true);
+        assertThat(bob.at("/attributes/token_count/0").asText()).isEqualTo("7");
+
+        db.insertUser(schema, java.util.UUID.randomUUID(), "newcomer@sync.test", SeedUsers.hashes().get(0).hash(),
+                true, true);
+        db.executeIn(schema, "UPDATE \"user\" SET token_count = 70, updated_at = now() + interval '1 second' "
+                + "WHERE email = 'bob@example.com';\n");
+
+        JsonNode newcomer = await(periodic, "newcomer@sync.test", user -> true);
+        JsonNode changed = await(periodic, "bob@example.com",
+                user -> "70".equals(user.at("/attributes/token_count/0").asText()));
+        assertThat(newcomer.get("enabled").asBoolean()).isTrue();
+        assertThat(changed.at("/attributes/token_count/0").asText()).isEqualTo("70");
+        realm.admin.delete("/" + periodic);
+    }
+
+    @AfterAll
+    void logHoldsNoSecrets() {
+        LogHygiene.assertNoSecretsIn(realm.server);
+    }
+
+    /**
+     * Every imported user has its app id attribute, its app role, the realm's default role and, unless checked
+     * before, its credential; returns the users whose credential was checked.
+     */
+    private Set<String> assertWhole(String component, int expected, Set<String> checkedBefore) {
+        Set<String> checked = new HashSet<>(checkedBefore);
+        JsonNode users = AdminClient.expect(realm.admin.get("/" + realm.name + "/users?first=0&max=100000"
+                + "&briefRepresentation=false"), 200, "list users").json();
+        assertThat(users).hasSize(expected);
+        Set<String> inAppRole = new HashSet<>();
+        for (String role : APP_ROLES) {
+            usersInRole(role).forEach(inAppRole::add);
+        }
+        Set<String> withDefaultRole = usersInRole("default-roles-" + realm.name);
+        for (JsonNode user : users) {
+            String id = user.get("id").asText();
+            String what = user.get("username").asText();
+            assertThat(user.get("federationLink").asText()).as(what).isEqualTo(component);
+            assertThat(user.at("/attributes/APP_USERS_ID/0").asText()).as(what).isNotEmpty();
+            assertThat(withDefaultRole).as(what).contains(id);
+            if (what.startsWith("outage")) {
+                assertThat(inAppRole).as(what).contains(id);
+            }
+            if (what.startsWith("outage") && checked.add(id)) {
+                JsonNode credentials = AdminClient.expect(realm.admin.get("/" + realm.name + "/users/" + id
+                        + "/credentials"), 200, "credentials of " + what).json();
+                assertThat(credentials).as(what).hasSize(1);
+                assertThat(credentials.get(0).get("credentialData").asText()).as(what).contains("\"app-");
+            }
+        }
+        return checked;
+    }
+
+    private Set<String> usersInRole(String role) {
+        Set<String> ids = new HashSet<>();
+        AdminClient.expect(realm.admin.get("/" + realm.name + "/roles/" + role + "/users?first=0&max=100000"
+                + "&briefRepresentation=true"), 200,
+                "users in " + role).json().forEach(user -> ids.add(user.get("id").asText()));
+        return ids;
+    }
+
+    private JsonNode await(String realmName, String username, java.util.function.Predicate<JsonNode> done)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            JsonNode found = AdminClient.expect(realm.admin.get("/" + realmName + "/users?exact=true&username="
+                    + URLEncoder.encode(username, StandardCharsets.UTF_8)), 200, "find " + username).json();
+            if (found.size() == 1) {
+                last = found.get(0);
+                if (done.test(last)) {
+                    return last;
+                }
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("no periodic sync brought " + username + " in within 60 s; last seen: " + last);
+    }
+
+    private Http.Response sync(String component) {
+        return realm.admin.post("/" + realm.name + "/user-storage/" + component + "/sync?action=triggerFullSync", "");
+    }
+
+    private int count() {
+        return Integer.parseInt(AdminClient.expect(realm.admin.get("/" + realm.name + "/users/count"), 200,
+                "count users").body().strip());
+    }
+
+    private void showUnmanagedAttributes() {
+        String path = "/" + realm.name + "/users/profile";
+        ObjectNode profile = (ObjectNode) AdminClient.expect(realm.admin.get(path), 200, "read the profile").json();
+        profile.put("unmanagedAttributePolicy", "ADMIN_VIEW");
+        AdminClient.expect(realm.admin.put(path, profile), 200, "update the profile");
+    }
+
+    private void admin(String sql) throws SQLException {
+        try (Connection c = db.connect("postgres"); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}
