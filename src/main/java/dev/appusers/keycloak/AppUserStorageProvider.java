@@ -33,6 +33,7 @@ import dev.appusers.keycloak.changes.UserEviction;
 import dev.appusers.keycloak.config.AppUsersConfig;
 import dev.appusers.keycloak.jdbc.AppDatabase;
 import dev.appusers.keycloak.jdbc.RoleTables;
+import dev.appusers.keycloak.jdbc.SqlWork;
 import dev.appusers.keycloak.jdbc.UserFilter;
 import dev.appusers.keycloak.jdbc.UserRow;
 import dev.appusers.keycloak.roles.KeycloakRoles;
@@ -90,21 +91,26 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     @Override
     public UserModel getUserByUsername(RealmModel realm, String username) {
         UserModel known = loaded.where(u -> u.getUsername().equalsIgnoreCase(username));
-        if (known != null) {
-            return known;
-        }
-        return unlessUnknownAtLogin(adaptFound(realm, database.lookup("looking up a user by username",
-                c -> mapping().users().findByUsername(c, username), Optional.empty())));
+        return known != null ? known : findOnce(realm, mapping().config().usernameColumn(), username,
+                "looking up a user by username", c -> mapping().users().findByUsername(c, username));
     }
 
     @Override
     public UserModel getUserByEmail(RealmModel realm, String email) {
         UserModel known = loaded.where(u -> email.equalsIgnoreCase(u.row().email()));
-        if (known != null) {
-            return known;
+        return known != null ? known : findOnce(realm, mapping().config().emailColumn().orElse(""), email,
+                "looking up a user by email", c -> mapping().users().findByEmail(c, email));
+    }
+
+    /** One statement per column and value in a session: Keycloak asks by email, then by username (often one column). */
+    private UserModel findOnce(RealmModel realm, String column, String value, String operation,
+                               SqlWork<Optional<UserRow>> query) {
+        Optional<UserRow> row = loaded.isMissing(column, value) ? Optional.empty()
+                : database.lookup(operation, query, Optional.empty());
+        if (row.isEmpty()) {
+            loaded.rememberMissing(column, value);
         }
-        return unlessUnknownAtLogin(adaptFound(realm, database.lookup("looking up a user by email",
-                c -> mapping().users().findByEmail(c, email), Optional.empty())));
+        return unlessUnknownAtLogin(adaptFound(realm, row));
     }
 
     @Override
@@ -132,11 +138,6 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     @Override
     public int getUsersCount(RealmModel realm, boolean includeServiceAccount) {
-        return getUsersCount(realm, Map.of());
-    }
-
-    @Override
-    public int getUsersCount(RealmModel realm) {
         return getUsersCount(realm, Map.of());
     }
 

@@ -1,7 +1,9 @@
 package dev.appusers.keycloak;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -20,6 +22,9 @@ final class SessionUsers {
         }
     };
 
+    /** Column and lower-cased value pairs that matched no row in this session (at most {@value #MAX}). */
+    private final Set<String> missing = new HashSet<>();
+
     AppUserAdapter byAppId(String appId) {
         return byAppId.get(appId);
     }
@@ -30,10 +35,27 @@ final class SessionUsers {
 
     void remember(AppUserAdapter user) {
         byAppId.put(user.row().id(), user);
+        missing.clear(); // a user added in this session may be one that was missing
     }
 
     void forget(String appId) {
         byAppId.remove(appId);
+        missing.clear();
+    }
+
+    /** Whether a lookup of {@code value} in {@code column} found no row earlier in this session. */
+    boolean isMissing(String column, String value) {
+        return missing.contains(key(column, value));
+    }
+
+    void rememberMissing(String column, String value) {
+        if (missing.size() < MAX) {
+            missing.add(key(column, value));
+        }
+    }
+
+    private static String key(String column, String value) {
+        return column + '\u0000' + value.toLowerCase(java.util.Locale.ROOT);
     }
 
     int size() {

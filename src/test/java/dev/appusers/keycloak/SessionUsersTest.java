@@ -60,4 +60,24 @@ class SessionUsersTest {
 
         assertThat(users.byAppId(bob.row().id())).isNull();
     }
+
+    @Test
+    void aValueThatMatchedNoRowIsNotLookedUpAgainInTheSameColumn() {
+        users.rememberMissing("email", "Nobody@App.test");
+
+        assertThat(users.isMissing("email", "nobody@app.test")).as("ignoring case, as the lookup").isTrue();
+        assertThat(users.isMissing("username", "nobody@app.test")).as("another column").isFalse();
+        assertThat(users.isMissing("email", "somebody@app.test")).isFalse();
+    }
+
+    @Test
+    void aUserReadOrRemovedInTheSessionClearsWhatWasMissing() {
+        users.rememberMissing("email", "user3@app.test");
+        users.remember(user(3)); // e.g. registered in this session
+        assertThat(users.isMissing("email", "user3@app.test")).isFalse();
+
+        users.rememberMissing("email", "user3@app.test");
+        users.forget(user(3).row().id());
+        assertThat(users.isMissing("email", "user3@app.test")).isFalse();
+    }
 }
