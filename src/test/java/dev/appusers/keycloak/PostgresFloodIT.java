@@ -129,18 +129,6 @@ class PostgresFloodIT {
         int probes = 0;
         HttpClient probe = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(30)).build();
         Thread.sleep(500); // the flood is under way
-        if (System.getProperty("flood.dump") != null) {
-            for (int d = 1; d <= 3; d++) {
-                int n = d;
-                CompletableFuture.runAsync(() -> {
-                    try {
-                        Thread.sleep(1200L * n);
-                        new ProcessBuilder(Path.jcmd(), String.valueOf(target.server.jvm().pid()), "Thread.print")
-                                .redirectErrorStream(true).redirectOutput(new java.io.File(System.getProperty("flood.dump") + "-" + target.name + "-" + n)).start().waitFor();
-                    } catch (Exception e) { throw new IllegalStateException(e); }
-                });
-            }
-        }
         while (!flood.isDone() || probes < 3) {
             long start = System.nanoTime();
             Http.Response health = Http.send(probe, HttpRequest.newBuilder(
@@ -155,11 +143,6 @@ class PostgresFloodIT {
             worstHealth = Math.max(worstHealth, healthMillis);
             worstLocal = Math.max(worstLocal, localMillis);
             probes++;
-            if (false) {
-                Process jcmd = new ProcessBuilder(Path.jcmd(), String.valueOf(target.server.jvm().pid()), "Thread.print")
-                        .redirectErrorStream(true).redirectOutput(new java.io.File(System.getProperty("flood.dump") + "-" + target.name)).start();
-                jcmd.waitFor(60, TimeUnit.SECONDS);
-            }
             Thread.sleep(200);
         }
         return new Watch(worstHealth, worstLocal, probes, flood.get(10, TimeUnit.SECONDS));
