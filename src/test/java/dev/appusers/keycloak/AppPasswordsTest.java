@@ -3,7 +3,6 @@ package dev.appusers.keycloak;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,31 +11,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.appusers.keycloak.jdbc.UserRow;
 import dev.appusers.keycloak.password.CostLimits;
-import dev.appusers.keycloak.password.HashingScheme;
 import dev.appusers.keycloak.password.PasswordSchemes;
 
 /** A user whose hash cannot be checked pays the unknown-user cost, so timing does not tell the cases apart. */
 class AppPasswordsTest {
 
-    /** A cheap writing scheme that counts the dummy verifications the unknown-user cost pays. */
-    private static final class CountingScheme implements HashingScheme {
-        private final HashingScheme real = PasswordSchemes.hashingScheme("pbkdf2-sha256", Map.of("rounds", "1"));
-        final AtomicInteger verifications = new AtomicInteger();
-
-        @Override public String id() { return real.id(); }
-        @Override public boolean recognises(String encodedHash) { return real.recognises(encodedHash); }
-        @Override public String hash(String password) { return real.hash(password); }
-        @Override public void checkCost(CostLimits limits) { real.checkCost(limits); }
-
-        @Override
-        public boolean verify(String password, String encodedHash, CostLimits limits) {
-            verifications.incrementAndGet();
-            return real.verify(password, encodedHash, limits);
-        }
-    }
-
     private final AppPasswords passwords = new AppPasswords(PasswordSchemes.defaults());
-    private final CountingScheme scheme = new CountingScheme();
+    private final CountingScheme scheme = new CountingScheme(0);
     private final UnknownUserCost cost = new UnknownUserCost(scheme, CostLimits.defaults());
 
     private static UserRow row(String hash) {

@@ -2,17 +2,13 @@ package dev.appusers.keycloak;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
 import dev.appusers.keycloak.password.CostLimits;
-import dev.appusers.keycloak.password.HashingScheme;
-import dev.appusers.keycloak.password.PasswordSchemes;
 
 /**
  * An unknown user's login takes as long as a verification: measured by running one now and then, waited for in
@@ -20,30 +16,9 @@ import dev.appusers.keycloak.password.PasswordSchemes;
  */
 class UnknownUserCostTest {
 
-    /** A scheme whose verification takes {@code VERIFY_MILLIS} of wall time and is counted. */
-    private static final class SlowScheme implements HashingScheme {
-        static final long VERIFY_MILLIS = 150;
-        private final HashingScheme real = PasswordSchemes.hashingScheme("pbkdf2-sha256", Map.of("rounds", "1"));
-        final AtomicInteger verifications = new AtomicInteger();
+    private static final long VERIFY_MILLIS = 150;
 
-        @Override public String id() { return real.id(); }
-        @Override public boolean recognises(String encodedHash) { return real.recognises(encodedHash); }
-        @Override public String hash(String password) { return real.hash(password); }
-        @Override public void checkCost(CostLimits limits) { real.checkCost(limits); }
-
-        @Override
-        public boolean verify(String password, String encodedHash, CostLimits limits) {
-            verifications.incrementAndGet();
-            try {
-                Thread.sleep(VERIFY_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return real.verify(password, encodedHash, limits);
-        }
-    }
-
-    private final SlowScheme scheme = new SlowScheme();
+    private final CountingScheme scheme = new CountingScheme(VERIFY_MILLIS);
     private final AtomicLong offset = new AtomicLong();
     private final Semaphore waiting = new Semaphore(2);
     private final UnknownUserCost cost = new UnknownUserCost(scheme, CostLimits.defaults(),
@@ -57,11 +32,11 @@ class UnknownUserCostTest {
 
     @Test
     void theFirstLoginMeasuresOneVerificationAndTheNextOnesWaitAsLongWithoutComputing() {
-        assertThat(millisOf(cost::pay)).isGreaterThanOrEqualTo(SlowScheme.VERIFY_MILLIS);
+        assertThat(millisOf(cost::pay)).isGreaterThanOrEqualTo(VERIFY_MILLIS);
         assertThat(scheme.verifications).hasValue(1);
 
         for (int i = 0; i < 3; i++) {
-            assertThat(millisOf(cost::pay)).as("a paced login").isGreaterThanOrEqualTo(SlowScheme.VERIFY_MILLIS - 5);
+            assertThat(millisOf(cost::pay)).as("a paced login").isGreaterThanOrEqualTo(VERIFY_MILLIS - 5);
         }
         assertThat(scheme.verifications).as("no dummy hash computed between measurements").hasValue(1);
         assertThat(waiting.availablePermits()).as("every waiter gave its place back").isEqualTo(2);
@@ -93,7 +68,7 @@ class UnknownUserCostTest {
         cost.pay();
         waiting.acquire(2);
         try {
-            assertThat(millisOf(cost::pay)).isLessThan(SlowScheme.VERIFY_MILLIS);
+            assertThat(millisOf(cost::pay)).isLessThan(VERIFY_MILLIS);
             assertThat(scheme.verifications).hasValue(1);
         } finally {
             waiting.release(2);
@@ -105,7 +80,7 @@ class UnknownUserCostTest {
         cost.pay();
         Thread.currentThread().interrupt();
         try {
-            assertThat(millisOf(cost::pay)).isLessThan(SlowScheme.VERIFY_MILLIS);
+            assertThat(millisOf(cost::pay)).isLessThan(VERIFY_MILLIS);
             assertThat(Thread.currentThread().isInterrupted()).isTrue();
         } finally {
             Thread.interrupted();
