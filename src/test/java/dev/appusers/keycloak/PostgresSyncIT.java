@@ -86,7 +86,7 @@ class PostgresSyncIT {
         assertThat(cutOff.status() != 200 || cutOff.json().get("added").asInt() < total)
                 .as("the sync reports that it did not import everyone: " + cutOff.status() + " " + cutOff.body())
                 .isTrue();
-        assertThat(realm.server.log()).contains("The app database is unavailable (reading app users to sync)");
+        assertThat(realm.log()).contains("The app database is unavailable (reading app users to sync)");
         Set<String> checked = assertWhole(component, before, Set.of());
 
         Http.Response again = sync(component);
@@ -127,7 +127,7 @@ class PostgresSyncIT {
 
     @AfterAll
     void logHoldsNoSecrets() {
-        LogHygiene.assertNoSecretsIn(realm.server);
+        LogHygiene.assertNoSecretsIn(realm);
     }
 
     /**
