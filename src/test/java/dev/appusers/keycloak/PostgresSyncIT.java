@@ -28,8 +28,8 @@ import dev.appusers.keycloak.it.ItRealm;
 
 /**
  * Import mode's syncs when things go wrong or run by themselves: a full sync whose app database stops taking
- * connections midway (its sessions terminated, {@code ALLOW_CONNECTIONS false}) leaves whole users only and simply
- * finishes when run again; the periodic sync settings of the admin console import a new row and update a changed one
+ * connections midway (its sessions terminated, {@code ALLOW_CONNECTIONS false}) answers what it imported with a
+ * failure, leaves whole users only and simply finishes when run again; the periodic sync settings of the admin console import a new row and update a changed one
  * with no one pressing a button.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

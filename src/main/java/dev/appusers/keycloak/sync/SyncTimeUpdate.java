@@ -9,8 +9,9 @@ import org.keycloak.component.ComponentModel;
 
 /**
  * Keycloak records the time of a sync by updating the component ({@code lastSync}, and per sync mode on 26.7+),
- * which runs the factory's validation and {@code onUpdate} again. Such an update changes no setting, so there is nothing to check against
- * or read from the app database; checking would turn a sync that stopped because the database is gone into Keycloak's empty answer.
+ * which runs the factory's validation and {@code onUpdate} again. Such an update changes no setting, so there is
+ * nothing to check against or read from the app database; doing so would turn a sync that stopped because the
+ * database is gone into Keycloak's empty answer.
  */
 public final class SyncTimeUpdate {
 
