@@ -34,6 +34,7 @@ import dev.appusers.keycloak.roles.KeycloakRoles;
 import dev.appusers.keycloak.jdbc.SchemaException;
 import dev.appusers.keycloak.password.PasswordSchemes;
 import dev.appusers.keycloak.sync.AppUserSync;
+import dev.appusers.keycloak.sync.SyncTimeUpdate;
 
 /**
  * Registers the {@code app-users} user federation provider: its admin form, the check of a configuration against the
@@ -85,6 +86,10 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
     @Override
     public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model)
             throws ComponentValidationException {
+        if (SyncTimeUpdate.is(model.getId() == null ? null : realm.getComponent(model.getId()), model)) {
+            LOG.debugf("%s: only its sync time changed, nothing to check", model.getName());
+            return;
+        }
         defaultToLiveFederation(model);
         AppUsersConfig config;
         try {
@@ -191,6 +196,9 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
 
     @Override
     public void onUpdate(KeycloakSession session, RealmModel realm, ComponentModel oldModel, ComponentModel newModel) {
+        if (SyncTimeUpdate.is(oldModel, newModel)) {
+            return;
+        }
         mappings.forget(newModel.getId());
         feeds.forget(newModel.getId()); // a change table installed since is found at once
         feeds.watch(session, newModel);

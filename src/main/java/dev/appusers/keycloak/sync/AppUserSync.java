@@ -62,29 +62,46 @@ public final class AppUserSync {
         this.source = source;
     }
 
-    /** @param changedSince null for a full sync, else the rows whose last-modified column is at or after it */
+    /**
+     * A full sync that stops midway (the app database gone, say) returns what it did with {@code failed} one higher
+     * and logs one ERROR line with the reason; a changed sync throws, so that Keycloak keeps its last-sync time.
+     *
+     * @param changedSince null for a full sync, else the rows whose last-modified column is at or after it
+     */
     public SynchronizationResult run(Timestamp changedSince) {
         long started = System.nanoTime();
         SynchronizationResult result = new SynchronizationResult();
         Set<String> seen = changedSince == null ? new HashSet<>() : null;
         Object after = null;
         int read = 0;
-        do {
-            Object from = after;
-            Page page = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> read(session, from,
-                    changedSince));
-            result.setFailed(result.getFailed() + page.users().unreadable());
-            importPage(page, result);
-            if (seen != null) {
-                page.users().rows().forEach(row -> seen.add(ImportedUser.keycloakId(componentId, row.id())));
+        try {
+            do {
+                Object from = after;
+                Page page = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> read(session, from,
+                        changedSince));
+                result.setFailed(result.getFailed() + page.users().unreadable());
+                importPage(page, result);
+                if (seen != null) {
+                    page.users().rows().forEach(row -> seen.add(ImportedUser.keycloakId(componentId, row.id())));
+                }
+                int before = read;
+                read += page.users().rows().size() + page.users().unreadable();
+                if (read / PROGRESS_EVERY != before / PROGRESS_EVERY) {
+                    LOG.infof("Sync of %s: %d app users read so far (%s)", componentName, read, result.getStatus());
+                }
+                after = page.users().continueAfter();
+            } while (after != null);
+        } catch (RuntimeException e) {
+            if (changedSince != null) {
+                // thrown, Keycloak keeps its last-sync time: the next changed sync reads these rows again
+                throw e;
             }
-            int before = read;
-            read += page.users().rows().size() + page.users().unreadable();
-            if (read / PROGRESS_EVERY != before / PROGRESS_EVERY) {
-                LOG.infof("Sync of %s: %d app users read so far (%s)", componentName, read, result.getStatus());
-            }
-            after = page.users().continueAfter();
-        } while (after != null);
+            // returned, the answer shows what was imported; a full sync that stopped removes no one
+            result.increaseFailed();
+            LOG.errorf("Sync of %s stopped after %d app users read (%s): %s. Sync all users again to import the rest",
+                    componentName, read, result.getStatus(), e.getMessage());
+            return result;
+        }
         if (seen != null) {
             removeGone(seen, result);
         }
