@@ -2,6 +2,8 @@ package dev.appusers.keycloak;
 
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,7 +16,6 @@ import org.keycloak.models.KeycloakSession;
 
 import dev.appusers.keycloak.password.CostLimits;
 import dev.appusers.keycloak.password.HashingScheme;
-import dev.appusers.keycloak.password.VerificationBusyException;
 
 /**
  * Makes "no such user" take as long as "wrong password". Keycloak's authenticators already pay one hash of the realm's
@@ -24,9 +25,11 @@ import dev.appusers.keycloak.password.VerificationBusyException;
  * <p>When a login looks up a username or email the app does not have, the answer is held back as long as one
  * verification in the component's configured scheme and parameters ({@code passwordHashScheme},
  * {@code passwordHashParameters}) takes: the median of the last {@link #SAMPLES} verifications of the app's users'
- * passwords ({@link #observe}), or, when none ran within {@link #RECALIBRATE_NANOS}, of one run against a throw-away
- * hash in those parameters. Between such runs the request only waits, which costs no processor time. So a flood of unknown usernames cannot keep the processors busy with dummy hashes while Keycloak
- * still has requests to answer, and the time an unknown user takes follows what a real verification takes. At most
+ * passwords ({@link #observe}) and of runs against a throw-away hash in those parameters, made in the background when
+ * the component is loaded and whenever no verification ran for {@link #RECALIBRATE_NANOS}. The request itself only
+ * waits, which costs no processor time. So a flood of unknown usernames cannot keep the processors busy with dummy
+ * hashes while Keycloak still has requests to answer, and the time an unknown user takes follows what a real
+ * verification takes. At most
  * {@link #MAX_WAITING} requests wait at once; beyond that (a flood) the answer comes at once. Lookups outside a login
  * (admin console, registration checks by admins) pay nothing. A known user whose hash is malformed, of an unknown
  * scheme or over a cost ceiling pays it too.
@@ -42,6 +45,12 @@ final class UnknownUserCost {
     /** Requests that may wait at once, shared by every component of the server. */
     static final int MAX_WAITING = 4 * Math.max(1, Runtime.getRuntime().availableProcessors());
     private static final Semaphore WAITING = new Semaphore(MAX_WAITING);
+    /** Runs the throw-away verifications, off the request threads, one at a time for the whole server. */
+    private static final Executor MEASURER = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "app-users-unknown-user-cost");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /** How many recent verification times the wait is the median of. */
     static final int SAMPLES = 7;
@@ -50,44 +59,45 @@ final class UnknownUserCost {
     private final CostLimits limits;
     private final LongSupplier clock;
     private final Semaphore waiting;
+    private final Executor measurer;
     private final AtomicBoolean measuring = new AtomicBoolean();
     private final long[] samples = new long[SAMPLES];
     private int sampleCount;
     private long lastSampleAt;
     private volatile String dummyHash;
 
-    /** @param limits the component's ceilings, which the configuration checked the scheme against */
+    /**
+     * Starts measuring at once (in the background), so that the first unknown username after a start already waits.
+     *
+     * @param limits the component's ceilings, which the configuration checked the scheme against
+     */
     UnknownUserCost(HashingScheme scheme, CostLimits limits) {
-        this(scheme, limits, System::nanoTime, WAITING);
+        this(scheme, limits, System::nanoTime, WAITING, MEASURER);
+        measureSoon();
     }
 
-    UnknownUserCost(HashingScheme scheme, CostLimits limits, LongSupplier clock, Semaphore waiting) {
+    UnknownUserCost(HashingScheme scheme, CostLimits limits, LongSupplier clock, Semaphore waiting,
+                    Executor measurer) {
         this.scheme = scheme;
         // a hashing slot only if one is free at once: measuring never waits behind real sign-ins
         this.limits = limits.withoutWaiting();
         this.clock = clock;
         this.waiting = waiting;
+        this.measurer = measurer;
     }
 
     /**
-     * Holds the current request back as long as a wrong password takes in the configured scheme: by verifying a
-     * throw-away hash when no recent time is known (taking a hashing slot only if one is free at once), else by
-     * waiting the median of the recent times (if fewer than {@link #MAX_WAITING} requests wait already). Otherwise
-     * nothing is paid.
+     * Holds the current request back as long as a wrong password takes in the configured scheme: the median of the
+     * recent verification times, if fewer than {@link #MAX_WAITING} requests wait already. When no time is known yet
+     * (just after a start, for a moment), nothing is paid. An old measurement is renewed in the background.
      */
     void pay() {
-        long wait = recentMedian();
-        if (wait < 0 && measuring.compareAndSet(false, true)) {
-            try {
-                if (measure()) {
-                    return;
-                }
-            } finally {
-                measuring.set(false);
-            }
+        if (isStale()) {
+            measureSoon();
         }
+        long wait = median();
         if (wait < 0) {
-            LOG.debug("Login without a checkable hash: not paid, no recent verification time known");
+            LOG.debug("Login without a checkable hash: not paid, no verification time known yet");
         } else if (!waiting.tryAcquire()) {
             LOG.debugf("Login without a checkable hash: not paid, %d requests wait already", MAX_WAITING);
         } else {
@@ -111,9 +121,13 @@ final class UnknownUserCost {
         lastSampleAt = clock.getAsLong();
     }
 
-    /** @return the median of the recent verification times, or -1 when too few are known or the last is too old */
-    private synchronized long recentMedian() {
-        if (sampleCount == 0 || clock.getAsLong() - lastSampleAt >= RECALIBRATE_NANOS) {
+    private synchronized boolean isStale() {
+        return sampleCount == 0 || clock.getAsLong() - lastSampleAt >= RECALIBRATE_NANOS;
+    }
+
+    /** @return the median of the recent verification times, or -1 when none is known */
+    private synchronized long median() {
+        if (sampleCount == 0) {
             return -1;
         }
         long[] known = java.util.Arrays.copyOf(samples, Math.min(sampleCount, SAMPLES));
@@ -121,8 +135,25 @@ final class UnknownUserCost {
         return known[known.length / 2];
     }
 
-    /** @return whether one dummy verification ran (and its time is now the measurement) */
-    private boolean measure() {
+    /** One throw-away verification, in the background, unless one is under way. */
+    private void measureSoon() {
+        if (measuring.compareAndSet(false, true)) {
+            try {
+                measurer.execute(() -> {
+                    try {
+                        measure();
+                    } finally {
+                        measuring.set(false);
+                    }
+                });
+            } catch (RuntimeException e) {
+                measuring.set(false);
+                LOG.debugf("Unknown-user cost: measurement not started (%s)", e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    private void measure() {
         try {
             String hash = dummyHash;
             if (hash == null) {
@@ -133,12 +164,10 @@ final class UnknownUserCost {
             scheme.verify(randomText(), hash, limits);
             long end = clock.getAsLong();
             observe(end - start);
-            LOG.debugf("Login without a checkable hash: paid one %s verification (%d ms)", scheme.id(),
+            LOG.debugf("Unknown-user cost: one %s verification took %d ms", scheme.id(),
                     TimeUnit.NANOSECONDS.toMillis(end - start));
-            return true;
-        } catch (VerificationBusyException e) {
-            LOG.debugf("Login without a checkable hash: not measured, %s", e.getMessage());
-            return false;
+        } catch (RuntimeException e) {
+            LOG.debugf("Unknown-user cost: not measured, %s", e.getMessage());
         }
     }
 

@@ -29,11 +29,12 @@ import dev.appusers.keycloak.it.ItRealm;
 import dev.appusers.keycloak.it.OidcClient;
 
 /**
- * A flood against Litestar-Users' own settings (argon2 with 100 MiB, which every unknown username pays once): 300
- * sign-ins with random unknown usernames and 50 with 128 KiB passwords at once. Slow verifications wait a bounded time
- * for one of a few slots and are then refused, so throughout Keycloak's health endpoint and a local user's sign-in
- * keep answering within one bounded slot wait (or twice what Keycloak alone needs for the same flood, measured in
- * the same run), every flood request gets Keycloak's normal refusal, and afterwards no thread is left waiting.
+ * A flood against Litestar-Users' own settings (argon2 with 100 MiB): 300
+ * sign-ins with random unknown usernames and 50 with 128 KiB passwords at once. Unknown usernames compute no dummy
+ * hash (they wait as long as a verification takes, a bounded number at once), 128 KiB passwords are refused before
+ * hashing, so throughout Keycloak's health endpoint and a local user's sign-in answer within 2 s (or, where Keycloak
+ * alone needs longer for the same flood in the same run, within half as much again), every flood request gets
+ * Keycloak's normal refusal, and afterwards no thread is left waiting.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PostgresFloodIT {
@@ -70,14 +71,13 @@ class PostgresFloodIT {
                 federated.worstHealthMillis(), federated.worstLocalMillis(), federated.probes());
         assertThat(federated.outcomes()).hasSize(UNKNOWN + LONG_PASSWORDS)
                 .allSatisfy(o -> assertThat(o.status()).as(o.toString()).isIn(OidcClient.REFUSED));
-        // The goal is 2 s for both, not yet met on the 2-core machine while the dummy argon2 verifications keep both
-        // processors busy: worst health 1.4 to 4.6 s, worst local sign-in 1.7 to 2.3 s over five runs (Keycloak alone:
-        // 35 to 1,231 ms and 275 to 2,229 ms). What is guarded here is that no probe waits longer than one bounded
-        // slot wait (5 s, or twice what Keycloak alone needs): nothing is parked without bound.
-        assertThat(federated.worstHealthMillis()).as("health endpoint during the flood (goal 2 s, not yet met)")
-                .isLessThanOrEqualTo(Math.max(5000, 2 * baseline.worstHealthMillis()));
-        assertThat(federated.worstLocalMillis()).as("local user's sign-in during the flood (goal 2 s, not yet met)")
-                .isLessThanOrEqualTo(Math.max(5000, 2 * baseline.worstLocalMillis()));
+        // Within 2 s, or, where Keycloak alone already needs longer for the same flood on this machine (its own
+        // request handling of 350 password grants on 2 cores), within half as much again as Keycloak alone. An unknown
+        // username costs the provider one app-database statement and a wait of no processor time (UnknownUserCost).
+        assertThat(federated.worstHealthMillis()).as("health endpoint during the flood")
+                .isLessThanOrEqualTo(Math.max(2000, baseline.worstHealthMillis() * 3 / 2));
+        assertThat(federated.worstLocalMillis()).as("local user's sign-in during the flood")
+                .isLessThanOrEqualTo(Math.max(2000, baseline.worstLocalMillis() * 3 / 2));
         assertThat(federated.probes()).as("probes during the flood").isGreaterThanOrEqualTo(3);
         assertThat(waitingProviderThreads()).as("threads still waiting for a verification slot or memory").isEmpty();
         assertThat(realm.oidc.passwordGrant("erin@example.com", "erin-Secret-5").status())
@@ -92,7 +92,7 @@ class PostgresFloodIT {
         // Keycloak itself pays one hash of the realm's algorithm for every unknown username, and its own argon2 (the
         // default) waits for a CPU slot without bound: under this flood that alone parks Keycloak's worker threads,
         // with or without this provider. A cheap realm hash keeps Keycloak's own share out of what is measured here:
-        // the provider's argon2 at Litestar's 100 MiB, which every unknown username pays once.
+        // what the provider adds with Litestar's argon2 at 100 MiB configured.
         AdminClient.expect(target.admin.put("/" + target.name, Map.of("passwordPolicy",
                 "hashAlgorithm(pbkdf2-sha256) and hashIterations(1000)")), 204, "realm password policy");
     }
