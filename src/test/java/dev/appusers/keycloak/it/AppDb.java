@@ -130,16 +130,25 @@ public enum AppDb {
     /** Runs a script with {@code schema} as the default schema. */
     public void executeIn(String schema, String script) {
         String use = this == POSTGRES ? "SET search_path TO " + schema + ";\n" : "USE " + schema + ";\n";
-        execute(IT_DATABASE, use + script);
+        execute(homeOf(schema), use + script);
     }
 
     /** A connection whose default schema is {@code schema}. */
     public Connection connectTo(String schema) throws SQLException {
-        Connection c = connect(IT_DATABASE);
+        Connection c = connect(homeOf(schema));
         try (Statement s = c.createStatement()) {
             s.execute(this == POSTGRES ? "SET search_path TO " + schema : "USE " + schema);
         }
         return c;
+    }
+
+    /**
+     * The database to connect to for {@code schema}: PostgreSQL's schemas live in {@link #IT_DATABASE}; a MariaDB schema
+     * is a database of its own, reached from the server without one (so that no other class must have created
+     * {@link #IT_DATABASE} first: the order of test classes differs between machines).
+     */
+    private String homeOf(String schema) {
+        return this == POSTGRES ? IT_DATABASE : "";
     }
 
     /** The user table's name as SQL needs it on this database. */
