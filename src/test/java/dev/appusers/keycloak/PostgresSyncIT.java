@@ -111,7 +111,7 @@ class PostgresSyncIT {
         String schema = db.createFixtureSchema("syncperiodic");
         db.executeIn(schema, "ALTER TABLE \"user\" ADD COLUMN updated_at TIMESTAMP NOT NULL DEFAULT now();\n");
         String periodic = realm.name + "_periodic";
-        realm.admin.deleteOk("/" + periodic);
+        realm.admin.deleteIfPresent("/" + periodic);
         realm.admin.createRealm(periodic);
         realm.admin.addFederation(periodic, ItRealm.config("dbSchema", schema, "importEnabled", "true",
                 "lastModifiedColumn", "updated_at", "userAttributeColumns", "token_count",
