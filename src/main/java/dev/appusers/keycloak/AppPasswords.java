@@ -5,6 +5,7 @@ import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelException;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 import org.keycloak.policy.PasswordPolicyManagerProvider;
 import org.keycloak.policy.PolicyError;
 
@@ -33,14 +34,16 @@ final class AppPasswords {
     }
 
     /**
-     * Writes the hash of a new password to the user's row.
+     * Writes the hash of a new password to the row of the app user {@code appId} ({@code user} is that user as
+     * Keycloak has it, for the password policy).
      *
+     * @return the hash written (for an imported user's fingerprint; never to be logged)
      * @throws ModelException with Keycloak's policy message when the realm's password policy refuses the password,
      *     when it is longer than {@value PasswordSchemes#MAX_PASSWORD_BYTES} UTF-8 bytes, or when the server is too
      *     busy hashing to hash it now
      */
-    void write(KeycloakSession session, RealmModel realm, AppUserAdapter user, String password,
-               ComponentMapping mapping, AppDatabase database) {
+    String write(KeycloakSession session, RealmModel realm, UserModel user, String appId, String password,
+                 ComponentMapping mapping, AppDatabase database) {
         if (password != null && PasswordSchemes.isTooLong(password)) {
             throw new ModelException("invalidPasswordMaxLengthMessage", PasswordSchemes.MAX_PASSWORD_BYTES);
         }
@@ -52,15 +55,15 @@ final class AppPasswords {
         try {
             hash = mapping.hashing().hash(password);
         } catch (VerificationBusyException e) {
-            LOG.warnf("User %s: new password not hashed: %s", user.row().id(), e.getMessage());
+            LOG.warnf("User %s: new password not hashed: %s", appId, e.getMessage());
             throw new ModelException("The server is busy checking passwords; please try again in a moment");
         }
-        String id = user.row().id();
         database.write("writing a password hash", c -> {
-            mapping.writer().set(c, id, UserWriter.Field.PASSWORD_HASH, hash);
+            mapping.writer().set(c, appId, UserWriter.Field.PASSWORD_HASH, hash);
             return null;
         });
-        LOG.debugf("User %s: new password hash written in scheme %s", id, mapping.hashing().id());
+        LOG.debugf("User %s: new password hash written in scheme %s", appId, mapping.hashing().id());
+        return hash;
     }
 
     boolean verify(UserRow row, String password, ComponentMapping mapping) {

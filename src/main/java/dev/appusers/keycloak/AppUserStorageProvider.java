@@ -13,7 +13,6 @@ import org.keycloak.credential.CredentialInputValidator;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.RequiredActionProviderModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.PasswordCredentialModel;
@@ -32,17 +31,14 @@ import org.keycloak.userprofile.UserProfileMetadata;
 import dev.appusers.keycloak.changes.UserEviction;
 import dev.appusers.keycloak.config.AppUsersConfig;
 import dev.appusers.keycloak.jdbc.AppDatabase;
-import dev.appusers.keycloak.jdbc.RoleTables;
 import dev.appusers.keycloak.jdbc.SqlWork;
 import dev.appusers.keycloak.jdbc.UserFilter;
 import dev.appusers.keycloak.jdbc.UserRow;
-import dev.appusers.keycloak.roles.KeycloakRoles;
-import dev.appusers.keycloak.sync.ImportMode;
 
 /**
  * The {@code app-users} user storage provider of one Keycloak session: looks up, lists and counts the app's users
  * live, and checks their passwords against the hashes the app wrote. Users loaded in this session are kept, so one
- * request never looks up the same user twice. With {@code importEnabled} it imports them instead ({@link ImportMode}):
+ * request never looks up the same user twice. With {@code importEnabled} it imports them instead ({@link ImportedUsers}):
  * lookups import, and Keycloak lists, counts and checks passwords of the imported users itself.
  */
 final class AppUserStorageProvider implements UserStorageProvider, UserLookupProvider, UserQueryProvider,
@@ -57,6 +53,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     private final AppDatabase database;
     private final SessionUsers loaded = new SessionUsers();
     private final boolean importing;
+    private final ImportedUsers imports;
     private boolean unknownUserPaid;
     private ComponentMapping mapping;
 
@@ -68,6 +65,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         this.passwords = passwords;
         this.database = new AppDatabase(session, AppUsersConfig.datasourceOf(model));
         this.importing = new UserStorageProviderModel(model).isImportEnabled();
+        this.imports = new ImportedUsers(session, model, this::mapping, database, passwords, registrations);
     }
 
     private ComponentMapping mapping() {
@@ -153,19 +151,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     @Override
     public Stream<UserModel> getRoleMembersStream(RealmModel realm, RoleModel role, Integer first, Integer max) {
-        Optional<KeycloakRoles> roles = store(realm).keycloakRoles();
-        if (importing || roles.isEmpty() || !roles.get().contains(role)) {
-            return Stream.empty();
-        }
-        RoleTables tables = mapping().roleTables().orElseThrow();
-        List<Object> roleIds = database.run("finding a role",
-                c -> mapping().roles().orElseThrow().idsNamed(c, role.getName()));
-        if (roleIds.isEmpty()) {
-            return Stream.empty();
-        }
-        return Pages.stream(first, max, (offset, limit) -> database.run("listing the members of a role",
-                        c -> mapping().users().membersOf(c, tables, roleIds, offset, limit)))
-                .map(row -> adapt(realm, row));
+        return importing ? Stream.empty() : store(realm).roleMembers(role, first, max).map(row -> adapt(realm, row));
     }
 
     @Override
@@ -203,8 +189,11 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         if (!mapping().config().writable() || !mapping().userTable().mapsPasswordHash()) {
             throw CredentialRefusal.passwordChange(mapping().config().writable());
         }
+        if (importing) {
+            return imports.updatePassword(realm, user, input);
+        }
         AppUserAdapter appUser = (AppUserAdapter) getUserById(realm, user.getId());
-        passwords.write(session, realm, appUser, input.getChallengeResponse(), mapping(), database);
+        passwords.write(session, realm, appUser, appUser.row().id(), input.getChallengeResponse(), mapping(), database);
         appUser.replaceRow(store(realm).reload(appUser.row().id()));
         return true;
     }
@@ -214,19 +203,24 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         if (!mapping().config().writable() || !mapping().config().write().syncRegistrations()) {
             return null; // Keycloak keeps the new user itself, as with LDAP's syncRegistrations off
         }
+        if (importing) {
+            return imports.add(realm, username);
+        }
         String id = registrations.insert(realm, username, mapping(), database);
         mapping().total().forget();
         AppUserAdapter user = adapt(realm, store(realm).reload(id));
-        realm.getRequiredActionProvidersStream().filter(RequiredActionProviderModel::isEnabled)
-                .filter(RequiredActionProviderModel::isDefaultAction).map(RequiredActionProviderModel::getAlias)
-                .forEach(user::addRequiredAction);
+        Registrations.requireDefaultActions(realm, user);
         return user;
     }
 
     @Override
     public boolean removeUser(RealmModel realm, UserModel user) {
-        // import mode: only Keycloak's copy goes; the next lookup or sync imports the user again (as LDAP)
-        return importing || registrations.delete(user, model.getName(), mapping(), database, loaded);
+        if (importing) {
+            return imports.remove(realm, user);
+        }
+        String appId = StorageId.externalId(user.getId());
+        loaded.forget(appId);
+        return registrations.delete(user, appId, model.getName(), mapping(), database);
     }
 
     @Override
@@ -250,7 +244,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     @Override
     public UserModel validate(RealmModel realm, UserModel local) {
-        return new ImportMode(session, mapping().source(model.getId())).validate(realm, local);
+        return imports.validate(realm, local);
     }
 
     @Override
@@ -285,7 +279,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     private UserModel adaptFound(RealmModel realm, Optional<UserRow> row) {
         if (importing) {
-            return row.map(r -> new ImportMode(session, mapping().source(model.getId())).imported(realm, r)).orElse(null);
+            return row.map(r -> imports.found(realm, r)).orElse(null);
         }
         return row.map(r -> (UserModel) adapt(realm, r)).orElse(null);
     }

@@ -139,13 +139,10 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
         }
     }
 
+    /** Import mode takes either edit mode; WRITABLE gets the same write checks as live federation (below). */
     private static void checkImportSettings(UserStorageProviderModel model, AppUsersConfig config) {
         if (!model.isImportEnabled()) {
             return;
-        }
-        if (config.writable()) {
-            throw invalid(ConfigKeys.IMPORT_ENABLED + ": import mode works with editMode READ_ONLY (the app stays "
-                    + "the owner); for WRITABLE, federate live (importEnabled false)");
         }
         if (model.getChangedSyncPeriod() > 0 && config.lastModifiedColumn().isEmpty()) {
             throw invalid("Periodic changed users sync needs " + ConfigKeys.LAST_MODIFIED_COLUMN + " (a timestamp "

@@ -3,6 +3,7 @@ package dev.appusers.keycloak;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import org.keycloak.models.ModelException;
 import org.keycloak.models.RealmModel;
@@ -14,12 +15,17 @@ import dev.appusers.keycloak.jdbc.AppDatabase;
 import dev.appusers.keycloak.jdbc.AppRole;
 import dev.appusers.keycloak.jdbc.UserRepository;
 import dev.appusers.keycloak.jdbc.MappedAttribute;
+import dev.appusers.keycloak.jdbc.RoleTables;
 import dev.appusers.keycloak.jdbc.UserRow;
 import dev.appusers.keycloak.jdbc.UserWriter;
 import dev.appusers.keycloak.roles.KeycloakRoles;
+import dev.appusers.keycloak.sync.AppUserWrites;
 
-/** The {@link AppUserStore} of one realm in one Keycloak session. */
-final class RealmUserStore implements AppUserStore {
+/**
+ * The {@link AppUserStore} of one realm in one Keycloak session, and the {@link AppUserWrites} of its imported users
+ * (WRITABLE with import).
+ */
+final class RealmUserStore implements AppUserStore, AppUserWrites {
 
     private final RealmModel realm;
     private final String componentId;
@@ -47,6 +53,22 @@ final class RealmUserStore implements AppUserStore {
                 c -> mapping.roles().orElseThrow().ofUser(c, user.row().id())));
     }
 
+    /** The app users who have the app role {@code role} through user_role, a page at a time. */
+    Stream<UserRow> roleMembers(RoleModel role, Integer first, Integer max) {
+        Optional<KeycloakRoles> roles = keycloakRoles();
+        if (roles.isEmpty() || !roles.get().contains(role)) {
+            return Stream.empty();
+        }
+        RoleTables tables = mapping.roleTables().orElseThrow();
+        List<Object> roleIds = database.run("finding a role",
+                c -> mapping.roles().orElseThrow().idsNamed(c, role.getName()));
+        if (roleIds.isEmpty()) {
+            return Stream.empty();
+        }
+        return Pages.stream(first, max, (offset, limit) -> database.run("listing the members of a role",
+                c -> mapping.users().membersOf(c, tables, roleIds, offset, limit)));
+    }
+
     @Override
     public boolean writable() {
         return mapping.config().writable();
@@ -54,7 +76,11 @@ final class RealmUserStore implements AppUserStore {
 
     @Override
     public UserRow write(AppUserAdapter user, String field, Object value) {
-        String id = user.row().id();
+        return write(user.row().id(), field, value);
+    }
+
+    @Override
+    public UserRow write(String id, String field, Object value) {
         UserWriter writer = mapping.writer();
         switch (field) {
             case UserModel.USERNAME -> run("changing a username", id, c -> writer.set(c, id, UserWriter.Field.USERNAME,
@@ -104,6 +130,11 @@ final class RealmUserStore implements AppUserStore {
 
     @Override
     public boolean grantAppRole(AppUserAdapter user, RoleModel role) {
+        return grantAppRole(user.row().id(), role);
+    }
+
+    @Override
+    public boolean grantAppRole(String id, RoleModel role) {
         Optional<KeycloakRoles> roles = keycloakRoles();
         if (roles.isEmpty() || !roles.get().contains(role)) {
             return false;
@@ -115,17 +146,20 @@ final class RealmUserStore implements AppUserStore {
             }
             return false;
         }
-        String id = user.row().id();
         return database.write("granting an app role", c -> mapping.writer().grantRole(c, id, role.getName()));
     }
 
     @Override
     public void revokeAppRole(AppUserAdapter user, RoleModel role) {
+        revokeAppRole(user.row().id(), role);
+    }
+
+    @Override
+    public void revokeAppRole(String id, RoleModel role) {
         if (!writable()) {
             throw new ReadOnlyException("Role " + role.getName() + " comes from the app's user_role table: remove it "
                     + "in the app (app-users provider, editMode READ_ONLY)");
         }
-        String id = user.row().id();
         run("removing an app role", id, c -> mapping.writer().revokeRole(c, id, role.getName()));
     }
 

@@ -6,8 +6,8 @@ import java.util.Base64;
 import org.jboss.logging.Logger;
 import org.keycloak.models.ModelException;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.RequiredActionProviderModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.storage.StorageId;
 
 import dev.appusers.keycloak.jdbc.AppDatabase;
 import dev.appusers.keycloak.jdbc.SchemaException;
@@ -24,26 +24,33 @@ final class Registrations {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /**
-     * Deletes an app user's row and its user_role rows (WRITABLE with deleteEnabled); otherwise logs why not.
+     * Deletes the row of the app user {@code appId} and its user_role rows (WRITABLE with deleteEnabled); otherwise
+     * logs why not.
      *
      * @return whether the row was deleted (Keycloak answers "User couldn't be deleted" otherwise and rolls back)
      */
-    boolean delete(UserModel user, String componentName, ComponentMapping mapping, AppDatabase database,
-                   SessionUsers loaded) {
+    boolean delete(UserModel user, String appId, String componentName, ComponentMapping mapping,
+                   AppDatabase database) {
         if (!mapping.config().writable() || !mapping.config().write().deleteEnabled()) {
             LOG.warnf("User %s was not deleted: deleting it would delete the app's row, which the app-users provider "
                     + "%s does not allow (set editMode WRITABLE and deleteEnabled to allow it)", user.getId(),
                     componentName);
             return false;
         }
-        String id = StorageId.externalId(user.getId());
         database.write("deleting a user", c -> {
-            mapping.writer().delete(c, id);
+            mapping.writer().delete(c, appId);
             return null;
         });
         mapping.total().forget();
-        loaded.forget(id);
+        LOG.debugf("Deleted app user %s (Keycloak user %s) from the app's table", appId, user.getId());
         return true;
+    }
+
+    /** The realm's default required actions for a new user, as Keycloak's own {@code addUser} gives them. */
+    static void requireDefaultActions(RealmModel realm, UserModel user) {
+        realm.getRequiredActionProvidersStream().filter(RequiredActionProviderModel::isEnabled)
+                .filter(RequiredActionProviderModel::isDefaultAction).map(RequiredActionProviderModel::getAlias)
+                .forEach(user::addRequiredAction);
     }
 
     /** @return the new row's id */

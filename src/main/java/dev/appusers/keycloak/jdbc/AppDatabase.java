@@ -23,8 +23,8 @@ import org.keycloak.transaction.JtaTransactionManagerLookup;
  * default settings. A read that fails because its pooled connection is dead (the database restarted, an admin
  * ended the session) is tried once more on a fresh connection, after the pool's other connections are discarded, so
  * no pool-validation setting is needed. <b>Writes</b> ({@link #write}) join Keycloak's transaction, so a failure
- * anywhere rolls back both sides; once a session has written, its reads join that transaction too and see the
- * writes.
+ * anywhere rolls back both sides; once a session has written to a datasource (through any instance of this class),
+ * its reads of that datasource join that transaction too and see the writes.
  */
 public final class AppDatabase {
 
@@ -33,7 +33,6 @@ public final class AppDatabase {
     private final KeycloakSession session;
     private final String datasourceName;
     private AppDataSource dataSource;
-    private boolean wrote;
 
     public AppDatabase(KeycloakSession session, String datasourceName) {
         this.session = session;
@@ -64,7 +63,7 @@ public final class AppDatabase {
 
     /** Reads from the app database; {@code operation} names it in errors ("looking up a user by email"). */
     public <T> T run(String operation, SqlWork<T> work) {
-        if (wrote) {
+        if (wrote()) {
             return inTransaction(operation, work);
         }
         TransactionManager manager = transactionManager();
@@ -119,8 +118,20 @@ public final class AppDatabase {
 
     /** Writes to the app database in Keycloak's transaction (and reads in it from then on). */
     public <T> T write(String operation, SqlWork<T> work) {
-        wrote = true;
+        session.setAttribute(wroteKey(), Boolean.TRUE);
         return inTransaction(operation, work);
+    }
+
+    /**
+     * Whether this session wrote to the datasource: kept on the session, so that an import-mode check of a user
+     * ({@code ImportedUserValidation}) after a write in the same request reads the written row, not the committed one.
+     */
+    private boolean wrote() {
+        return session.getAttribute(wroteKey()) != null;
+    }
+
+    private String wroteKey() {
+        return AppDatabase.class.getName() + ".wrote." + datasourceName;
     }
 
     private <T> T inTransaction(String operation, SqlWork<T> work) {

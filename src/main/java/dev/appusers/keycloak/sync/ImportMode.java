@@ -18,7 +18,8 @@ import dev.appusers.keycloak.roles.KeycloakRoles;
  * Import mode ({@code importEnabled=true}) of one component in one session, as Keycloak's LDAP federation does it:
  * an app user found by a lookup is imported into Keycloak's database in the lookup's transaction, and an imported
  * user Keycloak loads is checked against its row ({@code ImportedUserValidation}): updated when the row changed,
- * removed (null) when the row is gone. In READ_ONLY mode the user comes back as a {@link ReadOnlyImportedUser}.
+ * removed (null) when the row is gone. In READ_ONLY mode the user comes back as a {@link ReadOnlyImportedUser}, in
+ * WRITABLE mode as a {@link WritableImportedUser} that writes changes to the app's tables first.
  */
 public final class ImportMode {
 
@@ -26,10 +27,13 @@ public final class ImportMode {
 
     private final KeycloakSession session;
     private final AppSource source;
+    private final AppUserWrites writes;
 
-    public ImportMode(KeycloakSession session, AppSource source) {
+    /** @param writes where a WRITABLE component's imported users write (unused in READ_ONLY mode) */
+    public ImportMode(KeycloakSession session, AppSource source, AppUserWrites writes) {
         this.session = session;
         this.source = source;
+        this.writes = writes;
     }
 
     /** The Keycloak user of an app row a lookup found, imported now if needed; null when Keycloak cannot take it. */
@@ -64,8 +68,8 @@ public final class ImportMode {
     }
 
     private UserModel proxy(RealmModel realm, UserModel user) {
-        if (user == null || source.config().writable()) {
-            return user;
+        if (user == null) {
+            return null;
         }
         Set<String> mapped = new HashSet<>(source.attributeNames());
         source.config().emailColumn().ifPresent(c -> mapped.add(UserModel.EMAIL));
@@ -75,6 +79,11 @@ public final class ImportMode {
         source.config().emailVerifiedColumn().ifPresent(c -> mapped.add(UserModel.EMAIL_VERIFIED));
         Optional<KeycloakRoles> roles = source.config().roles()
                 .map(config -> KeycloakRoles.of(realm, config, source.componentId()));
+        String appId = ImportedUser.appId(user);
+        if (source.config().writable()) {
+            return appId == null ? user : new WritableImportedUser(user, appId, mapped,
+                    role -> roles.isPresent() && roles.get().contains(role), writes);
+        }
         return new ReadOnlyImportedUser(user, mapped,
                 role -> roles.isPresent() && roles.get().contains(role) && roles.get().isOwned(role));
     }

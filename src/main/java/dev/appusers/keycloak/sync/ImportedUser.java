@@ -35,6 +35,14 @@ public final class ImportedUser {
         return user.getFirstAttribute(APP_ID_ATTRIBUTE);
     }
 
+    /**
+     * Records that the user's Keycloak password now stands for the app hash {@code appHash} (written by Keycloak in
+     * WRITABLE mode), so the next import of the row leaves the Keycloak credential alone.
+     */
+    public static void rememberAppHash(UserModel user, String appHash) {
+        user.setSingleAttribute(HASH_FINGERPRINT_ATTRIBUTE, fingerprint(appHash));
+    }
+
     /** A one-way fingerprint of a hash (never the hash itself); {@code ""} for none. */
     static String fingerprint(String appHash) {
         if (appHash == null || appHash.isBlank()) {

@@ -1,0 +1,100 @@
+package dev.appusers.keycloak;
+
+import java.util.function.Supplier;
+
+import org.jboss.logging.Logger;
+import org.keycloak.component.ComponentModel;
+import org.keycloak.credential.CredentialInput;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ModelException;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+import dev.appusers.keycloak.jdbc.AppDatabase;
+import dev.appusers.keycloak.jdbc.UserRow;
+import dev.appusers.keycloak.sync.ImportMode;
+import dev.appusers.keycloak.sync.ImportedUser;
+
+/**
+ * The provider's side of import mode ({@code importEnabled}): its users are Keycloak's own, linked to the component
+ * ({@link ImportMode}). In WRITABLE mode, as Keycloak's LDAP federation with import: a user created in Keycloak is
+ * inserted into the app's table and imported, a deleted one is deleted there (with {@code deleteEnabled}), and a new
+ * password is hashed into the app's row while Keycloak keeps its own hash of it as the local credential. In READ_ONLY
+ * mode deleting a user deletes only Keycloak's copy (a later lookup or sync imports it again).
+ */
+final class ImportedUsers {
+
+    private static final Logger LOG = Logger.getLogger(ImportedUsers.class);
+
+    private final KeycloakSession session;
+    private final ComponentModel model;
+    private final Supplier<ComponentMapping> mapping;
+    private final AppDatabase database;
+    private final AppPasswords passwords;
+    private final Registrations registrations;
+
+    ImportedUsers(KeycloakSession session, ComponentModel model, Supplier<ComponentMapping> mapping,
+                  AppDatabase database, AppPasswords passwords, Registrations registrations) {
+        this.session = session;
+        this.model = model;
+        this.mapping = mapping;
+        this.database = database;
+        this.passwords = passwords;
+        this.registrations = registrations;
+    }
+
+    /** The Keycloak user of an app row a lookup found, imported now if needed; null when Keycloak cannot take it. */
+    UserModel found(RealmModel realm, UserRow row) {
+        return mode(realm).imported(realm, row);
+    }
+
+    UserModel validate(RealmModel realm, UserModel local) {
+        return mode(realm).validate(realm, local);
+    }
+
+    /** A user created in Keycloak (WRITABLE with syncRegistrations): inserted into the app's table, then imported. */
+    UserModel add(RealmModel realm, String username) {
+        String id = registrations.insert(realm, username, mapping.get(), database);
+        UserModel user = found(realm, store(realm).reload(id));
+        if (user == null) {
+            throw new ModelException("The new user was written to the app's table but Keycloak cannot import it "
+                    + "(app-users provider " + model.getName() + "): see the server log for app user " + id);
+        }
+        Registrations.requireDefaultActions(realm, user);
+        LOG.debugf("App user %s created in Keycloak and imported as %s", id, user.getId());
+        return user;
+    }
+
+    /** @return whether Keycloak may delete its copy: always in READ_ONLY mode, in WRITABLE once the row is gone */
+    boolean remove(RealmModel realm, UserModel user) {
+        String appId = ImportedUser.appId(user);
+        if (!mapping.get().config().writable() || appId == null) {
+            return true;
+        }
+        return registrations.delete(user, appId, model.getName(), mapping.get(), database);
+    }
+
+    /**
+     * Writes the hash of a new password to the app's row and records its fingerprint, so the next import keeps
+     * Keycloak's credential; returns false so that Keycloak then stores its own hash of the password as the imported
+     * user's credential (its password policy and history apply as to any local user).
+     */
+    boolean updatePassword(RealmModel realm, UserModel user, CredentialInput input) {
+        String appId = ImportedUser.appId(user);
+        if (appId == null) {
+            return false;
+        }
+        String hash = passwords.write(session, realm, user, appId, input.getChallengeResponse(), mapping.get(),
+                database);
+        ImportedUser.rememberAppHash(user, hash);
+        return false;
+    }
+
+    private ImportMode mode(RealmModel realm) {
+        return new ImportMode(session, mapping.get().source(model.getId()), store(realm));
+    }
+
+    private RealmUserStore store(RealmModel realm) {
+        return new RealmUserStore(realm, model.getId(), mapping.get(), database);
+    }
+}
