@@ -117,9 +117,11 @@ abstract class ConfigScenarios {
     }
 
     @Test
-    void importIsRefusedWithWritableAndChangedSyncNeedsATimestampColumn() {
-        assertThat(error(save("importEnabled", "true", "editMode", "WRITABLE")))
-                .contains("importEnabled: import mode works with editMode READ_ONLY");
+    void importIsSavedWithWritableAndChangedSyncNeedsATimestampColumn() {
+        Http.Response writable = save("importEnabled", "true", "editMode", "WRITABLE");
+        assertThat(writable.status()).as(writable.body()).isEqualTo(201);
+        String location = writable.header("Location");
+        realm.admin.deleteOk("/" + realm.name + "/components/" + location.substring(location.lastIndexOf('/') + 1));
         assertThat(error(save("importEnabled", "true", "changedSyncPeriod", "60")))
                 .contains("Periodic changed users sync needs lastModifiedColumn");
         assertThat(error(save("importEnabled", "true", "lastModifiedColumn", "email")))

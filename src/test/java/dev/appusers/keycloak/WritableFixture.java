@@ -53,7 +53,12 @@ abstract class WritableFixture {
         // a NOT NULL column without default that the app added: Keycloak can only insert rows if config fills it
         db().executeIn(schema, "ALTER TABLE " + db().userTable() + " ADD COLUMN plan VARCHAR(10) NOT NULL DEFAULT 'free';\n"
                 + "ALTER TABLE " + db().userTable() + " ALTER COLUMN plan DROP DEFAULT;\n");
-        componentId = realm.admin.addFederation(realm.name, writable(schema, "insertDefaults", "plan=basic"));
+        componentId = realm.admin.addFederation(realm.name, componentConfig());
+    }
+
+    /** The configuration of the class's component: WRITABLE, live. */
+    Map<String, String> componentConfig() {
+        return writable(schema, "insertDefaults", "plan=basic");
     }
 
     static final String DAVE_HASH = "$2y$10$SaI5xdjfcTAb/eutsWCVCefOtgLc2wAi3cGRp7y4FI3iBuAqKth6e";
