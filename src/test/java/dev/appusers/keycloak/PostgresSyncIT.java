@@ -36,10 +36,11 @@ import dev.appusers.keycloak.it.ItRealm;
 class PostgresSyncIT {
 
     /**
-     * One of the sync's batches of 1,000 users and part of a second: the cut-off lands while the second batch is
-     * being imported (the test reacts to the first batch's commit within a few polls of 20 ms).
+     * Three of the sync's pages of 1,000 users and part of a fourth. Two pages are imported at once while the next is
+     * read: when the first page commits (the test reacts within a few polls of 20 ms), the third page's read has just
+     * begun, and the fourth's cannot begin before the second page commits, well after the cut-off.
      */
-    private static final int USERS = 1_500;
+    private static final int USERS = 3_500;
     private static final String[] APP_ROLES = {"admin", "editor", "viewer"};
 
     private final AppDb db = AppDb.POSTGRES;
