@@ -27,7 +27,7 @@ import dev.appusers.keycloak.it.KeycloakServer;
  * second and their ratio, the work on Keycloak's database per user (table reads, rows inserted, transactions, from
  * PostgreSQL's statistics), the CPU Keycloak and the PostgreSQL backends of both databases spent per 1,000 users
  * (wall-clock rates depend on what else runs on the machine; the CPU less so), Keycloak's heap (after a full GC before and after, peak during), then for the second
- * server a second full sync (nothing to add) and a changed-users sync.
+ * server a second full sync (nothing to add) and a changed-users sync ({@code -Dbench.sync.again=false} skips them).
  */
 final class SyncBench {
 
@@ -57,7 +57,8 @@ final class SyncBench {
             serial = measure("entities, one page at a time (-Dappusers.sync.threads=1)", "serial", serialUsers,
                     "-Dappusers.sync.threads=1", false);
         }
-        Outcome entities = measure("entities, two pages at a time (default)", "entities", users, "", true);
+        Outcome entities = measure("entities, two pages at a time (default)", "entities", users, "",
+                Boolean.parseBoolean(System.getProperty("bench.sync.again", "true")));
         if (serial != null) {
             System.out.printf("%nTwo pages at a time: %.0f users/s against %.0f users/s one page at a time: %.2f "
                     + "times as fast%n", entities.rate(), serial.rate(), entities.rate() / serial.rate());
