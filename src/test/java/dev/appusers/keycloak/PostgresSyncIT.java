@@ -36,10 +36,11 @@ import dev.appusers.keycloak.it.ItRealm;
 class PostgresSyncIT {
 
     /**
-     * One of the sync's batches of 1,000 users and part of a second: the cut-off lands while the second batch is
-     * being imported (the test reacts to the first batch's commit within a few polls of 20 ms).
+     * Three of the sync's pages of 1,000 users and part of a fourth. Two pages are imported at once while the next is
+     * read: when the first page commits (the test reacts within a few polls of 20 ms), the third page's read has just
+     * begun, and the fourth's cannot begin before the second page commits, well after the cut-off.
      */
-    private static final int USERS = 1_500;
+    private static final int USERS = 3_500;
     private static final String[] APP_ROLES = {"admin", "editor", "viewer"};
 
     private final AppDb db = AppDb.POSTGRES;
@@ -113,7 +114,7 @@ class PostgresSyncIT {
         String periodic = realm.name + "_periodic";
         realm.admin.deleteIfPresent("/" + periodic);
         realm.admin.createRealm(periodic);
-        realm.admin.addFederation(periodic, ItRealm.config("dbSchema", schema, "importEnabled", "true",
+        String component = realm.admin.addFederation(periodic, ItRealm.config("dbSchema", schema, "importEnabled", "true",
                 "lastModifiedColumn", "updated_at", "userAttributeColumns", "token_count",
                 "fullSyncPeriod", "3600", "changedSyncPeriod", "2"));
         // the first periodic full sync is an hour away: the changed sync alone brings every row in, being new
@@ -130,6 +131,15 @@ class PostgresSyncIT {
                 user -> "70".equals(user.at("/attributes/token_count/0").asText()));
         assertThat(newcomer.get("enabled").asBoolean()).isTrue();
         assertThat(changed.at("/attributes/token_count/0").asText()).isEqualTo("70");
+        // the periodic syncs are stopped before the realm goes: Keycloak records each sync's time in the component,
+        // and a realm deleted while that write is under way fails (Keycloak's race, not the provider's)
+        com.fasterxml.jackson.databind.node.ObjectNode stopped =
+                (com.fasterxml.jackson.databind.node.ObjectNode) realm.admin.component(periodic, component);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) stopped.get("config")).putArray("changedSyncPeriod").add("-1");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) stopped.get("config")).putArray("fullSyncPeriod").add("-1");
+        AdminClient.expect(realm.admin.put("/" + periodic + "/components/" + component, stopped.toString()), 204,
+                "periodic syncs off");
+        Thread.sleep(3000); // longer than one period: a sync that was running has finished
         realm.admin.deleteOk("/" + periodic);
     }
 

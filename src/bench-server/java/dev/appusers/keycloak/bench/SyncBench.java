@@ -21,11 +21,13 @@ import dev.appusers.keycloak.it.KeycloakServer;
  * mixed, one role each) and runs "Sync all users" through the admin REST API on Keycloak with its own database on
  * PostgreSQL, twice in one run: first with new users written through Keycloak's {@code addUser}
  * ({@code -Dappusers.sync.newUsers=model}; {@code -Dbench.sync.model.users}, default the smaller of 10,000 and the
- * users, 0 skips it), then as Keycloak's entities (the default), each on a fresh Keycloak database. Prints users per
+ * users, 0 skips it), then as Keycloak's entities one page at a time ({@code -Dappusers.sync.threads=1};
+ * {@code -Dbench.sync.serial.users}, same default), then as entities two pages at a time (the default), each on a
+ * fresh Keycloak database. Prints users per
  * second and their ratio, the work on Keycloak's database per user (table reads, rows inserted, transactions, from
  * PostgreSQL's statistics), the CPU Keycloak and the PostgreSQL backends of both databases spent per 1,000 users
  * (wall-clock rates depend on what else runs on the machine; the CPU less so), Keycloak's heap (after a full GC before and after, peak during), then for the second
- * server a second full sync (nothing to add) and a changed-users sync.
+ * server a second full sync (nothing to add) and a changed-users sync ({@code -Dbench.sync.again=false} skips them).
  */
 final class SyncBench {
 
@@ -49,7 +51,18 @@ final class SyncBench {
             model = measure("addUser (-Dappusers.sync.newUsers=model)", "model", modelUsers,
                     "-Dappusers.sync.newUsers=model", false);
         }
-        Outcome entities = measure("entities (default)", "entities", users, "", true);
+        int serialUsers = Integer.getInteger("bench.sync.serial.users", Math.min(users, 10_000));
+        Outcome serial = null;
+        if (serialUsers > 0) {
+            serial = measure("entities, one page at a time (-Dappusers.sync.threads=1)", "serial", serialUsers,
+                    "-Dappusers.sync.threads=1", false);
+        }
+        Outcome entities = measure("entities, two pages at a time (default)", "entities", users, "",
+                Boolean.parseBoolean(System.getProperty("bench.sync.again", "true")));
+        if (serial != null) {
+            System.out.printf("%nTwo pages at a time: %.0f users/s against %.0f users/s one page at a time: %.2f "
+                    + "times as fast%n", entities.rate(), serial.rate(), entities.rate() / serial.rate());
+        }
         if (model != null) {
             System.out.printf("%nNew users as entities: %.0f users/s against %.0f users/s through addUser: %.1f times"
                     + " as fast%n", entities.rate(), model.rate(), entities.rate() / model.rate());

@@ -6,6 +6,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -29,8 +35,10 @@ import dev.appusers.keycloak.jdbc.UserRow;
 /**
  * "Sync all users" and "Sync changed users" of one component: reads the app's users page by page in id order and
  * imports each page in a Keycloak transaction of its own, so a sync that fails midway leaves whole users only and can
- * simply be run again. A page whose transaction fails is imported again user by user, so one bad user costs only
- * itself. A full sync then removes the imported users whose rows are gone.
+ * simply be run again. Pages are imported by {@value #THREADS_DEFAULT} threads at once ({@code
+ * -Dappusers.sync.threads}) while the next page is read, so that Keycloak's work on one page overlaps the database's
+ * on another. A page whose transaction fails is imported again user by user, so one bad user costs only itself. A
+ * full sync then removes the imported users whose rows are gone.
  */
 public final class AppUserSync {
 
@@ -43,6 +51,10 @@ public final class AppUserSync {
      */
     static final int BATCH = Integer.getInteger("appusers.sync.batch", NewUsers.enabled() ? 1000 : 100);
     private static final int PROGRESS_EVERY = 10_000;
+    private static final int THREADS_DEFAULT = 2;
+    /** Pages imported at once; 1 imports each page before the next is read. */
+    static final int THREADS = Math.max(1, Integer.getInteger("appusers.sync.threads", THREADS_DEFAULT));
+    private static final AtomicInteger WORKER_NUMBER = new AtomicInteger();
 
     private record Page(UserPage users, Map<String, List<AppRole>> roles, Set<String> roleNames) {
     }
@@ -74,24 +86,41 @@ public final class AppUserSync {
         Set<String> seen = changedSince == null ? new HashSet<>() : null;
         Object after = null;
         int read = 0;
+        ExecutorService workers = Executors.newFixedThreadPool(THREADS, task -> {
+            Thread thread = new Thread(task, "app-users-sync-" + WORKER_NUMBER.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        Semaphore slots = new Semaphore(THREADS);
+        List<Future<?>> imports = new ArrayList<>();
         try {
             do {
                 Object from = after;
                 Page page = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> read(session, from,
                         changedSince));
-                result.setFailed(result.getFailed() + page.users().unreadable());
-                importPage(page, result);
+                synchronized (result) {
+                    result.setFailed(result.getFailed() + page.users().unreadable());
+                }
+                slots.acquireUninterruptibly();
+                imports.add(workers.submit(() -> {
+                    try {
+                        importPage(page, result);
+                    } finally {
+                        slots.release();
+                    }
+                }));
                 if (seen != null) {
                     page.users().rows().forEach(row -> seen.add(ImportedUser.keycloakId(componentId, row.id())));
                 }
                 int before = read;
                 read += page.users().rows().size() + page.users().unreadable();
                 if (read / PROGRESS_EVERY != before / PROGRESS_EVERY) {
-                    LOG.infof("Sync of %s: %d app users read so far (%s)", componentName, read, result.getStatus());
+                    LOG.infof("Sync of %s: %d app users read so far (%s)", componentName, read, status(result));
                 }
                 after = page.users().continueAfter();
             } while (after != null);
         } catch (RuntimeException e) {
+            awaitAll(imports, workers);
             if (changedSince != null) {
                 // thrown, Keycloak keeps its last-sync time: the next changed sync reads these rows again
                 throw e;
@@ -102,12 +131,35 @@ public final class AppUserSync {
                     componentName, read, result.getStatus(), e.getMessage());
             return result;
         }
+        awaitAll(imports, workers);
         if (seen != null) {
             removeGone(seen, result);
         }
         LOG.infof("Sync of %s finished in %d ms: %d app users read; %s", componentName,
                 (System.nanoTime() - started) / 1_000_000, read, result.getStatus());
         return result;
+    }
+
+    private static String status(SynchronizationResult result) {
+        synchronized (result) {
+            return result.getStatus();
+        }
+    }
+
+    /** Waits for the pages being imported (each catches its own failures), then ends the workers. */
+    private static void awaitAll(List<Future<?>> imports, ExecutorService workers) {
+        try {
+            for (Future<?> page : imports) {
+                page.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while pages of a sync were imported", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a page of a sync failed", e.getCause());
+        } finally {
+            workers.shutdown();
+        }
     }
 
     private Page read(KeycloakSession session, Object after, Timestamp changedSince) {
@@ -130,17 +182,24 @@ public final class AppUserSync {
         try {
             SynchronizationResult batch = KeycloakModelUtils.runJobInTransactionWithResult(factory,
                     session -> importRows(session, rows, page));
-            result.add(batch);
+            synchronized (result) {
+                result.add(batch);
+            }
         } catch (RuntimeException e) {
             LOG.warnf("Sync of %s: a batch of %d users failed (%s); importing them one by one", componentName,
                     rows.size(), e.getClass().getSimpleName());
             for (UserRow row : rows) {
                 try {
-                    result.add(KeycloakModelUtils.runJobInTransactionWithResult(factory,
-                            session -> importRows(session, List.of(row), page)));
+                    SynchronizationResult one = KeycloakModelUtils.runJobInTransactionWithResult(factory,
+                            session -> importRows(session, List.of(row), page));
+                    synchronized (result) {
+                        result.add(one);
+                    }
                 } catch (RuntimeException single) {
                     LOG.warnf("App user %s not imported: %s", row.id(), single.getClass().getSimpleName());
-                    result.increaseFailed();
+                    synchronized (result) {
+                        result.increaseFailed();
+                    }
                 }
             }
         }
@@ -166,6 +225,7 @@ public final class AppUserSync {
                 default -> { }
             }
         }
+        importer.finish();
         LOG.debugf("Sync of %s: a batch of %d app users: %s", componentName, rows.size(), result.getStatus());
         return result;
     }

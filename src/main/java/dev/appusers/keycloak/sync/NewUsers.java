@@ -1,11 +1,14 @@
 package dev.appusers.keycloak.sync;
 
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 import jakarta.persistence.EntityManager;
+
+import org.hibernate.Session;
 
 import org.keycloak.common.util.Time;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
@@ -29,8 +32,11 @@ import dev.appusers.keycloak.jdbc.UserRow;
 
 /**
  * The users a sync adds, written as Keycloak's own JPA entities in the batch's transaction, flushed once at its
- * commit (Hibernate batches the inserts). Keycloak's {@code addUser} flushes the session for every user and every
- * role grant and credential first reads what the user has, which held a sync to about 100 users per second.
+ * commit. Keycloak's {@code addUser} flushes the session for every user and every role grant and credential first
+ * reads what the user has, which held a sync to about 100 users per second. The entities of a batch are persisted
+ * by kind ({@link #write()}: every user row, then every attribute, role mapping, group membership and credential)
+ * with JDBC batching on for the session, so that each kind goes to the database as a few statement batches instead
+ * of one round trip per row: Hibernate sends a batch only for consecutive inserts into one table.
  * <p>
  * Writes what {@code JpaUserProvider.addUser(realm, id, username, true, false)} and the model calls of an import
  * write: the user row (lower-cased username and email, {@code EMAIL_CONSTRAINT} as Keycloak derives it, created and,
@@ -45,6 +51,8 @@ final class NewUsers {
 
     /** Keycloak's {@code JpaUserCredentialStore.PRIORITY_DIFFERENCE}: the first credential of a user. */
     private static final int FIRST_CREDENTIAL_PRIORITY = 10;
+    /** Rows per JDBC statement batch, unless Keycloak's own setting is larger. */
+    static final int JDBC_BATCH = Integer.getInteger("appusers.sync.jdbcBatch", 250);
     /** {@code UserEntity.setLastModifiedTimestamp}, new in Keycloak 26.7; null before. */
     private static final Method SET_LAST_MODIFIED = lastModifiedSetter();
 
@@ -55,6 +63,12 @@ final class NewUsers {
     private final RoleModel defaultRole;
     private final List<GroupModel> defaultGroups;
     private final UserCache cache;
+    private final List<UserEntity> users = new ArrayList<>();
+    private final List<Object> attributes = new ArrayList<>();
+    private final List<Object> links = new ArrayList<>();
+    private final List<Object> credentials = new ArrayList<>();
+    private final List<Runnable> events = new ArrayList<>();
+    private final List<UserModel> added = new ArrayList<>();
 
     NewUsers(KeycloakSession session, RealmModel realm, AppSource source) {
         this.session = session;
@@ -72,8 +86,8 @@ final class NewUsers {
     }
 
     /**
-     * Persists a new user of this row with its roles and, when {@code credential} is not null, the app's hash as its
-     * password credential with the fingerprint attribute.
+     * A new user of this row with its roles and, when {@code credential} is not null, the app's hash as its password
+     * credential with the fingerprint attribute; persisted by {@link #write()}.
      */
     void add(String id, UserRow row, Set<RoleModel> appRoles, CredentialModel credential, String fingerprint) {
         UserEntity user = new UserEntity();
@@ -96,7 +110,7 @@ final class NewUsers {
         }
         user.setEnabled(row.enabled());
         user.setEmailVerified(row.emailVerified());
-        em.persist(user);
+        users.add(user);
 
         attribute(user, ImportedUser.APP_ID_ATTRIBUTE, row.id());
         for (String name : source.attributeNames()) {
@@ -113,24 +127,52 @@ final class NewUsers {
             UserRoleMappingEntity mapping = new UserRoleMappingEntity();
             mapping.setUser(user);
             mapping.setRoleId(role.getId());
-            em.persist(mapping);
-            RoleModel.RoleGrantedEvent.fire(role, model, session);
+            links.add(mapping);
+            events.add(() -> RoleModel.RoleGrantedEvent.fire(role, model, session));
         }
         for (GroupModel group : defaultGroups) {
             UserGroupMembershipEntity membership = new UserGroupMembershipEntity();
             membership.setUser(user);
             membership.setGroupId(group.getId());
             membership.setMembershipType(MembershipType.UNMANAGED);
-            em.persist(membership);
-            GroupModel.GroupMemberJoinEvent.fire(group, model, session);
+            links.add(membership);
+            events.add(() -> GroupModel.GroupMemberJoinEvent.fire(group, model, session));
         }
         if (credential != null) {
             credential(user, credential);
             attribute(user, ImportedUser.HASH_FINGERPRINT_ATTRIBUTE, fingerprint);
         }
-        if (cache != null) {
-            cache.evict(realm, model); // as addUser: should the batch roll back, no node keeps a stale entry
+        added.add(model);
+    }
+
+    /**
+     * Persists the users added since the last call, kind by kind, then fires their role-granted and group-join events
+     * and registers them with Keycloak's user cache for invalidation, as {@code addUser} does (should the batch roll
+     * back, no node keeps a stale entry). The inserts are sent when the transaction flushes, at its commit.
+     */
+    void write() {
+        if (users.isEmpty()) {
+            return;
         }
+        Session hibernate = em.unwrap(Session.class);
+        Integer configured = hibernate.getJdbcBatchSize();
+        if (configured == null || configured < JDBC_BATCH) {
+            hibernate.setJdbcBatchSize(JDBC_BATCH);
+        }
+        users.forEach(em::persist);
+        attributes.forEach(em::persist);
+        links.forEach(em::persist);
+        credentials.forEach(em::persist);
+        events.forEach(Runnable::run);
+        if (cache != null) {
+            added.forEach(model -> cache.evict(realm, model));
+        }
+        users.clear();
+        attributes.clear();
+        links.clear();
+        credentials.clear();
+        events.clear();
+        added.clear();
     }
 
     private void attribute(UserEntity user, String name, String value) {
@@ -139,7 +181,7 @@ final class NewUsers {
         attribute.setName(name);
         attribute.setValue(value);
         attribute.setUser(user);
-        em.persist(attribute);
+        attributes.add(attribute);
         user.getAttributes().add(attribute);
     }
 
@@ -153,7 +195,7 @@ final class NewUsers {
         entity.setCredentialData(credential.getCredentialData());
         entity.setUser(user);
         entity.setPriority(FIRST_CREDENTIAL_PRIORITY);
-        em.persist(entity);
+        credentials.add(entity);
         user.getCredentials().add(entity);
     }
 

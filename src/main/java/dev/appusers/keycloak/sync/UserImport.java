@@ -63,6 +63,13 @@ final class UserImport {
         this.appRoleNames = appRoleNames;
     }
 
+    /** Writes the new users a sync added as entities ({@link NewUsers#write()}); a no-op otherwise. */
+    void finish() {
+        if (newUsers != null) {
+            newUsers.write();
+        }
+    }
+
     /** The imported user of this row, if it was imported before. */
     UserModel existing(UserRow row) {
         String id = ImportedUser.keycloakId(source.componentId(), row.id());
