@@ -33,7 +33,9 @@ import dev.appusers.keycloak.it.TcpProxy;
  * and a login of the class's own (dropping or renaming them disturbs no other class), through a {@link TcpProxy}, and
  * with the pool on Keycloak's defaults, what an operator gets: no {@link KeycloakServer#POOL_VALIDATION} unless
  * {@code -Dit.outage.poolValidation=true}. Each form's observations go to standard output and
- * {@code target/outage-forms-<db>.txt}.
+ * {@code target/outage-forms-<db>.txt}. The classes are named {@code OutageForms<Db>IT}, not {@code <Db>OutageFormsIT}:
+ * with {@code runOrder=alphabetical} they run after every class of the usual MariaDB server and before those of the
+ * usual PostgreSQL server, so their own servers cost no restart of the usual ones.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class OutageFormsScenarios {

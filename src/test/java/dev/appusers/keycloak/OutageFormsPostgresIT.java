@@ -17,7 +17,7 @@ import dev.appusers.keycloak.it.WireRefusal;
  * The outage forms of a PostgreSQL app database, each with its SQLState. Keycloak's datasource logs in as a role of
  * its own, without superuser rights (superusers are exempt from connection limits), to a database of its own.
  */
-class PostgresOutageFormsIT extends OutageFormsScenarios {
+class OutageFormsPostgresIT extends OutageFormsScenarios {
 
     private static final String RENAMED = DATABASE + "_away";
 

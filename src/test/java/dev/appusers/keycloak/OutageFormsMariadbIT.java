@@ -19,7 +19,7 @@ import dev.appusers.keycloak.it.WireRefusal;
  * its own, with a password, to a database of its own (MariaDB's databases are server-wide: the run's suffix keeps
  * them apart).
  */
-class MariadbOutageFormsIT extends OutageFormsScenarios {
+class OutageFormsMariadbIT extends OutageFormsScenarios {
 
     private static final String ACCOUNT = "'" + LOGIN + "'@'%'";
     private static final String ROTATED_PASSWORD = "Rotated-Login-Pw-2";
