@@ -250,6 +250,9 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     @Override
     public UserModel validate(RealmModel realm, UserModel local) {
+        if (UserEviction.cachedCopiesOnly(session)) {
+            return local; // loaded by an eviction, which evicts it at once: no app read, no import
+        }
         return new ImportMode(session, mapping().source(model.getId())).validate(realm, local);
     }
 
