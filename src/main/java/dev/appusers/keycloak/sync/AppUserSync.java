@@ -1,10 +1,13 @@
 package dev.appusers.keycloak.sync;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -23,7 +26,10 @@ import org.keycloak.storage.UserStoragePrivateUtil;
 import org.keycloak.storage.user.SynchronizationResult;
 
 import dev.appusers.keycloak.jdbc.AppRole;
+import dev.appusers.keycloak.jdbc.ChangeTable;
+import dev.appusers.keycloak.jdbc.SchemaException;
 import dev.appusers.keycloak.jdbc.UserPage;
+import dev.appusers.keycloak.jdbc.UserRepository;
 import dev.appusers.keycloak.jdbc.UserRow;
 
 /**
@@ -31,6 +37,11 @@ import dev.appusers.keycloak.jdbc.UserRow;
  * imports each page in a Keycloak transaction of its own, so a sync that fails midway leaves whole users only and can
  * simply be run again. A page whose transaction fails is imported again user by user, so one bad user costs only
  * itself. A full sync then removes the imported users whose rows are gone.
+ *
+ * <p>A changed sync reads the rows whose last-modified column is at or after the last sync, plus, when the app has a
+ * change table with {@code changed_at}, the users it records since then (a role granted or revoked leaves the user
+ * row alone); it removes no one. When the change table cannot be trusted for that stretch ({@link ChangeWindow}) or
+ * records a change for every user, it runs as a full sync instead, with one INFO line saying why.
  */
 public final class AppUserSync {
 
@@ -43,8 +54,19 @@ public final class AppUserSync {
      */
     static final int BATCH = Integer.getInteger("appusers.sync.batch", NewUsers.enabled() ? 1000 : 100);
     private static final int PROGRESS_EVERY = 10_000;
+    /** Ids per statement when reading the users the change table names (a text id binds two parameters). */
+    private static final int IDS_PER_READ = 500;
 
     private record Page(UserPage users, Map<String, List<AppRole>> roles, Set<String> roleNames) {
+    }
+
+    /** The users the change table adds to a changed sync, or why a full sync runs instead. */
+    private record ChangePlan(List<String> userIds, String fullSyncReason) {
+    }
+
+    @FunctionalInterface
+    private interface UsersRead {
+        UserPage read(UserRepository users, Connection connection) throws SQLException;
     }
 
     private final KeycloakSessionFactory factory;
@@ -70,15 +92,25 @@ public final class AppUserSync {
      */
     public SynchronizationResult run(Timestamp changedSince) {
         long started = System.nanoTime();
+        List<String> changedIds = List.of();
+        if (changedSince != null) {
+            ChangePlan plan = KeycloakModelUtils.runJobInTransactionWithResult(factory,
+                    session -> planChanged(session, changedSince));
+            if (plan.fullSyncReason() != null) {
+                LOG.infof("Changed users sync of %s runs as a full sync: %s", componentName, plan.fullSyncReason());
+                return run(null);
+            }
+            changedIds = plan.userIds();
+        }
         SynchronizationResult result = new SynchronizationResult();
-        Set<String> seen = changedSince == null ? new HashSet<>() : null;
+        Set<String> seen = changedSince == null || !changedIds.isEmpty() ? new HashSet<>() : null;
         Object after = null;
         int read = 0;
         try {
             do {
                 Object from = after;
-                Page page = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> read(session, from,
-                        changedSince));
+                Page page = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> read(session,
+                        (users, c) -> users.page(c, from, BATCH, changedSince)));
                 result.setFailed(result.getFailed() + page.users().unreadable());
                 importPage(page, result);
                 if (seen != null) {
@@ -91,6 +123,7 @@ public final class AppUserSync {
                 }
                 after = page.users().continueAfter();
             } while (after != null);
+            read += importChanged(changedIds, seen, result);
         } catch (RuntimeException e) {
             if (changedSince != null) {
                 // thrown, Keycloak keeps its last-sync time: the next changed sync reads these rows again
@@ -102,7 +135,7 @@ public final class AppUserSync {
                     componentName, read, result.getStatus(), e.getMessage());
             return result;
         }
-        if (seen != null) {
+        if (changedSince == null) {
             removeGone(seen, result);
         }
         LOG.infof("Sync of %s finished in %d ms: %d app users read; %s", componentName,
@@ -110,10 +143,64 @@ public final class AppUserSync {
         return result;
     }
 
-    private Page read(KeycloakSession session, Object after, Timestamp changedSince) {
+    /**
+     * The users the change table records since {@code changedSince} (less {@link ChangeWindow}'s overlap); none when
+     * the app has no change table, or one without {@code changed_at}.
+     */
+    private ChangePlan planChanged(KeycloakSession session, Timestamp changedSince) {
+        AppSource app = source.apply(session);
+        if (app.config().changeTable().isEmpty()) {
+            return new ChangePlan(List.of(), null);
+        }
+        return app.database(session).run("reading the change table to sync", c -> {
+            ChangeTable table;
+            try {
+                table = ChangeTable.resolve(c, app.config());
+            } catch (SchemaException e) {
+                LOG.debugf("Changed users sync of %s reads %s only: %s", componentName,
+                        app.config().lastModifiedColumn().orElse("the last-modified column"), e.getMessage());
+                return new ChangePlan(List.of(), null);
+            }
+            if (!table.recordsTimes()) {
+                LOG.debugf("Changed users sync of %s: %s has no %s column", componentName, table.name(),
+                        ChangeTable.CHANGED_AT_COLUMN);
+                return new ChangePlan(List.of(), null);
+            }
+            Timestamp from = ChangeWindow.from(changedSince);
+            Optional<String> untrusted = ChangeWindow.untrusted(table.name(), from, table.oldestKept(c));
+            if (untrusted.isPresent()) {
+                return new ChangePlan(List.of(), untrusted.get());
+            }
+            ChangeTable.ChangedUsers changed = table.changedSince(c, from);
+            if (changed.everyone()) {
+                return new ChangePlan(List.of(), ChangeWindow.everyone(table.name()));
+            }
+            LOG.debugf("Changed users sync of %s: %d users in %s since %s", componentName, changed.userIds().size(),
+                    table.name(), from);
+            return new ChangePlan(List.copyOf(changed.userIds()), null);
+        });
+    }
+
+    /** Imports the users the change table named that the last-modified pages did not; @return how many were read */
+    private int importChanged(List<String> changedIds, Set<String> seen, SynchronizationResult result) {
+        List<String> rest = changedIds.stream()
+                .filter(id -> !seen.contains(ImportedUser.keycloakId(componentId, id))).sorted().toList();
+        int read = 0;
+        for (int from = 0; from < rest.size(); from += IDS_PER_READ) {
+            List<String> ids = rest.subList(from, Math.min(rest.size(), from + IDS_PER_READ));
+            Page page = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> read(session,
+                    (users, c) -> users.byIds(c, ids)));
+            result.setFailed(result.getFailed() + page.users().unreadable());
+            importPage(page, result);
+            read += page.users().rows().size() + page.users().unreadable();
+        }
+        return read;
+    }
+
+    private Page read(KeycloakSession session, UsersRead query) {
         AppSource app = source.apply(session);
         return app.database(session).run("reading app users to sync", c -> {
-            UserPage users = app.users().page(c, after, BATCH, changedSince);
+            UserPage users = query.read(app.users(), c);
             List<String> ids = users.rows().stream().map(UserRow::id).toList();
             Map<String, List<AppRole>> roles = app.roles().isPresent() ? app.roles().get().ofUsers(c, ids) : Map.of();
             Set<String> names = app.roles().isPresent()
