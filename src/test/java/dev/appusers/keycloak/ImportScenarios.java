@@ -342,9 +342,23 @@ abstract class ImportScenarios {
             }
             System.out.printf("import mode (%s): a role granted in the app is in the refreshed token after %d ms%n",
                     db(), (System.nanoTime() - start) / 1_000_000);
+
+            // bob is imported but not cached: the feed neither loads nor evicts him
+            String notCached = "Change feed of " + componentName() + ": 1 users changed, 0 cached here evicted";
+            int before = occurrences(realm.log(), notCached);
+            AppUserRoles.grant(db(), schema, "bob@example.com", "viewer");
+            long waited = System.nanoTime();
+            while (occurrences(realm.log(), notCached) == before) {
+                assertThat((System.nanoTime() - waited) / 1_000_000).as("feed line for bob").isLessThan(5_000);
+                ChangeFeedScenarios.sleep(100);
+            }
         } finally {
             cachePolicy(ItRealm.config().get("cachePolicy"));
         }
+    }
+
+    private static int occurrences(String text, String part) {
+        return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
     }
 
     private void cachePolicy(String policy) {
