@@ -91,17 +91,22 @@ public final class AppUserSync {
      * @param changedSince null for a full sync, else the rows whose last-modified column is at or after it
      */
     public SynchronizationResult run(Timestamp changedSince) {
-        long started = System.nanoTime();
         List<String> changedIds = List.of();
         if (changedSince != null) {
             ChangePlan plan = KeycloakModelUtils.runJobInTransactionWithResult(factory,
                     session -> planChanged(session, changedSince));
             if (plan.fullSyncReason() != null) {
                 LOG.infof("Changed users sync of %s runs as a full sync: %s", componentName, plan.fullSyncReason());
-                return run(null);
+                return run(null, List.of(), true);
             }
             changedIds = plan.userIds();
         }
+        return run(changedSince, changedIds, changedSince != null);
+    }
+
+    /** @param throwOnStop a changed sync (or a full one in its place) throws when it stops midway */
+    private SynchronizationResult run(Timestamp changedSince, List<String> changedIds, boolean throwOnStop) {
+        long started = System.nanoTime();
         SynchronizationResult result = new SynchronizationResult();
         Set<String> seen = changedSince == null || !changedIds.isEmpty() ? new HashSet<>() : null;
         Object after = null;
@@ -125,7 +130,7 @@ public final class AppUserSync {
             } while (after != null);
             read += importChanged(changedIds, seen, result);
         } catch (RuntimeException e) {
-            if (changedSince != null) {
+            if (throwOnStop) {
                 // thrown, Keycloak keeps its last-sync time: the next changed sync reads these rows again
                 throw e;
             }
