@@ -7,7 +7,7 @@
 CREATE TABLE IF NOT EXISTS app_users_changes (
     seq BIGSERIAL PRIMARY KEY,
     user_id UUID,
-    changed_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP
+    changed_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 
 CREATE OR REPLACE FUNCTION app_users_record_change(changed UUID) RETURNS void AS $$

@@ -244,6 +244,9 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     @Override
     public UserModel validate(RealmModel realm, UserModel local) {
+        if (UserEviction.cachedCopiesOnly(session)) {
+            return local; // loaded by an eviction, which evicts it at once: no app read, no import
+        }
         return imports.validate(realm, local);
     }
 

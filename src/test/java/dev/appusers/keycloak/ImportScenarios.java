@@ -23,6 +23,7 @@ import dev.appusers.keycloak.SeedUsers.HashSample;
 import dev.appusers.keycloak.SeedUsers.SeedUser;
 import dev.appusers.keycloak.it.AdminClient;
 import dev.appusers.keycloak.it.AppDb;
+import dev.appusers.keycloak.it.ChangeTableScript;
 import dev.appusers.keycloak.it.Http;
 import dev.appusers.keycloak.it.ItRealm;
 import dev.appusers.keycloak.it.OidcClient;
@@ -64,6 +65,7 @@ abstract class ImportScenarios {
                         + "ALTER TABLE user MODIFY email VARCHAR(320) COLLATE utf8mb4_bin NULL;\n"
                         + "CREATE TABLE badid_user (id VARCHAR(36) PRIMARY KEY, email VARCHAR(320), "
                         + "password_hash VARCHAR(1024), is_active BOOLEAN, is_verified BOOLEAN);\n");
+        ChangeTableScript.install(db(), schema);
         for (int i = 0; i < samples.size(); i++) {
             db().insertUser(schema, UUID.randomUUID(), "sample" + i + "@import.test", samples.get(i).hash(), true, true);
         }
@@ -287,6 +289,95 @@ abstract class ImportScenarios {
 
         assertThat(result.get("ignored").asBoolean()).as(result.toString()).isTrue();
         assertThat(realm.log()).contains("only 'Sync all users' is offered without it");
+    }
+
+    @Test
+    @Order(8)
+    void roleOnlyChangesReachTheChangedSyncThroughTheChangeTableAndAPrunedTableFallsBackToAFullSync() {
+        AppUserRoles.grant(db(), schema, "alice@example.com", "editor");
+        AppUserRoles.revoke(db(), schema, "bob@example.com", "editor");
+
+        JsonNode changed = sync(componentId, "triggerChangedUsersSync");
+
+        assertThat(changed.get("updated").asInt()).as(changed.toString()).isEqualTo(2);
+        assertThat(changed.get("added").asInt()).as(changed.toString()).isZero();
+        assertThat(realmRoles("alice@example.com")).contains("admin", "editor");
+        assertThat(realmRoles("bob@example.com")).doesNotContain("editor");
+
+        // pruned: the oldest row kept is newer than the last sync
+        AppUserRoles.execute(db(), schema, "DELETE FROM app_users_changes");
+        AppUserRoles.execute(db(), schema, "UPDATE " + db().userTable() + " SET token_count = token_count "
+                + "WHERE email = ?", "alice@example.com");
+        JsonNode full = sync(componentId, "triggerChangedUsersSync");
+
+        assertThat(full.get("failed").asInt()).as("the bad rows a full sync reads: %s", full).isEqualTo(3);
+        assertThat(realm.log()).contains("Changed users sync of " + componentName() + " runs as a full sync: the "
+                + "oldest change kept in app_users_changes");
+    }
+
+    @Test
+    @Order(9)
+    void aRoleGrantedInTheAppIsInTheNextRefreshedTokenOfAnImportedUserThroughTheChangeFeed() {
+        cachePolicy("DEFAULT"); // the feed polls only components whose users Keycloak caches
+        try {
+            SeedUser alice = SeedUsers.user("alice@example.com");
+            Http.Response login = AdminClient.expect(realm.oidc.passwordGrant(alice.email(), alice.password()), 200,
+                    "sign-in that caches alice");
+            assertThat(roles(OidcClient.claims(login.json().path("access_token").asText()))).doesNotContain("viewer");
+            String refreshToken = login.json().path("refresh_token").asText();
+
+            long start = System.nanoTime();
+            AppUserRoles.grant(db(), schema, alice.email(), "viewer");
+
+            while (true) {
+                Http.Response refreshed = AdminClient.expect(realm.oidc.refresh(refreshToken), 200, "refresh");
+                refreshToken = refreshed.json().path("refresh_token").asText(refreshToken);
+                if (roles(OidcClient.claims(refreshed.json().path("access_token").asText())).contains("viewer")) {
+                    break;
+                }
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                assertThat(millis).as("viewer granted in the app, not in the token after %d ms", millis)
+                        .isLessThan(ChangeFeedScenarios.BOUND_MILLIS);
+                ChangeFeedScenarios.sleep(100);
+            }
+            System.out.printf("import mode (%s): a role granted in the app is in the refreshed token after %d ms%n",
+                    db(), (System.nanoTime() - start) / 1_000_000);
+
+            // bob is imported but not cached: the feed neither loads nor evicts him
+            String notCached = "Change feed of " + componentName() + ": 1 users changed, 0 cached here evicted";
+            int before = occurrences(realm.log(), notCached);
+            AppUserRoles.grant(db(), schema, "bob@example.com", "viewer");
+            long waited = System.nanoTime();
+            while (occurrences(realm.log(), notCached) == before) {
+                assertThat((System.nanoTime() - waited) / 1_000_000).as("feed line for bob").isLessThan(5_000);
+                ChangeFeedScenarios.sleep(100);
+            }
+        } finally {
+            cachePolicy(ItRealm.config().get("cachePolicy"));
+        }
+    }
+
+    private static int occurrences(String text, String part) {
+        return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
+    }
+
+    private void cachePolicy(String policy) {
+        com.fasterxml.jackson.databind.node.ObjectNode component =
+                (com.fasterxml.jackson.databind.node.ObjectNode) realm.admin.component(realm.name, componentId);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) component.get("config")).putArray("cachePolicy").add(policy);
+        AdminClient.expect(realm.admin.put("/" + realm.name + "/components/" + componentId, component), 204,
+                "cache policy " + policy);
+    }
+
+    private List<String> realmRoles(String username) {
+        List<String> names = new ArrayList<>();
+        realm.admin.getJson("/" + realm.name + "/users/" + user(username).get("id").asText() + "/role-mappings/realm")
+                .forEach(role -> names.add(role.get("name").asText()));
+        return names;
+    }
+
+    private String componentName() {
+        return realm.admin.component(realm.name, componentId).path("name").asText();
     }
 
     @AfterAll

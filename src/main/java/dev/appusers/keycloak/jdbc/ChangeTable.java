@@ -4,8 +4,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.jboss.logging.Logger;
 
 import dev.appusers.keycloak.config.AppUsersConfig;
 import dev.appusers.keycloak.config.ConfigKeys;
@@ -14,16 +21,25 @@ import dev.appusers.keycloak.config.ConfigKeys;
  * The change table the app's triggers fill ({@code changeTable}, by default {@code app_users_changes}): one row per
  * change of a user's row or roles, {@code seq} ascending, {@code user_id} the user's id in the user table's own
  * format, or NULL for "every user" (a renamed or deleted role). Resolved against JDBC metadata like the app's other
- * tables; every statement is parameterised and bounded by the query timeout.
+ * tables; every statement is parameterised and bounded by the query timeout. The optional {@code changed_at} column
+ * (the database's time of the change) lets "Sync changed users" find the users whose roles changed; a table without
+ * it still feeds the cache eviction.
  */
 public final class ChangeTable {
+
+    private static final Logger LOG = Logger.getLogger(ChangeTable.class);
 
     /** The column names the shipped SQL scripts create. */
     public static final String SEQ_COLUMN = "seq";
     public static final String USER_ID_COLUMN = "user_id";
+    public static final String CHANGED_AT_COLUMN = "changed_at";
 
     /** One change: its sequence number and the user's id (canonical UUID text), or {@code null} for every user. */
     public record Change(long seq, String userId) {
+    }
+
+    /** The users changed from a moment on: their ids (canonical UUID text), and whether a change was for everyone. */
+    public record ChangedUsers(Set<String> userIds, boolean everyone) {
     }
 
     private final String name;
@@ -31,6 +47,8 @@ public final class ChangeTable {
     private final String seq;
     private final String userId;
     private final IdCodec userIdCodec;
+    /** The quoted {@value #CHANGED_AT_COLUMN} column, or null when the table has none of a timestamp type. */
+    private final String changedAt;
     private final int queryTimeoutSeconds;
 
     private ChangeTable(DbTable table, int queryTimeoutSeconds) {
@@ -40,6 +58,7 @@ public final class ChangeTable {
         DbColumn user = table.column(ConfigKeys.CHANGE_TABLE, USER_ID_COLUMN);
         this.userId = table.quoted(user);
         this.userIdCodec = IdCodec.forColumn(ConfigKeys.CHANGE_TABLE, user);
+        this.changedAt = timestampColumn(table, CHANGED_AT_COLUMN).map(table::quoted).orElse(null);
         this.queryTimeoutSeconds = queryTimeoutSeconds;
     }
 
@@ -51,6 +70,17 @@ public final class ChangeTable {
         String wanted = config.changeTable().orElseThrow(() -> new SchemaException(ConfigKeys.CHANGE_TABLE + " is empty"));
         DbTable table = SchemaReader.open(connection, config.dbSchema()).table(ConfigKeys.CHANGE_TABLE, wanted);
         return new ChangeTable(table, config.queryTimeoutSeconds());
+    }
+
+    private static Optional<DbColumn> timestampColumn(DbTable table, String wanted) {
+        Optional<DbColumn> column = table.columns().stream().filter(c -> c.name().equalsIgnoreCase(wanted)).findFirst();
+        if (column.isPresent() && column.get().jdbcType() != Types.TIMESTAMP
+                && column.get().jdbcType() != Types.TIMESTAMP_WITH_TIMEZONE) {
+            LOG.debugf("Change table %s: column %s has type %s, not a timestamp; changed users syncs do not read it",
+                    table.name(), column.get().name(), column.get().typeName());
+            return Optional.empty();
+        }
+        return column;
     }
 
     /** The table's name as the database reports it. */
@@ -85,6 +115,63 @@ public final class ChangeTable {
                 }
             }
             return changes;
+        }
+    }
+
+    /** Whether the table has a {@value #CHANGED_AT_COLUMN} timestamp column, which {@link #changedSince} reads. */
+    public boolean recordsTimes() {
+        return changedAt != null;
+    }
+
+    /**
+     * The time of the oldest row still kept (the row with the lowest sequence number: one primary-key read), empty
+     * when the table is empty. Rows are pruned oldest first, so a change at or after this time was not pruned.
+     */
+    public Optional<Timestamp> oldestKept(Connection connection) throws SQLException {
+        requireTimes();
+        String sql = "SELECT " + changedAt + " FROM " + table + " ORDER BY " + seq + " LIMIT 1";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setQueryTimeout(queryTimeoutSeconds);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getTimestamp(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * The users with a change at or after {@code since}, compared as the last-modified column is ({@link
+     * java.sql.PreparedStatement#setTimestamp}); one scan of the rows kept (an hour of changes with the shipped
+     * triggers). An id that cannot be read is left out with a debug line.
+     */
+    public ChangedUsers changedSince(Connection connection, Timestamp since) throws SQLException {
+        requireTimes();
+        String sql = "SELECT DISTINCT " + userId + " FROM " + table + " WHERE " + changedAt + " >= ?";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setQueryTimeout(queryTimeoutSeconds);
+            statement.setTimestamp(1, since);
+            Set<String> ids = new LinkedHashSet<>();
+            boolean everyone = false;
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    rs.getObject(1);
+                    if (rs.wasNull()) {
+                        everyone = true;
+                        continue;
+                    }
+                    try {
+                        ids.add(userIdCodec.read(rs, 1));
+                    } catch (IllegalArgumentException e) {
+                        LOG.debugf("Change table %s: a user id that is no UUID left out (%s)", name, e.getMessage());
+                    }
+                }
+            }
+            return new ChangedUsers(ids, everyone);
+        }
+    }
+
+    private void requireTimes() {
+        if (changedAt == null) {
+            throw new IllegalStateException("change table " + name + " has no " + CHANGED_AT_COLUMN + " column");
         }
     }
 }

@@ -88,6 +88,20 @@ public enum IdCodec {
         return index;
     }
 
+    /** {@link #matches} for {@code count} ids at once. */
+    String matchesAny(String column, int count) {
+        return column + " IN (" + String.join(", ", java.util.Collections.nCopies(isText() ? 2 * count : count, "?"))
+                + ")";
+    }
+
+    /** Binds ids for {@link #matchesAny}; returns the next parameter index. */
+    int bindAll(PreparedStatement statement, int index, java.util.List<UUID> ids) throws SQLException {
+        for (UUID id : ids) {
+            index = bind(statement, index, id);
+        }
+        return index;
+    }
+
     private boolean isText() {
         return this == HEX_32 || this == CANONICAL_36;
     }

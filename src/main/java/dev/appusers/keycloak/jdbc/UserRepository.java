@@ -58,10 +58,8 @@ public final class UserRepository {
      */
     public Optional<WithRoles> findByIdWithRoles(Connection connection, String id, RoleTables roles)
             throws SQLException {
-        UUID uuid;
-        try {
-            uuid = IdCodec.parse(id);
-        } catch (IllegalArgumentException e) {
+        UUID uuid = uuid(id).orElse(null);
+        if (uuid == null) {
             return Optional.empty();
         }
         String sql = "SELECT " + columns("u.") + ", r." + roles.roleName + " FROM " + table.table + " u LEFT JOIN ("
@@ -85,10 +83,8 @@ public final class UserRepository {
     }
 
     public Optional<UserRow> findById(Connection connection, String id) throws SQLException {
-        UUID uuid;
-        try {
-            uuid = IdCodec.parse(id);
-        } catch (IllegalArgumentException e) {
+        UUID uuid = uuid(id).orElse(null);
+        if (uuid == null) {
             return Optional.empty();
         }
         try (PreparedStatement statement = prepare(connection, select + " WHERE " + table.idCodec.matches(table.id))) {
@@ -169,23 +165,41 @@ public final class UserRepository {
                 statement.setTimestamp(index++, changedSince);
             }
             statement.setInt(index, limit);
-            List<UserRow> rows = new ArrayList<>();
-            int unreadable = 0;
-            int seen = 0;
-            Object last = null;
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    seen++;
-                    last = rs.getObject(1);
-                    Optional<UserRow> row = read(rs);
-                    if (row.isPresent()) {
-                        rows.add(row.get());
-                    } else {
-                        unreadable++;
-                    }
+            return pageOfRows(statement, limit);
+        }
+    }
+
+    /** The rows a statement yields as a page, which continues after the last raw id when it holds {@code limit}. */
+    private UserPage pageOfRows(PreparedStatement statement, int limit) throws SQLException {
+        List<UserRow> rows = new ArrayList<>();
+        int unreadable = 0;
+        int seen = 0;
+        Object last = null;
+        try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                seen++;
+                last = rs.getObject(1);
+                Optional<UserRow> row = read(rs);
+                if (row.isPresent()) {
+                    rows.add(row.get());
+                } else {
+                    unreadable++;
                 }
             }
-            return new UserPage(rows, unreadable, seen < limit ? null : last);
+        }
+        return new UserPage(rows, unreadable, seen < limit ? null : last);
+    }
+
+    /** The rows of these ids (a few hundred at most), in id order, as a last page; rows that are gone are left out. */
+    public UserPage byIds(Connection connection, List<String> ids) throws SQLException {
+        List<UUID> uuids = ids.stream().map(UserRepository::uuid).flatMap(Optional::stream).toList();
+        if (uuids.isEmpty()) {
+            return new UserPage(List.of(), 0, null);
+        }
+        String sql = select + " WHERE " + table.idCodec.matchesAny(table.id, uuids.size()) + " ORDER BY " + table.id;
+        try (PreparedStatement statement = prepare(connection, sql)) {
+            table.idCodec.bindAll(statement, 1, uuids);
+            return pageOfRows(statement, Integer.MAX_VALUE);
         }
     }
 
@@ -280,6 +294,14 @@ public final class UserRepository {
         PreparedStatement statement = connection.prepareStatement(sql);
         statement.setQueryTimeout(queryTimeoutSeconds);
         return statement;
+    }
+
+    private static Optional<UUID> uuid(String id) {
+        try {
+            return Optional.of(IdCodec.parse(id));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     private static int bind(PreparedStatement statement, List<Object> parameters) throws SQLException {

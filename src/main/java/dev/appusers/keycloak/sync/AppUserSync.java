@@ -1,17 +1,14 @@
 package dev.appusers.keycloak.sync;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -29,16 +26,23 @@ import org.keycloak.storage.UserStoragePrivateUtil;
 import org.keycloak.storage.user.SynchronizationResult;
 
 import dev.appusers.keycloak.jdbc.AppRole;
+import dev.appusers.keycloak.jdbc.ChangeTable;
+import dev.appusers.keycloak.jdbc.SchemaException;
 import dev.appusers.keycloak.jdbc.UserPage;
+import dev.appusers.keycloak.jdbc.UserRepository;
 import dev.appusers.keycloak.jdbc.UserRow;
 
 /**
  * "Sync all users" and "Sync changed users" of one component: reads the app's users page by page in id order and
  * imports each page in a Keycloak transaction of its own, so a sync that fails midway leaves whole users only and can
- * simply be run again. Pages are imported by {@value #THREADS_DEFAULT} threads at once ({@code
- * -Dappusers.sync.threads}) while the next page is read, so that Keycloak's work on one page overlaps the database's
- * on another. A page whose transaction fails is imported again user by user, so one bad user costs only itself. A
- * full sync then removes the imported users whose rows are gone.
+ * simply be run again. Pages are imported two at a time while the next is read ({@link PageImports}), so that
+ * Keycloak's work on one page overlaps the database's on another. A page whose transaction fails is imported again
+ * user by user, so one bad user costs only itself. A full sync then removes the imported users whose rows are gone.
+ *
+ * <p>A changed sync reads the rows whose last-modified column is at or after the last sync, plus, when the app has a
+ * change table with {@code changed_at}, the users it records since then (a role granted or revoked leaves the user
+ * row alone); it removes no one. When the change table cannot be trusted for that stretch ({@link ChangeWindow}) or
+ * records a change for every user, it runs as a full sync instead, with one INFO line saying why.
  */
 public final class AppUserSync {
 
@@ -51,12 +55,19 @@ public final class AppUserSync {
      */
     static final int BATCH = Integer.getInteger("appusers.sync.batch", NewUsers.enabled() ? 1000 : 100);
     private static final int PROGRESS_EVERY = 10_000;
-    private static final int THREADS_DEFAULT = 2;
-    /** Pages imported at once; 1 imports each page before the next is read. */
-    static final int THREADS = Math.max(1, Integer.getInteger("appusers.sync.threads", THREADS_DEFAULT));
-    private static final AtomicInteger WORKER_NUMBER = new AtomicInteger();
+    /** Ids per statement when reading the users the change table names (a text id binds two parameters). */
+    private static final int IDS_PER_READ = 500;
 
     private record Page(UserPage users, Map<String, List<AppRole>> roles, Set<String> roleNames) {
+    }
+
+    /** The users the change table adds to a changed sync, or why a full sync runs instead. */
+    private record ChangePlan(List<String> userIds, String fullSyncReason) {
+    }
+
+    @FunctionalInterface
+    private interface UsersRead {
+        UserPage read(UserRepository users, Connection connection) throws SQLException;
     }
 
     private final KeycloakSessionFactory factory;
@@ -81,34 +92,34 @@ public final class AppUserSync {
      * @param changedSince null for a full sync, else the rows whose last-modified column is at or after it
      */
     public SynchronizationResult run(Timestamp changedSince) {
+        List<String> changedIds = List.of();
+        if (changedSince != null) {
+            ChangePlan plan = KeycloakModelUtils.runJobInTransactionWithResult(factory,
+                    session -> planChanged(session, changedSince));
+            if (plan.fullSyncReason() != null) {
+                LOG.infof("Changed users sync of %s runs as a full sync: %s", componentName, plan.fullSyncReason());
+                return run(null, List.of(), true);
+            }
+            changedIds = plan.userIds();
+        }
+        return run(changedSince, changedIds, changedSince != null);
+    }
+
+    /** @param throwOnStop a changed sync (or a full one in its place) throws when it stops midway */
+    private SynchronizationResult run(Timestamp changedSince, List<String> changedIds, boolean throwOnStop) {
         long started = System.nanoTime();
         SynchronizationResult result = new SynchronizationResult();
-        Set<String> seen = changedSince == null ? new HashSet<>() : null;
+        Set<String> seen = changedSince == null || !changedIds.isEmpty() ? new HashSet<>() : null;
         Object after = null;
         int read = 0;
-        ExecutorService workers = Executors.newFixedThreadPool(THREADS, task -> {
-            Thread thread = new Thread(task, "app-users-sync-" + WORKER_NUMBER.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        Semaphore slots = new Semaphore(THREADS);
-        List<Future<?>> imports = new ArrayList<>();
+        PageImports pages = new PageImports();
         try {
             do {
                 Object from = after;
-                Page page = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> read(session, from,
-                        changedSince));
-                synchronized (result) {
-                    result.setFailed(result.getFailed() + page.users().unreadable());
-                }
-                slots.acquireUninterruptibly();
-                imports.add(workers.submit(() -> {
-                    try {
-                        importPage(page, result);
-                    } finally {
-                        slots.release();
-                    }
-                }));
+                Page page = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> read(session,
+                        (users, c) -> users.page(c, from, BATCH, changedSince)));
+                failed(result, page.users().unreadable());
+                pages.submit(() -> importPage(page, result));
                 if (seen != null) {
                     page.users().rows().forEach(row -> seen.add(ImportedUser.keycloakId(componentId, row.id())));
                 }
@@ -119,9 +130,11 @@ public final class AppUserSync {
                 }
                 after = page.users().continueAfter();
             } while (after != null);
+            read += importChanged(changedIds, seen, result, pages);
+            pages.awaitAll();
         } catch (RuntimeException e) {
-            awaitAll(imports, workers);
-            if (changedSince != null) {
+            pages.awaitAll(); // the answer counts what the pages already read did
+            if (throwOnStop) {
                 // thrown, Keycloak keeps its last-sync time: the next changed sync reads these rows again
                 throw e;
             }
@@ -131,13 +144,74 @@ public final class AppUserSync {
                     componentName, read, result.getStatus(), e.getMessage());
             return result;
         }
-        awaitAll(imports, workers);
-        if (seen != null) {
+        if (changedSince == null) {
             removeGone(seen, result);
         }
         LOG.infof("Sync of %s finished in %d ms: %d app users read; %s", componentName,
                 (System.nanoTime() - started) / 1_000_000, read, result.getStatus());
         return result;
+    }
+
+    /**
+     * The users the change table records since {@code changedSince} (less {@link ChangeWindow}'s overlap); none when
+     * the app has no change table, or one without {@code changed_at}.
+     */
+    private ChangePlan planChanged(KeycloakSession session, Timestamp changedSince) {
+        AppSource app = source.apply(session);
+        if (app.config().changeTable().isEmpty()) {
+            return new ChangePlan(List.of(), null);
+        }
+        return app.database(session).run("reading the change table to sync", c -> {
+            ChangeTable table;
+            try {
+                table = ChangeTable.resolve(c, app.config());
+            } catch (SchemaException e) {
+                LOG.debugf("Changed users sync of %s reads %s only: %s", componentName,
+                        app.config().lastModifiedColumn().orElse("the last-modified column"), e.getMessage());
+                return new ChangePlan(List.of(), null);
+            }
+            if (!table.recordsTimes()) {
+                LOG.debugf("Changed users sync of %s: %s has no %s column", componentName, table.name(),
+                        ChangeTable.CHANGED_AT_COLUMN);
+                return new ChangePlan(List.of(), null);
+            }
+            Timestamp from = ChangeWindow.from(changedSince);
+            Optional<String> untrusted = ChangeWindow.untrusted(table.name(), from, table.oldestKept(c));
+            if (untrusted.isPresent()) {
+                return new ChangePlan(List.of(), untrusted.get());
+            }
+            ChangeTable.ChangedUsers changed = table.changedSince(c, from);
+            if (changed.everyone()) {
+                return new ChangePlan(List.of(), ChangeWindow.everyone(table.name()));
+            }
+            LOG.debugf("Changed users sync of %s: %d users in %s since %s", componentName, changed.userIds().size(),
+                    table.name(), from);
+            return new ChangePlan(List.copyOf(changed.userIds()), null);
+        });
+    }
+
+    /** Imports the users the change table named that the last-modified pages did not; @return how many were read */
+    private int importChanged(List<String> changedIds, Set<String> seen, SynchronizationResult result,
+                              PageImports pages) {
+        List<String> rest = changedIds.stream()
+                .filter(id -> !seen.contains(ImportedUser.keycloakId(componentId, id))).sorted().toList();
+        int read = 0;
+        for (int from = 0; from < rest.size(); from += IDS_PER_READ) {
+            List<String> ids = rest.subList(from, Math.min(rest.size(), from + IDS_PER_READ));
+            Page page = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> read(session,
+                    (users, c) -> users.byIds(c, ids)));
+            failed(result, page.users().unreadable());
+            pages.submit(() -> importPage(page, result));
+            read += page.users().rows().size() + page.users().unreadable();
+        }
+        return read;
+    }
+
+    /** The pages' threads add to the result too. */
+    private static void failed(SynchronizationResult result, int count) {
+        synchronized (result) {
+            result.setFailed(result.getFailed() + count);
+        }
     }
 
     private static String status(SynchronizationResult result) {
@@ -146,26 +220,10 @@ public final class AppUserSync {
         }
     }
 
-    /** Waits for the pages being imported (each catches its own failures), then ends the workers. */
-    private static void awaitAll(List<Future<?>> imports, ExecutorService workers) {
-        try {
-            for (Future<?> page : imports) {
-                page.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while pages of a sync were imported", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("a page of a sync failed", e.getCause());
-        } finally {
-            workers.shutdown();
-        }
-    }
-
-    private Page read(KeycloakSession session, Object after, Timestamp changedSince) {
+    private Page read(KeycloakSession session, UsersRead query) {
         AppSource app = source.apply(session);
         return app.database(session).run("reading app users to sync", c -> {
-            UserPage users = app.users().page(c, after, BATCH, changedSince);
+            UserPage users = query.read(app.users(), c);
             List<String> ids = users.rows().stream().map(UserRow::id).toList();
             Map<String, List<AppRole>> roles = app.roles().isPresent() ? app.roles().get().ofUsers(c, ids) : Map.of();
             Set<String> names = app.roles().isPresent()
@@ -197,9 +255,7 @@ public final class AppUserSync {
                     }
                 } catch (RuntimeException single) {
                     LOG.warnf("App user %s not imported: %s", row.id(), single.getClass().getSimpleName());
-                    synchronized (result) {
-                        result.increaseFailed();
-                    }
+                    failed(result, 1);
                 }
             }
         }
@@ -225,7 +281,6 @@ public final class AppUserSync {
                 default -> { }
             }
         }
-        importer.finish();
         LOG.debugf("Sync of %s: a batch of %d app users: %s", componentName, rows.size(), result.getStatus());
         return result;
     }
