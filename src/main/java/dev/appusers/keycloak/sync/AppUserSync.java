@@ -281,6 +281,7 @@ public final class AppUserSync {
                 default -> { }
             }
         }
+        importer.finish();
         LOG.debugf("Sync of %s: a batch of %d app users: %s", componentName, rows.size(), result.getStatus());
         return result;
     }
