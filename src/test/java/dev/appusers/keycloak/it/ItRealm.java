@@ -60,11 +60,8 @@ public final class ItRealm {
      * (no prepared transactions needed on the app's server); on MariaDB, Keycloak's defaults: the app database is XA.
      */
     private static String[] options(AppDb db, OnKeycloak setup) {
-        if (setup != null && setup.defaults()) {
-            return KeycloakOwnDatabase.postgresOptions();
-        }
         if (setup != null && setup.production()) {
-            return KeycloakOwnDatabase.productionOptions(transactionOptions(db));
+            return KeycloakOwnDatabase.productionOptions();
         }
         return transactionOptions(db);
     }

@@ -7,7 +7,6 @@ package dev.appusers.keycloak.it;
 public final class KeycloakOwnDatabase {
 
     private static final String DATABASE = AppDb.database("keycloak_own_it");
-    private static final String PRODUCTION_DATABASE = AppDb.database("keycloak_prod_it");
     /** A second named datasource: another app, on MariaDB. */
     public static final String SECOND_APP = "shopdb";
     public static final String SECOND_APP_DATABASE = AppDb.database("appusers_shop_it");
@@ -16,26 +15,16 @@ public final class KeycloakOwnDatabase {
     public static final String LIMITED_USER = AppDb.database("appusers_limited");
     public static final String LIMITED_SCHEMA = AppDb.database("limited");
     private static boolean created;
-    private static boolean productionCreated;
 
     private KeycloakOwnDatabase() {
     }
 
-    /** The options of a production-mode server: its own database here, with the suite's transaction wiring. */
-    public static synchronized String[] productionOptions(String... transactionOptions) {
-        if (!productionCreated) {
-            AppDb.POSTGRES.createEmpty(PRODUCTION_DATABASE);
-            productionCreated = true;
-        }
-        java.util.List<String> options = new java.util.ArrayList<>(java.util.List.of(KeycloakServer.PRODUCTION,
-                "--db=postgres", "--db-url=" + AppDb.POSTGRES.url(PRODUCTION_DATABASE),
-                "--db-username=" + AppDb.POSTGRES.user, "--db-password=" + AppDb.POSTGRES.password));
-        options.addAll(java.util.List.of(transactionOptions));
-        return options.toArray(String[]::new);
-    }
-
-    /** Keycloak's {@code db-*} options for it, the database created first if this run has not yet. */
-    public static synchronized String[] postgresOptions() {
+    /**
+     * The options of the production-mode server: {@link KeycloakServer#PRODUCTION}, Keycloak's {@code db-*} options
+     * for its own database (created first if this run has not yet), no transaction option, and the two more named
+     * datasources.
+     */
+    public static synchronized String[] productionOptions() {
         if (!created) {
             AppDb.POSTGRES.createEmpty(DATABASE);
             AppDb.MARIADB.create(SECOND_APP_DATABASE);
@@ -48,7 +37,7 @@ public final class KeycloakOwnDatabase {
                     + ";\nGRANT SELECT ON " + LIMITED_SCHEMA + ".\"user\" TO " + LIMITED_USER + ";\n");
             created = true;
         }
-        return new String[] {"--db=postgres", "--db-url=" + AppDb.POSTGRES.url(DATABASE),
+        return new String[] {KeycloakServer.PRODUCTION, "--db=postgres", "--db-url=" + AppDb.POSTGRES.url(DATABASE),
             "--db-username=" + AppDb.POSTGRES.user, "--db-password=" + AppDb.POSTGRES.password,
             // a second app, on MariaDB, for the components that federate several apps
             "--db-kind-" + SECOND_APP + "=mariadb", "--db-url-full-" + SECOND_APP + "=" + AppDb.MARIADB.url(SECOND_APP_DATABASE),

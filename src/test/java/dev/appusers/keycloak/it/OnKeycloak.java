@@ -7,7 +7,7 @@ import java.lang.annotation.Target;
 
 /**
  * Runs an integration test class on another Keycloak than the suite's usual one: an older supported line, or
- * Keycloak exactly as an operator gets it (its own database on PostgreSQL, no transaction option at all). Classes
+ * Keycloak as an operator runs it (production mode, its own database on PostgreSQL, no transaction option). Classes
  * with the same setting share one server; {@code runOrder=alphabetical} keeps them together.
  */
 @Retention(RetentionPolicy.RUNTIME)
@@ -18,15 +18,12 @@ public @interface OnKeycloak {
     Line line() default Line.CURRENT;
 
     /**
-     * Keycloak's defaults: no {@code transaction-xa-*} option, so the app's datasource is XA and Keycloak's own is
-     * not, and Keycloak's own database on this machine's PostgreSQL (both PostgreSQL servers on their default
-     * {@code max_prepared_transactions = 0}).
-     */
-    boolean defaults() default false;
-
-    /**
-     * Production mode: {@code kc.sh build}, then {@code kc.sh start --optimized} with a hostname and plain HTTP,
-     * Keycloak's own database on PostgreSQL (the suite's other servers run {@code start-dev}).
+     * Keycloak as an operator runs it: production mode ({@code kc.sh build}, then {@code kc.sh start --optimized}
+     * with a hostname and plain HTTP), Keycloak's own database on this machine's PostgreSQL, and Keycloak's defaults
+     * for transactions: no {@code transaction-xa-*} option, so the app's datasource is XA and Keycloak's own is not
+     * (both PostgreSQL servers on their default {@code max_prepared_transactions = 0}). Two more named datasources
+     * (another app on MariaDB, and a database user that may read the user table only) are defined. The suite's other
+     * servers run {@code start-dev} with its embedded database and an explicit transaction wiring.
      */
     boolean production() default false;
 

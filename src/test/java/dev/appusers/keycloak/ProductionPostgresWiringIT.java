@@ -19,14 +19,15 @@ import dev.appusers.keycloak.it.KeycloakOwnDatabase;
 import dev.appusers.keycloak.it.OnKeycloak;
 
 /**
- * Keycloak as an operator gets it: no transaction option, Keycloak's own database and the app's on PostgreSQL with
- * its defaults ({@code max_prepared_transactions = 0}). READ_ONLY needs nothing more (the other DefaultsPostgres*
- * classes sign in, map roles and attributes, and list users there); what cannot work is refused on Save with the
- * reason, where the admin looks; and one Keycloak federates several apps through several named datasources.
+ * Keycloak as an operator runs it: production mode, no transaction option, Keycloak's own database and the app's on
+ * PostgreSQL with its defaults ({@code max_prepared_transactions = 0}). READ_ONLY needs nothing more (the other
+ * ProductionPostgres* classes sign in, map roles and attributes, and list users there); what cannot work is refused
+ * on Save with the reason, where the admin looks; and one Keycloak federates several apps through several named
+ * datasources.
  */
-@OnKeycloak(defaults = true)
+@OnKeycloak(production = true)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DefaultsPostgresWiringIT {
+class ProductionPostgresWiringIT {
 
     ItRealm realm;
 
@@ -105,7 +106,7 @@ class DefaultsPostgresWiringIT {
     }
 
     /** Names the second realm of {@link #twoAppsOnTwoDatasourcesSignInTheirOwnUsersWithTheirOwnRoles}. */
-    @OnKeycloak(defaults = true)
+    @OnKeycloak(production = true)
     static final class OtherRealm {
     }
 
