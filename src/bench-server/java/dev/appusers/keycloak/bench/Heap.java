@@ -53,12 +53,38 @@ final class Heap {
     /** Heap in use after two full collections, in MiB. */
     long usedAfterGcMiB() {
         gc();
+        pause();
         gc();
+        pause(); // the metrics endpoint's reading follows the collection
         return usedMiB();
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void gc() {
         jcmd(server, "GC.run");
+    }
+
+    /** Prints the {@code top} largest classes of Keycloak's live heap ({@code jcmd GC.class_histogram}). */
+    static void histogram(KeycloakServer server, int top) {
+        Path jcmd = Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd");
+        try {
+            Process process = new ProcessBuilder(jcmd.toString(), Long.toString(server.jvm().pid()),
+                    "GC.class_histogram").redirectErrorStream(true).start();
+            String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            process.waitFor(60, TimeUnit.SECONDS);
+            out.lines().limit(top + 3L).forEach(line -> System.out.println("  heap: " + line));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + jcmd, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Runs {@code jcmd <Keycloak's pid> arguments...} with the JDK running this benchmark. */

@@ -94,11 +94,19 @@ final class SyncBench {
             long cpuBefore = keycloakCpu.micros();
             String load = load();
             Outcome[] outcome = new Outcome[1];
-            long peak = heap.peakDuring(() -> {
-                long started = System.nanoTime();
-                String result = sync(server, admin, component, "triggerFullSync");
-                outcome[0] = new Outcome(result, (System.nanoTime() - started) / 1e9, users);
-            });
+            Thread analyze = autoanalyze(db, keycloakDatabase);
+            long peak;
+            try {
+                peak = heap.peakDuring(() -> {
+                    long started = System.nanoTime();
+                    String result = sync(server, admin, component, "triggerFullSync");
+                    outcome[0] = new Outcome(result, (System.nanoTime() - started) / 1e9, users);
+                });
+            } finally {
+                if (analyze != null) {
+                    analyze.interrupt();
+                }
+            }
             long keycloakMicros = keycloakCpu.micros() - cpuBefore;
             long postgresMicros = 0;
             for (Map.Entry<Long, Long> backend : backendCpu(db, keycloakDatabase, appDatabase).entrySet()) {
@@ -106,6 +114,9 @@ final class SyncBench {
             }
             String loadAfter = load();
             long heapAfter = heap.usedAfterGcMiB();
+            if (Boolean.getBoolean("bench.sync.histogram")) {
+                Heap.histogram(server, 15); // what the heap holds after the sync, largest first
+            }
             long[] done = databaseWork(db, keycloakDatabase);
             System.out.printf("%nNew users through %s: full sync of %d users: %s in %.1f s = %.0f users/s; Keycloak "
                     + "heap %d MiB before, peak %d MiB during, %d MiB after (after a full GC)%n", label, users,
@@ -124,6 +135,41 @@ final class SyncBench {
         } finally {
             server.stop();
         }
+    }
+
+    /**
+     * When this machine's PostgreSQL runs with {@code autovacuum} off, Keycloak's user table keeps the statistics of
+     * its first rows, and PostgreSQL then plans each batch's lookup of existing users as a scan of the whole realm,
+     * so every batch costs more than the one before. A default PostgreSQL analyzes a table that grew by a tenth on
+     * its own (autoanalyze); this does the same every 5 s while the sync runs, and says so. Null when autovacuum is
+     * on ({@code -Dbench.sync.autoanalyze=false} skips it).
+     */
+    private static Thread autoanalyze(AppDb db, String keycloakDatabase) {
+        try (Connection c = db.connect(keycloakDatabase); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SHOW autovacuum")) {
+            if (!rs.next() || "on".equals(rs.getString(1))
+                    || !Boolean.parseBoolean(System.getProperty("bench.sync.autoanalyze", "true"))) {
+                return null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        System.out.println("  (PostgreSQL's autovacuum is off here: ANALYZE of Keycloak's user tables every 5 s "
+                + "during the sync, as autoanalyze does on a default PostgreSQL)");
+        Thread thread = new Thread(() -> {
+            try (Connection c = db.connect(keycloakDatabase); Statement s = c.createStatement()) {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.sleep(5000);
+                    s.execute("ANALYZE user_entity, user_attribute, credential, user_role_mapping, "
+                            + "user_group_membership");
+                }
+            } catch (InterruptedException | SQLException e) {
+                // the sync is done
+            }
+        }, "autoanalyze");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
     }
 
     /** A second full sync (nothing to add) and a changed-users sync of about 100 rows. */
