@@ -73,7 +73,7 @@ public final class ChangeTable {
     }
 
     private static Optional<DbColumn> timestampColumn(DbTable table, String wanted) {
-        Optional<DbColumn> column = table.columns().stream().filter(c -> c.name().equalsIgnoreCase(wanted)).findFirst();
+        Optional<DbColumn> column = table.findColumn(wanted);
         if (column.isPresent() && column.get().jdbcType() != Types.TIMESTAMP
                 && column.get().jdbcType() != Types.TIMESTAMP_WITH_TIMEZONE) {
             LOG.debugf("Change table %s: column %s has type %s, not a timestamp; changed users syncs do not read it",

@@ -1,6 +1,7 @@
 package dev.appusers.keycloak.jdbc;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -32,10 +33,15 @@ final class DbTable {
 
     List<DbColumn> columns() { return columns; }
 
-    /** Finds a configured column, exact name first, then ignoring case. */
-    DbColumn column(String configKey, String wanted) {
+    /** Finds a column, exact name first, then ignoring case. */
+    Optional<DbColumn> findColumn(String wanted) {
         return columns.stream().filter(c -> c.name().equals(wanted)).findFirst()
-                .or(() -> columns.stream().filter(c -> c.name().equalsIgnoreCase(wanted)).findFirst())
+                .or(() -> columns.stream().filter(c -> c.name().equalsIgnoreCase(wanted)).findFirst());
+    }
+
+    /** Finds a configured column ({@link #findColumn}), or says which columns there are. */
+    DbColumn column(String configKey, String wanted) {
+        return findColumn(wanted)
                 .orElseThrow(() -> new SchemaException(String.format("%s: column %s not found in table %s; columns are: %s",
                         configKey, wanted, name, columns.stream().map(DbColumn::name).collect(Collectors.joining(", ")))));
     }
