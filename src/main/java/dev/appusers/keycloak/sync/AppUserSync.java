@@ -113,6 +113,7 @@ public final class AppUserSync {
         Object after = null;
         int read = 0;
         PageImports pages = new PageImports();
+        RuntimeException stopped = null;
         try {
             do {
                 Object from = after;
@@ -131,17 +132,19 @@ public final class AppUserSync {
                 after = page.users().continueAfter();
             } while (after != null);
             read += importChanged(changedIds, seen, result, pages);
-            pages.awaitAll();
         } catch (RuntimeException e) {
-            pages.awaitAll(); // the answer counts what the pages already read did
+            stopped = e;
+        }
+        pages.awaitAll(); // also when reading stopped: the answer counts what the pages already read did
+        if (stopped != null) {
             if (throwOnStop) {
                 // thrown, Keycloak keeps its last-sync time: the next changed sync reads these rows again
-                throw e;
+                throw stopped;
             }
             // returned, the answer shows what was imported; a full sync that stopped removes no one
             result.increaseFailed();
             LOG.errorf("Sync of %s stopped after %d app users read (%s): %s. Sync all users again to import the rest",
-                    componentName, read, result.getStatus(), e.getMessage());
+                    componentName, read, result.getStatus(), stopped.getMessage());
             return result;
         }
         if (changedSince == null) {
