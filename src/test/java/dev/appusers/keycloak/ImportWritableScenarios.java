@@ -2,7 +2,6 @@ package dev.appusers.keycloak;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -136,13 +135,7 @@ abstract class ImportWritableScenarios extends WritableFixture {
     @Test
     @Order(6)
     void aUserCreatedInKeycloakIsInsertedIntoTheAppAndImported() {
-        Map<String, Object> user = new LinkedHashMap<>();
-        user.put("username", "newbie@example.com");
-        user.put("email", "newbie@example.com");
-        user.put("enabled", true);
-        user.put("credentials", List.of(Map.of("type", "password", "value", "Newbie-Secret-1", "temporary", false)));
-
-        Http.Response created = realm.admin.post("/" + realm.name + "/users", user);
+        Http.Response created = createUser(realm.name, "newbie@example.com", "Newbie-Secret-1");
 
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         JsonNode imported = user("newbie@example.com");

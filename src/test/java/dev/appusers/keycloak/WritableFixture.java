@@ -132,6 +132,12 @@ abstract class WritableFixture {
                 Map.of("type", "password", "value", password, "temporary", false));
     }
 
+    /** An admin creates an enabled user in {@code realmName} whose username and email are {@code email}. */
+    Http.Response createUser(String realmName, String email, String password) {
+        return realm.admin.post("/" + realmName + "/users", Map.of("username", email, "email", email, "enabled", true,
+                "credentials", java.util.List.of(Map.of("type", "password", "value", password, "temporary", false))));
+    }
+
 
     String adminToken() {
         Http.Response response = Http.send(java.net.http.HttpClient.newHttpClient(), Http.request(realm.server.baseUrl()

@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -79,12 +78,7 @@ abstract class WritableScenarios extends WritableFixture {
         Object before = column(bob, "password_hash");
 
         Http.Response refused = resetPassword(other, "f:" + id + ":" + bob, "short-1");
-        Map<String, Object> user = new LinkedHashMap<>();
-        user.put("username", "policy-victim@example.com");
-        user.put("email", "policy-victim@example.com");
-        user.put("enabled", true);
-        user.put("credentials", List.of(Map.of("type", "password", "value", "short-2", "temporary", false)));
-        Http.Response created = realm.admin.post("/" + other + "/users", user);
+        Http.Response created = createUser(other, "policy-victim@example.com", "short-2");
 
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.body()).contains("invalidPasswordMinLengthMessage");
@@ -96,13 +90,7 @@ abstract class WritableScenarios extends WritableFixture {
 
     @Test
     void userCreatedInKeycloakIsInsertedAsTheAppWouldWriteIt() {
-        Map<String, Object> user = new LinkedHashMap<>();
-        user.put("username", "newbie@example.com");
-        user.put("email", "newbie@example.com");
-        user.put("enabled", true);
-        user.put("credentials", List.of(Map.of("type", "password", "value", "Newbie-Secret-1", "temporary", false)));
-
-        Http.Response created = realm.admin.post("/" + realm.name + "/users", user);
+        Http.Response created = createUser(realm.name, "newbie@example.com", "Newbie-Secret-1");
 
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String location = created.header("Location");
