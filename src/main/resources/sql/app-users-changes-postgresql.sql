@@ -7,8 +7,11 @@
 CREATE TABLE IF NOT EXISTS app_users_changes (
     seq BIGSERIAL PRIMARY KEY,
     user_id UUID,
-    changed_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP
+    changed_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    txid BIGINT NOT NULL DEFAULT (pg_current_xact_id()::text::bigint)
 );
+ALTER TABLE app_users_changes ADD COLUMN IF NOT EXISTS txid BIGINT NOT NULL DEFAULT (pg_current_xact_id()::text::bigint);
+CREATE INDEX IF NOT EXISTS app_users_changes_txid ON app_users_changes (txid);
 
 CREATE OR REPLACE FUNCTION app_users_record_change(changed UUID) RETURNS void AS $$
 DECLARE

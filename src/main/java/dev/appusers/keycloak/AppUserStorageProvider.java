@@ -63,7 +63,8 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         this.model = model;
         this.mappings = mappings;
         this.passwords = passwords;
-        this.database = new AppDatabase(session, AppUsersConfig.datasourceOf(model));
+        this.database = new AppDatabase(session, AppUsersConfig.datasourceOf(model))
+                .withNetworkTimeout(AppUsersConfig.queryTimeoutOf(model));
         this.importing = new UserStorageProviderModel(model).isImportEnabled();
         this.imports = new ImportedUsers(session, model, this::mapping, database, passwords, registrations);
     }

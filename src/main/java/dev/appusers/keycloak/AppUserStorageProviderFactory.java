@@ -197,8 +197,8 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
             return;
         }
         mappings.forget(newModel.getId());
-        feeds.forget(newModel.getId()); // a change table installed since is found at once
-        feeds.watch(session, newModel);
+        feeds.saved(session, newModel); // a change table installed since is looked for at once
+
         synchroniseRoles(session, realm, newModel);
     }
 
@@ -211,6 +211,11 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
             KeycloakRoles.of(realm, config, model.getId()).synchronise(roles);
             LOG.debugf("Synchronised %d app roles of %s", roles.size(), model.getName());
         });
+    }
+
+    @Override
+    public void close() {
+        feeds.stop();
     }
 
     @Override

@@ -2,6 +2,9 @@ package dev.appusers.keycloak.changes;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;
@@ -13,19 +16,19 @@ import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.storage.CacheableStorageProviderModel.CachePolicy;
 import org.keycloak.storage.UserStorageProvider;
 import org.keycloak.storage.UserStorageProviderModel;
-import org.keycloak.timer.ScheduledTask;
-import org.keycloak.timer.TimerProvider;
 
 import dev.appusers.keycloak.config.AppUsersConfig;
 
 /**
- * The change feeds of this node, one per app-users component it has seen: a Keycloak timer task polls each of them
- * every {@value #INTERVAL_MILLIS} ms. A component is seen when the node starts (every realm's components) or when a
- * provider of it is first created here, before it can cache any of its users; its cursor starts at that moment.
+ * The change feeds of this node, one per app-users component it has seen, polled every {@value #INTERVAL_MILLIS} ms
+ * (after the previous poll ended) on a thread of their own, {@value #THREAD_NAME}: never on Keycloak's shared timer
+ * thread, whose other tasks (expired-session cleanup, every provider's periodic syncs) would otherwise wait while an
+ * app database does not answer. A component is seen when the node starts (every realm's components) or when a
+ * provider of it is first created here, before it can cache any of its users; its reader starts at that moment.
  */
-public final class ChangeFeeds implements ScheduledTask {
+public final class ChangeFeeds {
 
-    public static final String TASK_NAME = "app-users-change-feed";
+    public static final String THREAD_NAME = "app-users-change-feed";
     public static final long INTERVAL_MILLIS = 1000;
 
     private static final Logger LOG = Logger.getLogger(ChangeFeeds.class);
@@ -35,25 +38,50 @@ public final class ChangeFeeds implements ScheduledTask {
 
     private final String providerId;
     private final Map<String, Watched> byComponentId = new ConcurrentHashMap<>();
+    private ScheduledExecutorService poller;
 
     public ChangeFeeds(String providerId) {
         this.providerId = providerId;
     }
 
-    /** Once Keycloak's database is migrated: every component's feed starts, then the timer polls them. */
+    /** Once Keycloak's database is migrated: every component's feed starts, then the feeds' thread polls them. */
     public void startWith(KeycloakSessionFactory factory) {
         factory.register(event -> {
             if (event instanceof PostMigrationEvent) {
-                KeycloakModelUtils.runJobInTransaction(factory, session -> {
-                    session.realms().getRealmsStream().forEach(realm -> realm
-                            .getComponentsStream(realm.getId(), UserStorageProvider.class.getName())
-                            .filter(c -> providerId.equals(c.getProviderId()))
-                            .forEach(c -> watch(session, c)));
-                    session.getProvider(TimerProvider.class).scheduleTask(this, INTERVAL_MILLIS, TASK_NAME);
-                });
+                KeycloakModelUtils.runJobInTransaction(factory, session -> session.realms().getRealmsStream()
+                        .forEach(realm -> realm.getComponentsStream(realm.getId(), UserStorageProvider.class.getName())
+                                .filter(c -> providerId.equals(c.getProviderId()))
+                                .forEach(c -> watch(session, c))));
+                startPolling(factory);
                 LOG.debugf("Change feeds polled every %d ms: %d components", INTERVAL_MILLIS, byComponentId.size());
             }
         });
+    }
+
+    private synchronized void startPolling(KeycloakSessionFactory factory) {
+        if (poller != null) {
+            return;
+        }
+        poller = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, THREAD_NAME);
+            thread.setDaemon(true);
+            return thread;
+        });
+        poller.scheduleWithFixedDelay(() -> {
+            try {
+                KeycloakModelUtils.runJobInTransaction(factory, this::run);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.warnf("Change feeds: a poll failed (%s); polling again in %d ms", e, INTERVAL_MILLIS);
+            }
+        }, INTERVAL_MILLIS, INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** When Keycloak stops: the feeds' thread ends. */
+    public synchronized void stop() {
+        if (poller != null) {
+            poller.shutdownNow();
+            poller = null;
+        }
     }
 
     /** Starts the component's feed on this node if it has none yet (its cursor at the newest change). */
@@ -75,12 +103,25 @@ public final class ChangeFeeds implements ScheduledTask {
         }
     }
 
+    /**
+     * The component was saved: its feed goes on (a new reader would skip what changed since the last poll) and
+     * looks for a missing change table at its next poll; it restarts by itself if the table's settings changed.
+     */
+    public void saved(KeycloakSession session, ComponentModel component) {
+        Watched watched = byComponentId.get(component.getId());
+        if (watched == null) {
+            watch(session, component);
+        } else {
+            watched.feed().lookAgain();
+        }
+    }
+
     public void forget(String componentId) {
         byComponentId.remove(componentId);
     }
 
-    @Override
-    public void run(KeycloakSession session) {
+    /** One poll of every feed, in one Keycloak session. */
+    void run(KeycloakSession session) {
         long now = System.nanoTime();
         byComponentId.forEach((componentId, watched) -> {
             RealmModel realm = session.realms().getRealm(watched.realmId());
@@ -97,11 +138,6 @@ public final class ChangeFeeds implements ScheduledTask {
                 }
             }
         });
-    }
-
-    @Override
-    public String getTaskName() {
-        return TASK_NAME;
     }
 
     /** Components that cache users need the feed; NO_CACHE ones read every request anyway. */

@@ -1,6 +1,7 @@
 package dev.appusers.keycloak.changes;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;
@@ -9,96 +10,145 @@ import org.keycloak.models.RealmModel;
 
 import dev.appusers.keycloak.config.AppUsersConfig;
 import dev.appusers.keycloak.jdbc.AppDatabase;
+import dev.appusers.keycloak.jdbc.ChangeReads;
 import dev.appusers.keycloak.jdbc.ChangeTable;
-import dev.appusers.keycloak.jdbc.ChangeTable.Change;
 import dev.appusers.keycloak.jdbc.SchemaException;
 import dev.appusers.keycloak.jdbc.StoreUnavailable;
 
 /**
- * The change feed of one app-users component on this node: its change table, its cursor (in memory, started at the
- * table's newest row when the component is first seen here), and what one poll does. A poll that cannot reach the
- * database keeps the cursor, so the next one that can evicts every user changed meanwhile; each outage is logged
- * once when it starts and once when it ends.
+ * The change feed of one app-users component on this node: its change table's reader (started where the table
+ * stands when the component is first seen here, see {@link FeedReader}), and what one poll does. A poll that cannot
+ * reach the database keeps the reader, so the next one that can evicts every user changed meanwhile; each outage is
+ * logged once when it starts and once when it ends. A change table that is not there (yet, or any more) is looked
+ * for again every {@value #MISSING_RECHECK_SECONDS} s; one found again after it was gone clears the realm's user
+ * cache once, since the changes made meanwhile were recorded nowhere.
  */
 final class ComponentFeed {
 
     private static final Logger LOG = Logger.getLogger(ComponentFeed.class);
-    static final int PAGE = 500;
+    static final long MISSING_RECHECK_SECONDS = 30;
 
     private final String name;
     private String tableKey;
-    private ChangeTable table;
-    private ChangeCursor cursor;
-    /** The change table was not there: looked for again when the component is saved, or on restart. */
-    private boolean missing;
+    private FeedReader reader;
+    /** When the table was last found missing (nanoTime), or null: looked for again after the recheck interval. */
+    private volatile Long missingSince;
+    private boolean seenBefore;
     private String outage;
     private String lastFailure;
+    private long lastRead;
 
     ComponentFeed(String name) {
         this.name = name;
     }
 
-    /** Resolves the table and starts the cursor if not done yet; a poll if already started. */
+    /** A missing change table is looked for at the next poll, not after the recheck interval. */
+    void lookAgain() {
+        missingSince = null;
+    }
+
+    /** Starts the reader if not done yet; a poll if already started. */
     synchronized void poll(KeycloakSession session, RealmModel realm, ComponentModel model, long now) {
         AppUsersConfig config = AppUsersConfig.from(model);
         String key = config.datasource() + "/" + config.dbSchema().orElse("") + "/" + config.changeTable().orElse("");
         if (!key.equals(tableKey)) {
             tableKey = key;
-            table = null;
-            cursor = null;
-            missing = false;
+            reader = null;
+            missingSince = null;
+            seenBefore = false;
         }
-        if (config.changeTable().isEmpty() || missing) {
+        if (config.changeTable().isEmpty()
+                || missingSince != null && now - missingSince < TimeUnit.SECONDS.toNanos(MISSING_RECHECK_SECONDS)) {
             return;
         }
-        AppDatabase database = new AppDatabase(session, config.datasource());
+        AppDatabase database = new AppDatabase(session, config.datasource())
+                .withNetworkTimeout(config.queryTimeoutSeconds());
         try {
-            if (table == null && !resolve(database, config)) {
+            if (reader == null) {
+                start(session, realm, model, database, config, now);
                 return;
             }
-            if (cursor == null) {
-                cursor = new ChangeCursor(database.run("reading the change table", table::latest));
-                LOG.debugf("Change feed of %s starts after change %d of %s", name, cursor.position(), table.name());
-                return;
+            FeedReader polled = reader;
+            FeedOutcome outcome = database.run("reading the change table",
+                    c -> ChangeReads.orGone(polled.table, polled::poll, c));
+            if (outcome.clearAll() == null && now - lastRead > polled.retention.toNanos()) {
+                outcome = new FeedOutcome(outcome.userIds(), "this node could not read " + polled.table.name()
+                        + " for longer than its retention (" + polled.retention + ")", outcome.unreadable(), List.of());
             }
-            long from = cursor.readFrom(now);
-            List<Change> page = database.run("reading the change table", c -> table.from(c, from, PAGE));
-            ChangeCursor next = cursor.copy();
-            ChangeCursor.Outcome outcome = next.advance(page, page.size() < PAGE, now);
             session.getContext().setRealm(realm);
-            apply(session, realm, model, outcome);
-            cursor = next; // only once applied: a failed eviction is tried again at the next poll
+            apply(session, realm, model, database, outcome);
+            lastRead = now;
             lastFailure = null;
-        } catch (RuntimeException e) {
-            if (!StoreUnavailable.is(e)) {
-                String failure = e.getClass().getSimpleName() + ": " + e.getMessage();
-                if (!failure.equals(lastFailure)) {
-                    LOG.warnf("Change feed of %s failed (%s); trying again every poll", name, failure);
-                    lastFailure = failure;
-                }
-                return;
-            }
-            if (outage == null) {
-                outage = e.getMessage();
-                LOG.warnf("Change feed of %s cannot read %s (%s); the users changed meanwhile are evicted once it "
-                        + "can again", name, table == null ? "the change table" : table.name(), outage);
-            }
-        }
-    }
-
-    private boolean resolve(AppDatabase database, AppUsersConfig config) {
-        try {
-            table = database.run("finding the change table", c -> ChangeTable.resolve(c, config));
-            return true;
         } catch (SchemaException e) {
-            missing = true;
-            outage = null;
-            LOG.debugf("No change feed for %s: %s", name, e.getMessage());
-            return false;
+            gone(e);
+        } catch (RuntimeException e) {
+            failed(e);
         }
     }
 
-    private void apply(KeycloakSession session, RealmModel realm, ComponentModel model, ChangeCursor.Outcome outcome) {
+    private void start(KeycloakSession session, RealmModel realm, ComponentModel model, AppDatabase database,
+            AppUsersConfig config, long now) {
+        FeedReader started = database.run("starting the change feed", c -> {
+            ChangeTable table = ChangeTable.resolve(c, config);
+            return FeedReader.start(c, table, true);
+        });
+        reader = started;
+        missingSince = null;
+        lastRead = now;
+        if (seenBefore) {
+            LOG.warnf("Change feed of %s: %s is there again; changes made while it was gone were recorded nowhere, "
+                    + "the realm's user cache was cleared", name, started.table.name());
+            session.getContext().setRealm(realm);
+            UserEviction.evictRealm(session, realm);
+        }
+        seenBefore = true;
+        outage = null;
+        LOG.debugf("Change feed of %s reads %s (%s; retention %s)", name, started.table.name(), started.waits(),
+                started.retention);
+    }
+
+    private void gone(SchemaException e) {
+        if (reader != null) {
+            LOG.warnf("Change feed of %s: %s; looking for it every %d s", name, e.getMessage(),
+                    MISSING_RECHECK_SECONDS);
+        } else {
+            LOG.debugf("No change feed for %s: %s", name, e.getMessage());
+        }
+        reader = null;
+        missingSince = System.nanoTime();
+        outage = null;
+    }
+
+    private void failed(RuntimeException e) {
+        if (!StoreUnavailable.is(e)) {
+            String failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+            if (!failure.equals(lastFailure)) {
+                LOG.warnf("Change feed of %s failed (%s); trying again every poll", name, failure);
+                lastFailure = failure;
+            }
+            return;
+        }
+        if (outage == null) {
+            outage = e.getMessage();
+            LOG.warnf("Change feed of %s cannot read %s (%s); the users changed meanwhile are evicted once it "
+                    + "can again", name, reader == null ? "the change table" : reader.table.name(), outage);
+        }
+    }
+
+    private void apply(KeycloakSession session, RealmModel realm, ComponentModel model, AppDatabase database,
+            FeedOutcome outcome) {
+        String table = reader.table.name();
+        for (Long seq : outcome.unreadable()) {
+            LOG.warnf("Change feed of %s: change %d of %s names no user id of the user table; skipped", name, seq,
+                    table);
+        }
+        if (!outcome.givenUp().isEmpty()) {
+            FeedReader polled = reader;
+            String open = database.run("reading the oldest open transaction",
+                    c -> ChangeReads.oldestOpenTransaction(c, polled.table)).orElse("no transaction open now");
+            LOG.warnf("Change feed of %s: %d numbers of %s still missing after the retention (%s) are no longer waited "
+                    + "for; %s", name, outcome.givenUp().size(), table, reader.retention, open);
+        }
         int evicted;
         if (outcome.everyone()) {
             UserEviction.evictRealm(session, realm);
@@ -107,16 +157,15 @@ final class ComponentFeed {
             evicted = UserEviction.evict(session, realm, model, outcome.userIds());
         }
         if (outage != null) {
-            LOG.infof("Change feed of %s reads %s again: %s", name, table.name(), evicted < 0
+            LOG.infof("Change feed of %s reads %s again: %s", name, table, evicted < 0
                     ? "the realm's user cache was cleared" : outcome.userIds().size() + " users changed meanwhile, "
                     + evicted + " of them cached here, evicted");
             outage = null;
-        } else if (outcome.everyone()) {
-            LOG.warnf("Change feed of %s: changes up to %d may have been pruned from %s before this node read them; "
-                    + "the realm's user cache was cleared", name, outcome.cursor(), table.name());
+        } else if (outcome.lostChanges()) {
+            LOG.warnf("Change feed of %s: %s; the realm's user cache was cleared", name, outcome.clearAll());
         } else if (!outcome.userIds().isEmpty()) {
-            LOG.debugf("Change feed of %s: %d users changed, %d cached here evicted, now at change %d", name,
-                    outcome.userIds().size(), evicted, outcome.cursor());
+            LOG.debugf("Change feed of %s: %d users changed, %d cached here evicted", name,
+                    outcome.userIds().size(), evicted);
         }
     }
 
@@ -126,9 +175,10 @@ final class ComponentFeed {
             return "off: changeTable is empty";
         }
         try {
-            ChangeTable found = new AppDatabase(session, config.datasource()).run("finding the change table",
-                    c -> ChangeTable.resolve(c, config));
-            return "active: " + found.name() + " polled every 1 s";
+            return new AppDatabase(session, config.datasource()).run("finding the change table", c -> {
+                FeedReader probe = FeedReader.start(c, ChangeTable.resolve(c, config), true);
+                return "active: " + probe.table.name() + " polled every 1 s; " + probe.waits();
+            });
         } catch (SchemaException e) {
             return "not installed: " + e.getMessage() + " (see the README, 'Changes made in the app')";
         }

@@ -90,6 +90,15 @@ public final class AppUsersConfig {
         return datasource(model.getConfig());
     }
 
+    /** The query timeout alone (the default where it is not a valid number: Save refuses that anyway). */
+    public static int queryTimeoutOf(ComponentModel model) {
+        try {
+            return queryTimeout(model.getConfig());
+        } catch (InvalidConfigException e) {
+            return DEFAULT_QUERY_TIMEOUT_SECONDS;
+        }
+    }
+
     /** Reads and checks the component's configuration. @throws InvalidConfigException naming the key and the fix */
     public static AppUsersConfig from(ComponentModel model) {
         return new AppUsersConfig(model.getConfig());

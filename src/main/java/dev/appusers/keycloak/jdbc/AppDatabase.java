@@ -33,10 +33,23 @@ public final class AppDatabase {
     private final KeycloakSession session;
     private final String datasourceName;
     private AppDataSource dataSource;
+    /** Bound on each wait for the network, in milliseconds (0: the driver's default, none). */
+    private int networkTimeoutMillis;
 
     public AppDatabase(KeycloakSession session, String datasourceName) {
         this.session = session;
         this.datasourceName = datasourceName;
+    }
+
+    /**
+     * Bounds every wait for the database's answer on this object's connections to the query timeout (and half a
+     * second): a statement's own timeout is enforced by the server, or by a cancel request sent on a new connection,
+     * and neither arrives when the network drops packets without resetting connections. A connection whose wait
+     * ran out is closed by the driver.
+     */
+    public AppDatabase withNetworkTimeout(int queryTimeoutSeconds) {
+        this.networkTimeoutMillis = queryTimeoutSeconds * 1000 + 500;
+        return this;
     }
 
     /** The message for a datasource Keycloak does not have, naming those it has. */
@@ -158,8 +171,8 @@ public final class AppDatabase {
                 }
             }
         } catch (SQLException e) {
-            if (DatabaseErrors.isConnectionFailure(e)) {
-                throw new StaleConnection(e);
+            if (DatabaseErrors.isConnectionFailure(e) && !DatabaseErrors.isNetworkTimeout(e)) {
+                throw new StaleConnection(e); // a network that did not answer in time is not tried again at once
             }
             throw DatabaseErrors.translate(operation, e);
         }
@@ -167,7 +180,16 @@ public final class AppDatabase {
 
     private Connection connect(String operation) {
         try {
-            return dataSource().connection();
+            Connection connection = dataSource().connection();
+            try {
+                if (networkTimeoutMillis > 0 && connection.getNetworkTimeout() != networkTimeoutMillis) {
+                    connection.setNetworkTimeout(Runnable::run, networkTimeoutMillis);
+                }
+            } catch (SQLException e) {
+                connection.close();
+                throw e;
+            }
+            return connection;
         } catch (SQLException e) {
             // no connection at all: whatever the server said, it is not serving us now
             throw DatabaseErrors.unavailable(operation, e);

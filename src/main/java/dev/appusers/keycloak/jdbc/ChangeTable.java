@@ -34,9 +34,28 @@ public final class ChangeTable {
     public static final String USER_ID_COLUMN = "user_id";
     public static final String CHANGED_AT_COLUMN = "changed_at";
 
-    /** One change: its sequence number and the user's id (canonical UUID text), or {@code null} for every user. */
-    public record Change(long seq, String userId) {
+    /**
+     * One change: its sequence number and the user's id (canonical UUID text), or {@code null} for every user;
+     * {@code readable} is false for a row whose user id is no id of the user table (the feed skips it with a warning).
+     */
+    public record Change(long seq, String userId, boolean readable) {
+
+        public Change(long seq, String userId) {
+            this(seq, userId, true);
+        }
+
+        static Change unreadable(long seq) {
+            return new Change(seq, null, false);
+        }
+
+        /** A change of every user (a renamed or deleted role). */
+        public boolean everyone() {
+            return readable && userId == null;
+        }
     }
+
+    /** The optional column of the writing transaction's id (PostgreSQL: {@code pg_current_xact_id()}). */
+    public static final String TXID_COLUMN = "txid";
 
     /** The users changed from a moment on: their ids (canonical UUID text), and whether a change was for everyone. */
     public record ChangedUsers(Set<String> userIds, boolean everyone) {
@@ -50,10 +69,25 @@ public final class ChangeTable {
     /** The quoted {@value #CHANGED_AT_COLUMN} column, or null when the table has none of a timestamp type. */
     private final String changedAt;
     private final int queryTimeoutSeconds;
+    /** The quoted {@value #TXID_COLUMN} column (PostgreSQL only), or null. */
+    final String txid;
+    final Dialect dialect;
+    /** The schema qualifier the table was named with ("" or {@code "schema".}), for the retention function. */
+    final String qualifier;
 
-    private ChangeTable(DbTable table, int queryTimeoutSeconds) {
+    /** The database kinds whose change feed reads differ. */
+    enum Dialect { POSTGRESQL, MYSQL }
+
+    private ChangeTable(DbTable table, int queryTimeoutSeconds, Dialect dialect) {
         this.name = table.name();
         this.table = table.qualifiedName();
+        this.dialect = dialect;
+        String quotedName = table.quotedName();
+        this.qualifier = this.table.endsWith(quotedName)
+                ? this.table.substring(0, this.table.length() - quotedName.length()) : "";
+        this.txid = dialect == Dialect.POSTGRESQL
+                ? table.findColumn(TXID_COLUMN).filter(c -> c.jdbcType() == Types.BIGINT).map(table::quoted).orElse(null)
+                : null;
         this.seq = table.quoted(table.column(ConfigKeys.CHANGE_TABLE, SEQ_COLUMN));
         DbColumn user = table.column(ConfigKeys.CHANGE_TABLE, USER_ID_COLUMN);
         this.userId = table.quoted(user);
@@ -69,7 +103,9 @@ public final class ChangeTable {
     public static ChangeTable resolve(Connection connection, AppUsersConfig config) throws SQLException {
         String wanted = config.changeTable().orElseThrow(() -> new SchemaException(ConfigKeys.CHANGE_TABLE + " is empty"));
         DbTable table = SchemaReader.open(connection, config.dbSchema()).table(ConfigKeys.CHANGE_TABLE, wanted);
-        return new ChangeTable(table, config.queryTimeoutSeconds());
+        String product = connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT);
+        return new ChangeTable(table, config.queryTimeoutSeconds(),
+                product.contains("postgres") ? Dialect.POSTGRESQL : Dialect.MYSQL);
     }
 
     private static Optional<DbColumn> timestampColumn(DbTable table, String wanted) {
@@ -88,33 +124,43 @@ public final class ChangeTable {
         return name;
     }
 
-    /** The newest sequence number, 0 when the table is empty. */
-    public long latest(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT MAX(" + seq + ") FROM " + table)) {
-            statement.setQueryTimeout(queryTimeoutSeconds);
-            try (ResultSet rs = statement.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        }
+    /** Whether the table records the writing transaction's id, which lets the feed wait exactly for open ones. */
+    public boolean recordsTransactions() {
+        return txid != null;
     }
 
-    /** At most {@code limit} changes from {@code seq} on (inclusive), oldest first: one indexed range scan. */
-    public List<Change> from(Connection connection, long fromSeq, int limit) throws SQLException {
-        String sql = "SELECT " + seq + ", " + userId + " FROM " + table + " WHERE " + seq + " >= ? ORDER BY " + seq
-                + " LIMIT ?";
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setQueryTimeout(queryTimeoutSeconds);
-            statement.setLong(1, fromSeq);
-            statement.setInt(2, limit);
-            List<Change> changes = new ArrayList<>();
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    long number = rs.getLong(1);
-                    rs.getObject(2);
-                    changes.add(new Change(number, rs.wasNull() ? null : userIdCodec.read(rs, 2)));
-                }
-            }
-            return changes;
+    /** Whether this is a PostgreSQL table (the feed reads its transactions' visibility) or a MariaDB/MySQL one. */
+    public boolean isPostgres() {
+        return dialect == Dialect.POSTGRESQL;
+    }
+
+    String table() {
+        return table;
+    }
+
+    String seq() {
+        return seq;
+    }
+
+    String userId() {
+        return userId;
+    }
+
+    int queryTimeoutSeconds() {
+        return queryTimeoutSeconds;
+    }
+
+    /** The change in the current row of {@code rs}: columns {@code seq} and {@code user_id} at the given indexes. */
+    Change read(ResultSet rs, int seqColumn, int userColumn) throws SQLException {
+        long number = rs.getLong(seqColumn);
+        rs.getObject(userColumn);
+        if (rs.wasNull()) {
+            return new Change(number, null);
+        }
+        try {
+            return new Change(number, userIdCodec.read(rs, userColumn));
+        } catch (IllegalArgumentException | SQLException e) {
+            return Change.unreadable(number);
         }
     }
 

@@ -78,13 +78,29 @@ final class DatabaseErrors {
                 + connectionProblem(e), e);
     }
 
+    /** @return whether the database did not answer within the connection's network timeout */
+    static boolean isNetworkTimeout(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return whether the statement failed because a table or column it names is not there (any more) */
+    static boolean isMissingObject(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return MISSING_SCHEMA_STATES.contains(state) || MISSING_SCHEMA_CODES.contains(e.getErrorCode());
+    }
+
     /** A failure of a statement on a working connection. */
     static RuntimeException translate(String operation, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         if (isConnectionFailure(e)) {
             return unavailable(operation, e);
         }
-        if (MISSING_SCHEMA_STATES.contains(state) || MISSING_SCHEMA_CODES.contains(e.getErrorCode())) {
+        if (isMissingObject(e)) {
             return StoreUnavailable.exception("The app database no longer has a table or column the component maps ("
                     + operation + "; " + codes(e) + "): the app's schema changed or the database was replaced; "
                     + "check the component's settings against it", null);

@@ -31,6 +31,9 @@ final class DbTable {
     /** The table as SQL names it: quoted, with its schema when one was configured. */
     String qualifiedName() { return qualifiedName; }
 
+    /** The table's own name quoted for SQL, without its schema. */
+    String quotedName() { return quote(name, quote); }
+
     List<DbColumn> columns() { return columns; }
 
     /** Finds a column, exact name first, then ignoring case. */

@@ -17,6 +17,6 @@ public record AppSource(String componentId, AppUsersConfig config, UserRepositor
 
     /** The app database of this source in a session. */
     public AppDatabase database(org.keycloak.models.KeycloakSession session) {
-        return new AppDatabase(session, config.datasource());
+        return new AppDatabase(session, config.datasource()).withNetworkTimeout(config.queryTimeoutSeconds());
     }
 }

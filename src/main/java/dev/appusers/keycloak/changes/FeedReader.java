@@ -1,0 +1,134 @@
+package dev.appusers.keycloak.changes;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.appusers.keycloak.jdbc.ChangeReads;
+import dev.appusers.keycloak.jdbc.ChangeReads.Position;
+import dev.appusers.keycloak.jdbc.ChangeReads.Visible;
+import dev.appusers.keycloak.jdbc.ChangeTable;
+import dev.appusers.keycloak.jdbc.ChangeTable.Change;
+
+/**
+ * One node's reader of one change table: created at the start (which reads where the table stands, so that every
+ * change committed from then on is read), then polled. PostgreSQL tables with a {@code txid} column are read by
+ * their transactions' visibility ({@link SnapshotCursor}); the others by sequence number, waiting for the numbers
+ * still in flight ({@link GapCursor}).
+ */
+abstract class FeedReader {
+
+    /** Rows one poll reads at most; past that, the realm's user cache is cleared instead. */
+    static final int MAX_ROWS = 20_000;
+    static final int PAGE = 1_000;
+
+    final ChangeTable table;
+    final Duration retention;
+
+    private FeedReader(ChangeTable table, Duration retention) {
+        this.table = table;
+        this.retention = retention;
+    }
+
+    /** Starts reading {@code table} where it stands now. */
+    static FeedReader start(Connection connection, ChangeTable table, boolean askOpenTransactions) throws SQLException {
+        Duration retention = ChangeReads.retention(connection, table);
+        return table.recordsTransactions() ? new Snapshots(connection, table, retention)
+                : new Gaps(connection, table, retention, askOpenTransactions);
+    }
+
+    /** Reads the changes committed since the last poll. */
+    abstract FeedOutcome poll(Connection connection) throws SQLException;
+
+    /** For the admin form and the log: how this reader waits for open transactions. */
+    abstract String waits();
+
+    /** PostgreSQL with {@code txid}: exact, whatever the transactions' order, size or length. */
+    private static final class Snapshots extends FeedReader {
+
+        private final SnapshotCursor cursor;
+
+        Snapshots(Connection connection, ChangeTable table, Duration retention) throws SQLException {
+            super(table, retention);
+            Visible start = ChangeReads.visibleSince(connection, table, null, 0, 1);
+            cursor = new SnapshotCursor(start.snapshot(), start.tableIdentity());
+        }
+
+        @Override
+        FeedOutcome poll(Connection connection) throws SQLException {
+            Visible first = ChangeReads.visibleSince(connection, table, cursor.horizon(), 0, PAGE);
+            List<Change> rows = new ArrayList<>(first.changes());
+            List<Change> page = first.changes();
+            while (page.size() == PAGE && rows.size() < MAX_ROWS) {
+                long last = page.get(page.size() - 1).seq();
+                page = ChangeReads.visibleSince(connection, table, cursor.horizon(), last, PAGE).changes();
+                rows.addAll(page);
+            }
+            boolean complete = page.size() < PAGE;
+            return cursor.advance(rows, first.snapshot(), first.tableIdentity(), complete);
+        }
+
+        @Override
+        String waits() {
+            return "waits for every open transaction (txid)";
+        }
+    }
+
+    /** By sequence number: MariaDB and MySQL, and PostgreSQL tables without {@code txid}. */
+    private static final class Gaps extends FeedReader {
+
+        private final boolean askOpenTransactions;
+        private GapCursor cursor;
+        private boolean openKnown;
+
+        Gaps(Connection connection, ChangeTable table, Duration retention, boolean askOpenTransactions)
+                throws SQLException {
+            super(table, retention);
+            this.askOpenTransactions = askOpenTransactions && !table.isPostgres();
+            restart(connection, ChangeReads.position(connection, table, this.askOpenTransactions));
+        }
+
+        private void restart(Connection connection, Position position) throws SQLException {
+            cursor = new GapCursor(position.maxSeq());
+            openKnown = position.openKnown();
+            cursor.advance(position, List.of(), newRows(connection), retention);
+        }
+
+        @Override
+        FeedOutcome poll(Connection connection) throws SQLException {
+            Position position = ChangeReads.position(connection, table, askOpenTransactions);
+            openKnown = position.openKnown();
+            if (cursor.wentBack(position)) {
+                restart(connection, position);
+                return new FeedOutcome(java.util.Set.of(),
+                        "the change table's numbers went back (truncated, renumbered or restored)", List.of(), List.of());
+            }
+            List<Change> gapRows = cursor.gaps().isEmpty() ? List.of()
+                    : ChangeReads.among(connection, table, cursor.gaps());
+            return cursor.advance(position, gapRows, newRows(connection), retention);
+        }
+
+        private List<Change> newRows(Connection connection) throws SQLException {
+            List<Change> rows = new ArrayList<>();
+            long after = cursor.maxSeen();
+            List<Change> page;
+            do {
+                page = ChangeReads.after(connection, table, after, PAGE);
+                rows.addAll(page);
+                after = page.isEmpty() ? after : page.get(page.size() - 1).seq();
+            } while (page.size() == PAGE && rows.size() < MAX_ROWS);
+            return rows;
+        }
+
+        @Override
+        String waits() {
+            if (table.isPostgres()) {
+                return "waits up to the retention for numbers in flight (add the txid column to wait exactly)";
+            }
+            return openKnown ? "waits for every open transaction (innodb_trx)"
+                    : "waits up to the retention for numbers in flight (grant PROCESS to wait exactly)";
+        }
+    }
+}
