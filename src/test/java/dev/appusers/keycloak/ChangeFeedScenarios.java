@@ -83,7 +83,8 @@ abstract class ChangeFeedScenarios {
 
     @Test
     void theAdminFormSaysWhetherTheFeedIsActive() {
-        assertThat(status(realm.name, componentId)).isEqualTo("active: app_users_changes polled every 1 s");
+        assertThat(status(realm.name, componentId)).startsWith("active: app_users_changes polled every 1 s; waits for "
+                + "every open transaction");
         assertThat(status(plainRealm, plainComponentId)).startsWith("not installed: ").contains("app_users_changes");
     }
 
@@ -174,6 +175,64 @@ abstract class ChangeFeedScenarios {
 
         long millis = awaitRefresh(refreshToken, r -> r.status() != 200);
         assertThat(millis).isLessThanOrEqualTo(BOUND_MILLIS);
+    }
+
+    // ---- the table itself: truncated, or holding a row the feed cannot read ----
+
+    @Test
+    void aTruncatedChangeTableIsNoticedOnceAndTheFeedGoesOnFromItsNewNumbers() {
+        String before = newUser(schema, "editor");
+        String token = signIn(before);
+        sleep(1_500);
+
+        execute(schema, db() == AppDb.POSTGRES ? "TRUNCATE app_users_changes RESTART IDENTITY"
+                : "TRUNCATE TABLE app_users_changes");
+        sleep(3_000);
+        String email = newUser(schema, "editor");
+        String refreshToken = signIn(email);
+        execute(schema, "UPDATE " + db().userTable() + " SET is_active = false WHERE email = ?", email);
+
+        long millis = awaitRefresh(refreshToken, r -> r.status() != 200);
+        assertThat(millis).as("the feed goes on after the truncation").isLessThanOrEqualTo(BOUND_MILLIS);
+        assertThat(realm.oidc.refresh(token).status()).as("a user cached before, unchanged").isEqualTo(200);
+        sleep(2_000);
+        String noticed = "Change feed of " + componentName + ": the change table";
+        assertThat(PostgresChangeFeedIT.count(realm.log(), noticed)).as("one warning: %s", noticed).isEqualTo(1);
+    }
+
+    @Test
+    void aRowWhoseUserIdCannotBeReadIsSkippedWithOneWarningAndTheFeedGoesOn() {
+        String badSchema = db().createFixtureSchema("badrows");
+        ChangeTableScript.install(db(), badSchema);
+        // the change table of an app whose ids are text, and a row that is no id at all
+        execute(badSchema, db() == AppDb.POSTGRES ? "ALTER TABLE app_users_changes ALTER COLUMN user_id TYPE varchar(36)"
+                : "ALTER TABLE app_users_changes MODIFY user_id VARBINARY(16) NULL");
+        String badRealm = realm.name + "_badrows";
+        realm.admin.deleteIfPresent("/" + badRealm);
+        realm.admin.createRealm(badRealm);
+        realm.admin.createFederation(badRealm, "feed-badrows", Map.of("cachePolicy", "DEFAULT", "dbSchema", badSchema));
+        OidcClient bad = new OidcClient(realm.server, badRealm);
+        try {
+            String email = newUser(badSchema, "editor");
+            String refreshToken = AdminClient.expect(bad.passwordGrant(email, PASSWORD), 200, "sign-in")
+                    .json().path("refresh_token").asText();
+            execute(badSchema, "INSERT INTO app_users_changes (user_id) VALUES (" + (db() == AppDb.POSTGRES
+                    ? "'not-a-uuid'" : "X'0102'") + ")");
+            execute(badSchema, "UPDATE " + db().userTable() + " SET is_active = false WHERE email = ?", email);
+
+            long start = System.nanoTime();
+            while (bad.refresh(refreshToken).status() == 200 && millis(start) < 15_000) {
+                sleep(100);
+            }
+            assertThat(millis(start)).as("the user changed after the bad row is evicted").isLessThan(BOUND_MILLIS);
+            sleep(2_000);
+            assertThat(PostgresChangeFeedIT.count(realm.log(), "Change feed of feed-badrows: change "))
+                    .as("one warning naming the row").isEqualTo(1);
+            assertThat(realm.log()).containsPattern("Change feed of feed-badrows: change \\d+ of app_users_changes "
+                    + "names no user id of the user table; skipped");
+        } finally {
+            realm.admin.deleteOk("/" + badRealm);
+        }
     }
 
     String signIn(String email) {

@@ -45,7 +45,8 @@ class KeycloakClusterIT {
     static final UUID DIRECT_USER = UUID.fromString("a4000000-0000-4000-8000-0000000000a4");
     static final UUID NO_CACHE_USER = UUID.fromString("a5000000-0000-4000-8000-0000000000a5");
 
-    final String appDatabase = AppDb.database("appusers_cluster");
+    static final String APP_DATABASE = AppDb.database("appusers_cluster");
+    final String appDatabase = APP_DATABASE;
     KeycloakCluster cluster;
     AdminClient adminA;
     AdminClient adminB;
@@ -55,13 +56,11 @@ class KeycloakClusterIT {
 
     @BeforeAll
     void setUp() {
-        AppDb.MARIADB.create(appDatabase);
+        cluster = KeycloakCluster.shared(appDatabase);
         ChangeTableScript.install(AppDb.MARIADB, appDatabase);
         for (UUID id : List.of(PASSWORD_USER, ROLE_USER, DISABLED_USER, DIRECT_USER, NO_CACHE_USER)) {
             insertUser(id);
         }
-        KeycloakServer.stopShared();
-        cluster = KeycloakCluster.start(AppDb.database("kc_cluster"), appDatabase);
         adminA = new AdminClient(cluster.nodeA);
         adminB = new AdminClient(cluster.nodeB);
         adminA.createRealm(REALM);
@@ -78,7 +77,7 @@ class KeycloakClusterIT {
         if (cluster != null) {
             LogHygiene.assertNoSecretsInWholeLog(cluster.nodeA);
             LogHygiene.assertNoSecretsInWholeLog(cluster.nodeB);
-            cluster.close();
+            KeycloakCluster.closeShared();
         }
     }
 

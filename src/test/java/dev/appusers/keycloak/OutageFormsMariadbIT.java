@@ -9,9 +9,16 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 
+import dev.appusers.keycloak.it.AdminClient;
 import dev.appusers.keycloak.it.AppDb;
+import dev.appusers.keycloak.it.ChangeTableScript;
+import dev.appusers.keycloak.it.Http;
 import dev.appusers.keycloak.it.WireRefusal;
 
 /**
@@ -61,6 +68,29 @@ class OutageFormsMariadbIT extends OutageFormsScenarios {
             }
         }
         return busy;
+    }
+
+    /**
+     * This class's login has no PROCESS privilege: the change feed cannot see MariaDB's open transactions, waits for
+     * a number in flight up to the retention instead, and the admin form says which privilege would let it wait
+     * exactly.
+     */
+    @Test
+    void theAdminFormNamesThePrivilegeTheChangeFeedNeedsToSeeOpenTransactions() throws Exception {
+        String schema = db().createFixtureSchema("noprocess");
+        ChangeTableScript.install(db(), schema);
+        admin("GRANT SELECT, INSERT, UPDATE, DELETE, EXECUTE ON " + schema + ".* TO " + ACCOUNT);
+        Http.Response created = realm.admin.createFederation(realm.name, "feed-noprocess",
+                Map.of("cachePolicy", "DEFAULT", "dbSchema", schema, "enabled", "false"));
+        AdminClient.expect(created, 201, "component with a change table, login without PROCESS");
+        String location = created.header("Location");
+        String id = location.substring(location.lastIndexOf('/') + 1);
+        try {
+            String status = realm.admin.component(realm.name, id).path("config").path("changeFeed").path(0).asText();
+            assertThat(status).startsWith("active: app_users_changes").contains("GRANT PROCESS");
+        } finally {
+            realm.admin.deleteOk("/" + realm.name + "/components/" + id);
+        }
     }
 
     @Test

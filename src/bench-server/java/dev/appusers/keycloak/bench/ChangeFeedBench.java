@@ -52,15 +52,7 @@ final class ChangeFeedBench {
         for (String user : users) {
             oidc.passwordGrant(user, BenchData.PASSWORD); // every user cached
         }
-        report.table("app database", "seconds", "changes made", "feed statements", "feed statements/s");
-        int mark = log.mark();
-        sleep(10_000);
-        long idle = feedStatements(mark);
-        report.row("idle", 10, 0, idle, String.format("%.1f", idle / 10.0));
-        mark = log.mark();
-        int changed = changeUsers(users, 100, 10);
-        long busy = feedStatements(mark);
-        report.row("app changes 100 users/s", 10, changed, busy, String.format("%.1f", busy / 10.0));
+        feedCost(users);
 
         report.heading("Password grants, DEFAULT + change feed against NO_CACHE, concurrency " + concurrency + ", "
                 + rounds + " alternating rounds of " + round.toSeconds() + " s");
@@ -97,6 +89,34 @@ final class ChangeFeedBench {
         setCachePolicy("DEFAULT");
     }
 
+    /**
+     * What the feed costs the app database idle, at 100 and at 1,000 changes a second: PostgreSQL's CPU over windows
+     * with the same app load, the feed on (DEFAULT) and off (NO_CACHE), alternated, and the feed's statements.
+     */
+    private void feedCost(List<String> users) throws SQLException {
+        int seconds = Integer.getInteger("bench.feed.seconds", 10);
+        report.heading("What the change feed costs the app database (PostgreSQL CPU, same app load with the feed on "
+                + "and off, " + seconds + " s windows)");
+        report.table("app changes/s", "feed statements/s", "db CPU ms/s, feed on", "db CPU ms/s, feed off",
+                "feed's share ms/s");
+        for (int rate : new int[] {0, 100, 1_000}) {
+            setCachePolicy("NO_CACHE");
+            long offCpu = DatabaseCpu.postgresMicros();
+            changeUsers(users, rate, seconds);
+            offCpu = DatabaseCpu.postgresMicros() - offCpu;
+            setCachePolicy("DEFAULT");
+            sleep(1_500);
+            int mark = log.mark();
+            long onCpu = DatabaseCpu.postgresMicros();
+            changeUsers(users, rate, seconds);
+            onCpu = DatabaseCpu.postgresMicros() - onCpu;
+            long statements = feedStatements(mark);
+            report.row(rate, String.format("%.1f", statements / (double) seconds),
+                    String.format("%.1f", onCpu / 1000.0 / seconds), String.format("%.1f", offCpu / 1000.0 / seconds),
+                    String.format("%.1f", (onCpu - offCpu) / 1000.0 / seconds));
+        }
+    }
+
     private LoadRun.Result logins(List<String> users, int concurrency, Duration round) {
         return LoadRun.run(concurrency, round, Integer.MAX_VALUE,
                 n -> oidc.passwordGrant(users.get(n % users.size()), BenchData.PASSWORD).status() == 200);
@@ -106,21 +126,46 @@ final class ChangeFeedBench {
         return log.dataSince(mark).stream().filter(s -> s.sql().contains(CHANGE_TABLE)).count();
     }
 
-    /** Updates {@code perSecond} users a second (their token_count) for {@code seconds}, as the app would. */
+    /**
+     * Updates {@code perSecond} users a second (their token_count) for {@code seconds}, as the app would, on four
+     * connections; with a rate of 0, waits that long.
+     */
     private static int changeUsers(List<String> users, int perSecond, int seconds) throws SQLException {
+        if (perSecond == 0) {
+            sleep(seconds * 1000L);
+            return 0;
+        }
         AtomicInteger changed = new AtomicInteger();
-        try (Connection c = AppDb.POSTGRES.connect(BenchData.DATABASE); PreparedStatement update = c.prepareStatement(
-                "UPDATE \"user\" SET token_count = COALESCE(token_count, 0) + 1 WHERE email = ?")) {
+        int lanes = 4;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(lanes);
+        try {
+            List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
             long start = System.nanoTime();
-            for (int n = 0; n < perSecond * seconds; n++) {
-                long due = start + n * 1_000_000_000L / perSecond;
-                long wait = (due - System.nanoTime()) / 1_000_000;
-                if (wait > 0) {
-                    sleep(wait);
-                }
-                update.setString(1, users.get(n % users.size()));
-                changed.addAndGet(update.executeUpdate());
+            for (int lane = 0; lane < lanes; lane++) {
+                int first = lane;
+                running.add(pool.submit(() -> {
+                    try (Connection c = AppDb.POSTGRES.connect(BenchData.DATABASE); PreparedStatement update =
+                            c.prepareStatement("UPDATE \"user\" SET token_count = COALESCE(token_count, 0) + 1 "
+                                    + "WHERE email = ?")) {
+                        for (int n = first; n < perSecond * seconds; n += lanes) {
+                            long wait = (start + n * 1_000_000_000L / perSecond - System.nanoTime()) / 1_000_000;
+                            if (wait > 0) {
+                                sleep(wait);
+                            }
+                            update.setString(1, users.get(n % users.size()));
+                            changed.addAndGet(update.executeUpdate());
+                        }
+                    }
+                    return null;
+                }));
             }
+            for (java.util.concurrent.Future<?> lane : running) {
+                lane.get();
+            }
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            pool.shutdownNow();
         }
         return changed.get();
     }

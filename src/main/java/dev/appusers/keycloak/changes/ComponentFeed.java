@@ -34,6 +34,8 @@ final class ComponentFeed {
     /** When the table was last found missing (nanoTime), or null: looked for again after the recheck interval. */
     private volatile Long missingSince;
     private boolean seenBefore;
+    /** Whether the table was looked for before on this node (users may have been cached meanwhile). */
+    private boolean lookedBefore;
     private String outage;
     private String lastFailure;
     private long lastRead;
@@ -56,6 +58,7 @@ final class ComponentFeed {
             reader = null;
             missingSince = null;
             seenBefore = false;
+            lookedBefore = false;
         }
         if (config.changeTable().isEmpty()
                 || missingSince != null && now - missingSince < TimeUnit.SECONDS.toNanos(MISSING_RECHECK_SECONDS)) {
@@ -73,7 +76,8 @@ final class ComponentFeed {
                     c -> ChangeReads.orGone(polled.table, polled::poll, c));
             if (outcome.clearAll() == null && now - lastRead > polled.retention.toNanos()) {
                 outcome = new FeedOutcome(outcome.userIds(), "this node could not read " + polled.table.name()
-                        + " for longer than its retention (" + polled.retention + ")", outcome.unreadable(), List.of());
+                        + " for longer than its retention (" + FeedReader.human(polled.retention) + ")",
+                        outcome.unreadable(), List.of());
             }
             session.getContext().setRealm(realm);
             apply(session, realm, model, database, outcome);
@@ -98,13 +102,18 @@ final class ComponentFeed {
         if (seenBefore) {
             LOG.warnf("Change feed of %s: %s is there again; changes made while it was gone were recorded nowhere, "
                     + "the realm's user cache was cleared", name, started.table.name());
+        } else if (lookedBefore) {
+            LOG.infof("Change feed of %s: %s found; users cached before it was there were changed without a feed, "
+                    + "the realm's user cache was cleared", name, started.table.name());
+        }
+        if (lookedBefore) {
             session.getContext().setRealm(realm);
             UserEviction.evictRealm(session, realm);
         }
         seenBefore = true;
         outage = null;
         LOG.debugf("Change feed of %s reads %s (%s; retention %s)", name, started.table.name(), started.waits(),
-                started.retention);
+                FeedReader.human(started.retention));
     }
 
     private void gone(SchemaException e) {
@@ -116,10 +125,12 @@ final class ComponentFeed {
         }
         reader = null;
         missingSince = System.nanoTime();
+        lookedBefore = true;
         outage = null;
     }
 
     private void failed(RuntimeException e) {
+        lookedBefore |= reader == null; // not started yet: users may be cached before it can start
         if (!StoreUnavailable.is(e)) {
             String failure = e.getClass().getSimpleName() + ": " + e.getMessage();
             if (!failure.equals(lastFailure)) {
@@ -147,7 +158,7 @@ final class ComponentFeed {
             String open = database.run("reading the oldest open transaction",
                     c -> ChangeReads.oldestOpenTransaction(c, polled.table)).orElse("no transaction open now");
             LOG.warnf("Change feed of %s: %d numbers of %s still missing after the retention (%s) are no longer waited "
-                    + "for; %s", name, outcome.givenUp().size(), table, reader.retention, open);
+                    + "for; %s", name, outcome.givenUp().size(), table, FeedReader.human(reader.retention), open);
         }
         int evicted;
         if (outcome.everyone()) {

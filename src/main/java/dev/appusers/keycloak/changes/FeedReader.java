@@ -39,6 +39,15 @@ abstract class FeedReader {
                 : new Gaps(connection, table, retention, askOpenTransactions);
     }
 
+    /** "1 h", "90 min", "45 s": a retention as the scripts' functions state it. */
+    static String human(Duration duration) {
+        long seconds = duration.toSeconds();
+        if (seconds % 3600 == 0) {
+            return seconds / 3600 + " h";
+        }
+        return seconds % 60 == 0 ? seconds / 60 + " min" : seconds + " s";
+    }
+
     /** Reads the changes committed since the last poll. */
     abstract FeedOutcome poll(Connection connection) throws SQLException;
 
@@ -125,10 +134,12 @@ abstract class FeedReader {
         @Override
         String waits() {
             if (table.isPostgres()) {
-                return "waits up to the retention for numbers in flight (add the txid column to wait exactly)";
+                return "waits up to the retention (" + human(retention) + ") for numbers in flight: re-run the change table "
+                        + "script, which adds the txid column, to wait exactly for open transactions";
             }
             return openKnown ? "waits for every open transaction (innodb_trx)"
-                    : "waits up to the retention for numbers in flight (grant PROCESS to wait exactly)";
+                    : "cannot see open transactions, so waits up to the retention (" + human(retention) + ") for numbers in "
+                    + "flight: GRANT PROCESS ON *.* to the datasource's user lets it wait exactly for them";
         }
     }
 }

@@ -77,6 +77,21 @@ public enum AppDb {
     /** The database Keycloak's {@code appdb} datasource points at in the integration tests. */
     public static final String IT_DATABASE = "appusers_it" + suffix();
 
+    /** Creates {@code database} (PostgreSQL) if it is not there yet, empty; an existing one is left as it is. */
+    public void ensureDatabase(String database) {
+        try (Connection c = connect("postgres");
+                java.sql.PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            exists.setString(1, database);
+            if (!exists.executeQuery().next()) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE DATABASE " + database);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot create " + database + " on " + kind + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Drops and creates {@code database}, then loads the Litestar-Users schema and the seed users. */
     public void create(String database) {
         createEmpty(database);

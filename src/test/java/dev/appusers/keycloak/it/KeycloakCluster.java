@@ -31,12 +31,54 @@ public final class KeycloakCluster implements AutoCloseable {
     private static final Pattern TWO_MEMBERS = Pattern.compile("ISPN000094: Received new cluster view[^\\n]*\\(2\\)");
     private static final long FORM_TIMEOUT_MILLIS = 90_000;
 
+    /** Keycloak's own database, shared by both nodes, on PostgreSQL. */
+    public static final String KEYCLOAK_DATABASE = AppDb.database("kc_cluster");
+
+    /** The datasource name of the cluster's PostgreSQL app database. */
+    public static final String POSTGRES_DATASOURCE = "appdb2";
+
     public final KeycloakServer nodeA;
     public final KeycloakServer nodeB;
+    private final TcpProxy postgresProxy;
 
-    private KeycloakCluster(KeycloakServer nodeA, KeycloakServer nodeB) {
+    private static KeycloakCluster shared;
+    private static String sharedAppDatabase;
+
+    private KeycloakCluster(KeycloakServer nodeA, KeycloakServer nodeB, TcpProxy postgresProxy) {
         this.nodeA = nodeA;
         this.nodeB = nodeB;
+        this.postgresProxy = postgresProxy;
+    }
+
+    /**
+     * The cluster of this test JVM, started on first use (the single shared server is stopped first) with
+     * {@code appDatabase} on MariaDB as {@code appdb}, created then with the fixture's tables and seed users.
+     */
+    public static synchronized KeycloakCluster shared(String appDatabase) {
+        if (shared != null && !appDatabase.equals(sharedAppDatabase)) {
+            closeShared();
+        }
+        if (shared == null) {
+            KeycloakServer.stopShared();
+            AppDb.MARIADB.create(appDatabase);
+            shared = start(KEYCLOAK_DATABASE, appDatabase);
+            sharedAppDatabase = appDatabase;
+            KeycloakCluster started = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+        }
+        return shared;
+    }
+
+    public static synchronized void closeShared() {
+        if (shared != null) {
+            shared.close();
+            shared = null;
+        }
+    }
+
+    /** The proxy between both nodes and PostgreSQL ({@code appdb2}). */
+    public TcpProxy postgresProxy() {
+        return postgresProxy;
     }
 
     /**
@@ -48,17 +90,21 @@ public final class KeycloakCluster implements AutoCloseable {
         Path root = Path.of("target", "keycloak-cluster").toAbsolutePath();
         try {
             KeycloakServer.deleteRecursively(root);
+            java.net.URI pg = java.net.URI.create(AppDb.POSTGRES.url("").substring("jdbc:".length()));
+            TcpProxy proxy = new TcpProxy(pg.getHost(), pg.getPort());
+            String pgUrl = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + AppDb.IT_DATABASE;
             Path homeA = copyDistribution(KeycloakServer.home(), root.resolve("node-a"));
-            KeycloakServer nodeA = startNode(homeA, "a", keycloakDatabase, appDatabase);
+            KeycloakServer nodeA = startNode(homeA, "a", keycloakDatabase, appDatabase, pgUrl);
             KeycloakServer nodeB;
             try {
                 // node A's home is augmented for exactly these build options: node B starts without re-augmenting
-                nodeB = startNode(copyDistribution(homeA, root.resolve("node-b")), "b", keycloakDatabase, appDatabase);
+                nodeB = startNode(copyDistribution(homeA, root.resolve("node-b")), "b", keycloakDatabase, appDatabase,
+                        pgUrl);
             } catch (RuntimeException e) {
                 nodeA.stop();
                 throw e;
             }
-            KeycloakCluster cluster = new KeycloakCluster(nodeA, nodeB);
+            KeycloakCluster cluster = new KeycloakCluster(nodeA, nodeB, proxy);
             cluster.awaitTwoMembers();
             return cluster;
         } catch (IOException e) {
@@ -66,8 +112,8 @@ public final class KeycloakCluster implements AutoCloseable {
         }
     }
 
-    private static KeycloakServer startNode(Path home, String name, String keycloakDatabase, String appDatabase)
-            throws IOException {
+    private static KeycloakServer startNode(Path home, String name, String keycloakDatabase, String appDatabase,
+            String postgresAppUrl) throws IOException {
         AppDb app = AppDb.MARIADB;
         List<String> options = new ArrayList<>(List.of(
                 "--db=postgres", "--db-url=" + AppDb.POSTGRES.url(keycloakDatabase),
@@ -77,7 +123,10 @@ public final class KeycloakCluster implements AutoCloseable {
                 "--cache-embedded-network-bind-address=127.0.0.1",
                 "--cache-embedded-network-bind-port=" + KeycloakServer.freePort(),
                 "--db-kind-appdb=" + app.kind, "--db-url-full-appdb=" + app.url(appDatabase),
-                "--db-username-appdb=" + app.user, "--db-password-appdb=" + app.password));
+                "--db-username-appdb=" + app.user, "--db-password-appdb=" + app.password,
+                "--db-kind-" + POSTGRES_DATASOURCE + "=postgres", "--db-url-full-" + POSTGRES_DATASOURCE + "=" + postgresAppUrl,
+                "--db-username-" + POSTGRES_DATASOURCE + "=" + AppDb.POSTGRES.user,
+                "--db-password-" + POSTGRES_DATASOURCE + "=" + AppDb.POSTGRES.password));
         Path log = Path.of("target", "keycloak-cluster-" + name + ".log").toAbsolutePath();
         return KeycloakServer.start(home, options, "cluster-" + name, log,
                 ProcessBuilder.Redirect.to(log.toFile()), KeycloakServer.freePort(), KeycloakServer.freePort());
@@ -133,5 +182,10 @@ public final class KeycloakCluster implements AutoCloseable {
     public void close() {
         nodeB.stop();
         nodeA.stop();
+        try {
+            postgresProxy.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
     }
 }

@@ -24,6 +24,7 @@ public final class TcpProxy implements AutoCloseable {
     private final PgStatementLog statements = new PgStatementLog();
     private final boolean readsPostgres;
     private volatile boolean cut;
+    private volatile boolean blackholed;
     private volatile WireRefusal refusal;
 
     /** A proxy to a PostgreSQL server, whose statements it reads off the wire. */
@@ -63,9 +64,23 @@ public final class TcpProxy implements AutoCloseable {
         open.clear();
     }
 
+    /**
+     * The network drops every packet without resetting anything: open connections stay open and nothing they send
+     * arrives, new ones are accepted and never answered (as behind a firewall that drops, or a partitioned network).
+     */
+    public void blackhole() {
+        blackholed = true;
+    }
+
     public void restore() {
         refusal = null;
         cut = false;
+        if (blackholed) {
+            blackholed = false;
+            // what crossed neither way left each connection mid-message: as after a real partition, they are dead
+            open.forEach(TcpProxy::closeQuietly);
+            open.clear();
+        }
     }
 
     /** What the clients asked the database to execute, read off the wire. */
@@ -88,6 +103,11 @@ public final class TcpProxy implements AutoCloseable {
                 }
                 if (cut) {
                     closeQuietly(client);
+                    continue;
+                }
+                if (blackholed) {
+                    open.add(client);
+                    pump(client, null, OutputStream.nullOutputStream());
                     continue;
                 }
                 Socket upstream = new Socket(targetHost, targetPort);
@@ -120,9 +140,13 @@ public final class TcpProxy implements AutoCloseable {
 
     private void pump(Socket from, Socket to, OutputStream reader) {
         Thread thread = new Thread(() -> {
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            try (InputStream in = from.getInputStream();
+                    OutputStream out = to == null ? OutputStream.nullOutputStream() : to.getOutputStream()) {
                 byte[] buffer = new byte[16384];
                 for (int n; (n = in.read(buffer)) >= 0; ) {
+                    if (to == null || blackholed) {
+                        continue; // dropped on the way
+                    }
                     out.write(buffer, 0, n);
                     reader.write(buffer, 0, n);
                 }
@@ -130,9 +154,11 @@ public final class TcpProxy implements AutoCloseable {
                 // connection cut
             } finally {
                 closeQuietly(from);
-                closeQuietly(to);
                 open.remove(from);
-                open.remove(to);
+                if (to != null) {
+                    closeQuietly(to);
+                    open.remove(to);
+                }
             }
         }, "tcp-proxy-pump");
         thread.setDaemon(true);
