@@ -45,9 +45,9 @@ DROP TRIGGER IF EXISTS app_users_role_renamed;
 DELIMITER //
 -- Deletes up to 500 rows older than the retention, oldest first through the changed_at index, then by primary key;
 -- never the newest row. It reads only the old rows and the first row younger than the retention, so it does not wait
--- for the new rows of transactions in progress. Inside a trigger InnoDB locks every row it reads (REPEATABLE READ)
--- and ignores SKIP LOCKED: two app transactions that prune at the same time (each 101st change) wait for each other,
--- and a prune waits for a transaction open longer than the retention whose row it reaches (README).
+-- for the new rows of transactions in progress while the table holds rows of the last hour. Inside a trigger InnoDB
+-- locks every row it reads (REPEATABLE READ) and ignores SKIP LOCKED: two open app transactions that both prune wait
+-- for each other, and so does a prune whose first young row is still uncommitted (README).
 CREATE PROCEDURE app_users_changes_prune(newest BIGINT)
 BEGIN
     DECLARE cutoff TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP(3) - INTERVAL app_users_changes_retention_seconds() SECOND;
