@@ -1,16 +1,39 @@
--- keycloak-app-users change feed, MariaDB and MySQL. Run once in the app's database with the mysql client
--- (mysql appdb < app-users-changes-mysql.sql). Every change of a user's row or roles adds a row here; each Keycloak
--- node polls the table every second and evicts those users from its cache (README, "Changes made in the app").
--- user_id must have the type of user.id (BINARY(16) here; CHAR(32) or CHAR(36) if the app stores ids as text).
--- Rows older than an hour are pruned by the triggers themselves (every 1000th change).
+-- keycloak-app-users change feed, MariaDB 10.6 or newer (MySQL 8.0.29 or newer: written for it, not tested). Run in
+-- the app's database with the mysql client (mysql appdb < app-users-changes-mysql.sql). Every change of a user's row
+-- or roles adds a row here; each Keycloak node polls the table every second and evicts those users from its cache
+-- (README, "Changes made in the app"). user_id must have the type of user.id (BINARY(16) here; CHAR(32) or CHAR(36)
+-- if the app stores ids as text). Running it again is safe: it upgrades a table made by an older version in place,
+-- keeps its rows, and keeps an edited app_users_changes_retention_seconds().
 
 CREATE TABLE IF NOT EXISTS app_users_changes (
     seq BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
     user_id BINARY(16) NULL,
-    changed_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)
+    changed_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    INDEX app_users_changes_changed_at (changed_at)
 );
 
+-- a table made by an older version of this script has no index on changed_at yet (MySQL has no CREATE INDEX IF NOT
+-- EXISTS, hence the procedure)
+DROP PROCEDURE IF EXISTS app_users_changes_upgrade;
+DELIMITER //
+CREATE PROCEDURE app_users_changes_upgrade()
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE()
+                   AND TABLE_NAME = 'app_users_changes' AND INDEX_NAME = 'app_users_changes_changed_at') THEN
+        CREATE INDEX app_users_changes_changed_at ON app_users_changes (changed_at);
+    END IF;
+END //
+DELIMITER ;
+CALL app_users_changes_upgrade();
+DROP PROCEDURE app_users_changes_upgrade;
+
+-- How long rows are kept, and the longest app transaction Keycloak waits for. Edit it to change both (DROP FUNCTION,
+-- then CREATE FUNCTION with another number); running this script again keeps your version.
+CREATE FUNCTION IF NOT EXISTS app_users_changes_retention_seconds() RETURNS INT DETERMINISTIC NO SQL
+    RETURN 3600;
+
 DROP PROCEDURE IF EXISTS app_users_record_change;
+DROP PROCEDURE IF EXISTS app_users_changes_prune;
 DROP TRIGGER IF EXISTS app_users_user_inserted;
 DROP TRIGGER IF EXISTS app_users_user_updated;
 DROP TRIGGER IF EXISTS app_users_user_deleted;
@@ -20,12 +43,25 @@ DROP TRIGGER IF EXISTS app_users_user_role_deleted;
 DROP TRIGGER IF EXISTS app_users_role_renamed;
 
 DELIMITER //
+-- Deletes up to 500 rows older than the retention, oldest first through the changed_at index, then by primary key;
+-- never the newest row. It reads only the old rows and the first row younger than the retention, so it does not wait
+-- for the new rows of transactions in progress while the table holds rows of the last hour. Inside a trigger InnoDB
+-- locks every row it reads (REPEATABLE READ) and ignores SKIP LOCKED: two open app transactions that both prune wait
+-- for each other, and so does a prune whose first young row is still uncommitted (README).
+CREATE PROCEDURE app_users_changes_prune(newest BIGINT)
+BEGIN
+    DECLARE cutoff TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP(3) - INTERVAL app_users_changes_retention_seconds() SECOND;
+    DELETE c FROM app_users_changes c JOIN (
+        SELECT seq FROM app_users_changes WHERE changed_at < cutoff AND seq < newest
+        ORDER BY changed_at LIMIT 500) old ON c.seq = old.seq;
+END //
+-- Adds the row; every 101st number also prunes. 101 is a prime: whatever the auto_increment_increment below it
+-- (Galera sets it to the cluster's size), the numbers a server hands out still meet its multiples.
 CREATE PROCEDURE app_users_record_change(changed BINARY(16))
 BEGIN
     INSERT INTO app_users_changes (user_id) VALUES (changed);
-    IF LAST_INSERT_ID() % 1000 = 0 THEN
-        DELETE FROM app_users_changes
-        WHERE seq < LAST_INSERT_ID() AND changed_at < CURRENT_TIMESTAMP(3) - INTERVAL 1 HOUR;
+    IF LAST_INSERT_ID() % 101 = 0 THEN
+        CALL app_users_changes_prune(LAST_INSERT_ID());
     END IF;
 END //
 CREATE TRIGGER app_users_user_inserted AFTER INSERT ON user FOR EACH ROW

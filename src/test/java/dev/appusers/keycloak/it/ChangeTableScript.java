@@ -29,11 +29,23 @@ public final class ChangeTableScript {
 
     /** Installs it on {@code c}, in its current schema. */
     public static void install(AppDb db, Connection c) {
+        run(db, c, script("/sql/app-users-changes-" + (db == AppDb.POSTGRES ? "postgresql" : "mysql") + ".sql"));
+    }
+
+    /**
+     * Installs the version an app installed before December 2026 ({@code appdb/changes-*-2026-12.sql}: no txid,
+     * no index on changed_at), to check that the current script upgrades it.
+     */
+    public static void installPrevious(AppDb db, Connection c) {
+        run(db, c, script("/appdb/changes-" + (db == AppDb.POSTGRES ? "postgresql" : "mysql") + "-2026-12.sql"));
+    }
+
+    private static void run(AppDb db, Connection c, String script) {
         try (Statement s = c.createStatement()) {
             if (db == AppDb.POSTGRES) {
-                s.execute(script("postgresql"));
+                s.execute(script);
             } else {
-                for (String statement : statements(script("mysql"))) {
+                for (String statement : statements(script)) {
                     s.execute(statement);
                 }
             }
@@ -66,8 +78,8 @@ public final class ChangeTableScript {
         return statements;
     }
 
-    private static String script(String kind) {
-        try (InputStream in = ChangeTableScript.class.getResourceAsStream("/sql/app-users-changes-" + kind + ".sql")) {
+    private static String script(String resource) {
+        try (InputStream in = ChangeTableScript.class.getResourceAsStream(resource)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException(e);
