@@ -123,6 +123,8 @@ public final class AppUserSync {
                 pages.submit(() -> importPage(page, result));
                 if (seen != null) {
                     page.users().rows().forEach(row -> seen.add(ImportedUser.keycloakId(componentId, row.id())));
+                    // a row that is there but cannot be read (a blank username) keeps its imported user
+                    page.users().unreadableIds().forEach(id -> seen.add(ImportedUser.keycloakId(componentId, id)));
                 }
                 int before = read;
                 read += page.users().rows().size() + page.users().unreadable();
@@ -237,6 +239,14 @@ public final class AppUserSync {
 
     private void importPage(Page page, SynchronizationResult result) {
         List<UserRow> rows = page.users().rows();
+        if (!page.users().unreadableIds().isEmpty()) { // counted failed when read
+            KeycloakModelUtils.runJobInTransaction(factory, session -> {
+                RealmModel realm = session.realms().getRealm(realmId);
+                session.getContext().setRealm(realm);
+                UserImport importer = new UserImport(session, realm, source.apply(session), page.roleNames());
+                page.users().unreadableIds().forEach(importer::keepUnreadable);
+            });
+        }
         if (rows.isEmpty()) {
             return;
         }

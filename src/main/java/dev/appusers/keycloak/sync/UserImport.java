@@ -179,6 +179,19 @@ final class UserImport {
     }
 
     /**
+     * The imported user of a row that is still in the table but cannot be read (a blank username): kept (a sync
+     * counts the row failed, and its one-time passwords, links and consents stay), and disabled until the row can
+     * be read again, since Keycloak no longer knows what the row says.
+     */
+    void keepUnreadable(String appId) {
+        UserModel user = local.getUserById(realm, ImportedUser.keycloakId(source.componentId(), appId));
+        if (user != null && source.componentId().equals(user.getFederationLink()) && user.isEnabled()) {
+            user.setEnabled(false);
+            LOG.warnf("App user %s: its row cannot be read; its Keycloak user is kept, disabled", appId);
+        }
+    }
+
+    /**
      * An imported user whose row Keycloak can no longer take (an unusable hash, a nulled email, a username another
      * user has) keeps none of what the row no longer says: it is disabled, its app roles follow the row, the fields
      * Keycloak can hold are copied, and a password whose app hash is gone or unusable stops signing in. Its username
