@@ -34,7 +34,7 @@ abstract class FeedReader {
 
     /** Starts reading {@code table} where it stands now. */
     static FeedReader start(Connection connection, ChangeTable table, boolean askOpenTransactions) throws SQLException {
-        Duration retention = ChangeReads.retention(connection, table);
+        Duration retention = table.retention(connection);
         return table.recordsTransactions() ? new Snapshots(connection, table, retention)
                 : new Gaps(connection, table, retention, askOpenTransactions);
     }

@@ -33,6 +33,14 @@ public final class AppHashes {
         return PasswordSchemes.defaults().forHash(appHash).map(scheme -> ALGORITHM_PREFIX + scheme.id());
     }
 
+    /**
+     * Why Keycloak cannot take the app's hash as a credential: of no known scheme, or of a known scheme with a body
+     * that does not parse ({@link PasswordSchemes#malformation}); empty when it can. Never holds the hash.
+     */
+    public static Optional<String> unusable(String appHash) {
+        return PasswordSchemes.defaults().malformation(appHash);
+    }
+
     /** A password credential carrying the app's hash; empty when the hash is of no known scheme. */
     public static Optional<PasswordCredentialModel> credentialOf(String appHash) {
         return algorithmOf(appHash).map(algorithm -> {

@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -228,40 +227,5 @@ public final class ChangeReads {
             }
         }
         return changes;
-    }
-
-    /**
-     * How long change rows are kept, and so the longest app transaction the feed waits for: the scripts' function
-     * {@code app_users_changes_retention()} (PostgreSQL, an interval) or {@code app_users_changes_retention_seconds()}
-     * (MariaDB/MySQL), in the table's schema; one hour where it is missing or cannot be called.
-     */
-    public static Duration retention(Connection connection, ChangeTable table) {
-        String sql = table.isPostgres()
-                ? "SELECT EXTRACT(EPOCH FROM " + table.qualifier + "app_users_changes_retention())::bigint"
-                : "SELECT " + table.qualifier + "app_users_changes_retention_seconds()";
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setQueryTimeout(table.queryTimeoutSeconds());
-            try (ResultSet rs = statement.executeQuery()) {
-                long seconds = rs.next() ? rs.getLong(1) : 0;
-                if (seconds > 0) {
-                    return Duration.ofSeconds(seconds);
-                }
-            }
-        } catch (SQLException e) {
-            LOG.debugf("Change table %s: retention function not callable (%s); one hour assumed", table.name(),
-                    DatabaseErrors.codes(e));
-            rollbackQuietly(connection);
-        }
-        return Duration.ofHours(1);
-    }
-
-    private static void rollbackQuietly(Connection connection) {
-        try {
-            if (!connection.getAutoCommit()) {
-                connection.rollback();
-            }
-        } catch (SQLException e) {
-            // the caller's next statement reports it
-        }
     }
 }

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,6 +34,10 @@ public final class ChangeTable {
     public static final String SEQ_COLUMN = "seq";
     public static final String USER_ID_COLUMN = "user_id";
     public static final String CHANGED_AT_COLUMN = "changed_at";
+    /** PostgreSQL: the writing transaction's id ({@code pg_current_xact_id()}), which the shipped script records. */
+    public static final String TXID_COLUMN = "txid";
+    /** The longest app transaction Keycloak waits for, when the app's schema does not say (see {@link #retention}). */
+    public static final Duration DEFAULT_RETENTION = Duration.ofHours(1);
 
     /**
      * One change: its sequence number and the user's id (canonical UUID text), or {@code null} for every user;
@@ -53,9 +58,6 @@ public final class ChangeTable {
             return readable && userId == null;
         }
     }
-
-    /** The optional column of the writing transaction's id (PostgreSQL: {@code pg_current_xact_id()}). */
-    public static final String TXID_COLUMN = "txid";
 
     /** The users changed from a moment on: their ids (canonical UUID text), and whether a change was for everyone. */
     public record ChangedUsers(Set<String> userIds, boolean everyone) {
@@ -190,11 +192,28 @@ public final class ChangeTable {
      * triggers). An id that cannot be read is left out with a debug line.
      */
     public ChangedUsers changedSince(Connection connection, Timestamp since) throws SQLException {
+        return changedSince(connection, since, null);
+    }
+
+    /**
+     * The users changed by a transaction whose id is at or above {@code fromTxid} (PostgreSQL: one that had not
+     * ended when a snapshot with that xmin was taken), whatever the time of the change; a row without a
+     * {@value #TXID_COLUMN} (written before the column was added) counts when its time is at or after {@code since}.
+     * Needs {@link #recordsTransactions()}.
+     */
+    public ChangedUsers changedSince(Connection connection, Timestamp since, Long fromTxid) throws SQLException {
         requireTimes();
-        String sql = "SELECT DISTINCT " + userId + " FROM " + table + " WHERE " + changedAt + " >= ?";
+        if (fromTxid != null && txid == null) {
+            throw new IllegalStateException("change table " + name + " has no " + TXID_COLUMN + " column");
+        }
+        String sql = "SELECT DISTINCT " + userId + " FROM " + table + " WHERE " + (fromTxid == null
+                ? changedAt + " >= ?" : txid + " >= ? OR " + txid + " IS NULL AND " + changedAt + " >= ?");
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setQueryTimeout(queryTimeoutSeconds);
-            statement.setTimestamp(1, since);
+            if (fromTxid != null) {
+                statement.setLong(1, fromTxid);
+            }
+            statement.setTimestamp(fromTxid == null ? 1 : 2, since);
             Set<String> ids = new LinkedHashSet<>();
             boolean everyone = false;
             try (ResultSet rs = statement.executeQuery()) {
@@ -213,6 +232,36 @@ public final class ChangeTable {
             }
             return new ChangedUsers(ids, everyone);
         }
+    }
+
+    /**
+     * The longest app transaction Keycloak waits for, as the app's schema declares it beside this table (the
+     * shipped scripts create it): PostgreSQL {@code <table>_retention()} returning an {@code interval}, MariaDB and
+     * MySQL {@code <table>_retention_seconds()} returning seconds, in the table's schema. The name is the table's,
+     * as the database reports it, quoted; nothing is bound from the configuration. {@link #DEFAULT_RETENTION} when
+     * the function is missing, not executable by Keycloak's user, or answers nothing positive (a debug line says so).
+     */
+    public Duration retention(Connection connection) throws SQLException {
+        boolean postgres = isPostgres();
+        String quote = connection.getMetaData().getIdentifierQuoteString().trim();
+        String function = DbTable.quote(name + (postgres ? "_retention" : "_retention_seconds"), quote);
+        String schema = qualifier;
+        String sql = postgres ? "SELECT EXTRACT(EPOCH FROM " + schema + function + "())" : "SELECT " + schema + function + "()";
+        Optional<Duration> declared = OptionalRead.of(connection, "change table retention " + schema + function, c -> {
+            try (PreparedStatement statement = c.prepareStatement(sql)) {
+                statement.setQueryTimeout(queryTimeoutSeconds);
+                try (ResultSet rs = statement.executeQuery()) {
+                    double seconds = rs.next() ? rs.getDouble(1) : 0;
+                    return seconds > 0 && !rs.wasNull()
+                            ? Optional.of(Duration.ofMillis((long) Math.ceil(seconds * 1000))) : Optional.empty();
+                }
+            }
+        });
+        if (declared.isEmpty()) {
+            LOG.debugf("Change table %s: no positive retention from %s%s(); taking %s", name, schema, function,
+                    DEFAULT_RETENTION);
+        }
+        return declared.orElse(DEFAULT_RETENTION);
     }
 
     private void requireTimes() {

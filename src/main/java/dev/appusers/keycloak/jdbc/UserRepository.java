@@ -173,6 +173,7 @@ public final class UserRepository {
     private UserPage pageOfRows(PreparedStatement statement, int limit) throws SQLException {
         List<UserRow> rows = new ArrayList<>();
         int unreadable = 0;
+        List<String> unreadableIds = new ArrayList<>();
         int seen = 0;
         Object last = null;
         try (ResultSet rs = statement.executeQuery()) {
@@ -184,17 +185,18 @@ public final class UserRepository {
                     rows.add(row.get());
                 } else {
                     unreadable++;
+                    idOf(rs).ifPresent(unreadableIds::add);
                 }
             }
         }
-        return new UserPage(rows, unreadable, seen < limit ? null : last);
+        return new UserPage(rows, unreadable, unreadableIds, seen < limit ? null : last);
     }
 
     /** The rows of these ids (a few hundred at most), in id order, as a last page; rows that are gone are left out. */
     public UserPage byIds(Connection connection, List<String> ids) throws SQLException {
         List<UUID> uuids = ids.stream().map(UserRepository::uuid).flatMap(Optional::stream).toList();
         if (uuids.isEmpty()) {
-            return new UserPage(List.of(), 0, null);
+            return new UserPage(List.of(), 0, List.of(), null);
         }
         String sql = select + " WHERE " + table.idCodec.matchesAny(table.id, uuids.size()) + " ORDER BY " + table.id;
         try (PreparedStatement statement = prepare(connection, sql)) {
@@ -256,6 +258,15 @@ public final class UserRepository {
             }
         }
         return rows;
+    }
+
+    /** The row's id as canonical UUID text, empty when it is no UUID (already logged by {@link #read}). */
+    private Optional<String> idOf(ResultSet rs) throws SQLException {
+        try {
+            return Optional.of(table.idCodec.read(rs, 1));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     private Optional<UserRow> read(ResultSet rs) throws SQLException {

@@ -59,6 +59,38 @@ public final class PasswordSchemes {
         return Optional.empty();
     }
 
+    /** A password no scheme verifies (an unpaired surrogate is not valid Unicode): see {@link #malformation}. */
+    private static final String NOT_A_PASSWORD = "\uD800";
+
+    /**
+     * Why a stored hash of a known scheme cannot be used (its body does not parse, or its parameters are out of the
+     * format's range), checked as {@link PasswordScheme#verify} checks it but without computing anything: every scheme
+     * parses the whole hash before it looks at the password, and a password that is not valid Unicode then ends the
+     * check. A hash over a {@link CostLimits cost ceiling} is well formed here (a sign-in refuses it).
+     *
+     * @param encodedHash a stored hash
+     * @return empty for a well-formed hash of a known scheme; otherwise the reason, without the hash
+     */
+    public Optional<String> malformation(String encodedHash) {
+        if (encodedHash == null || encodedHash.isBlank()) {
+            return Optional.of("no hash");
+        }
+        Optional<PasswordScheme> scheme = forHash(encodedHash);
+        if (scheme.isEmpty()) {
+            return Optional.of("of no known scheme");
+        }
+        try {
+            scheme.get().verify(NOT_A_PASSWORD, encodedHash, CostLimits.defaults());
+            return Optional.empty();
+        } catch (MalformedHashException e) {
+            return Optional.of(e.getMessage());
+        } catch (HashCostException e) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.of("could not be parsed (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
     /**
      * Verifies a password against a stored hash with the {@linkplain CostLimits#defaults() default limits}.
      *

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -26,8 +25,7 @@ import org.keycloak.storage.UserStoragePrivateUtil;
 import org.keycloak.storage.user.SynchronizationResult;
 
 import dev.appusers.keycloak.jdbc.AppRole;
-import dev.appusers.keycloak.jdbc.ChangeTable;
-import dev.appusers.keycloak.jdbc.SchemaException;
+import dev.appusers.keycloak.jdbc.OpenTransactions;
 import dev.appusers.keycloak.jdbc.UserPage;
 import dev.appusers.keycloak.jdbc.UserRepository;
 import dev.appusers.keycloak.jdbc.UserRow;
@@ -39,10 +37,12 @@ import dev.appusers.keycloak.jdbc.UserRow;
  * Keycloak's work on one page overlaps the database's on another. A page whose transaction fails is imported again
  * user by user, so one bad user costs only itself. A full sync then removes the imported users whose rows are gone.
  *
- * <p>A changed sync reads the rows whose last-modified column is at or after the last sync, plus, when the app has a
- * change table with {@code changed_at}, the users it records since then (a role granted or revoked leaves the user
- * row alone); it removes no one. When the change table cannot be trusted for that stretch ({@link ChangeWindow}) or
- * records a change for every user, it runs as a full sync instead, with one INFO line saying why.
+ * <p>A changed sync reads the rows whose last-modified column is at or after the previous sync's start less the
+ * horizon (the longest app transaction Keycloak waits for; tightened where the database says more: {@link
+ * ChangeWindow}), plus, when the app has a change table with {@code changed_at}, the users it records since then (a
+ * role granted or revoked leaves the user row alone); it removes no one. When the change table cannot be trusted for
+ * that stretch or records a change for every user, it runs as a full sync instead, with one INFO line saying why
+ * ({@link ChangePlanner}). A sync that finishes leaves its start to the next changed sync ({@link SyncStarts}).
  */
 public final class AppUserSync {
 
@@ -59,10 +59,6 @@ public final class AppUserSync {
     private static final int IDS_PER_READ = 500;
 
     private record Page(UserPage users, Map<String, List<AppRole>> roles, Set<String> roleNames) {
-    }
-
-    /** The users the change table adds to a changed sync, or why a full sync runs instead. */
-    private record ChangePlan(List<String> userIds, String fullSyncReason) {
     }
 
     @FunctionalInterface
@@ -89,24 +85,42 @@ public final class AppUserSync {
      * A full sync that stops midway (the app database gone, say) returns what it did with {@code failed} one higher
      * and logs one ERROR line with the reason; a changed sync throws, so that Keycloak keeps its last-sync time.
      *
-     * @param changedSince null for a full sync, else the rows whose last-modified column is at or after it
+     * @param lastSync null for a full sync, else Keycloak's last-sync time: the changed sync reads from this node's
+     *                 previous start or it, less the horizon ({@link ChangeWindow})
      */
-    public SynchronizationResult run(Timestamp changedSince) {
-        List<String> changedIds = List.of();
-        if (changedSince != null) {
-            ChangePlan plan = KeycloakModelUtils.runJobInTransactionWithResult(factory,
-                    session -> planChanged(session, changedSince));
-            if (plan.fullSyncReason() != null) {
-                LOG.infof("Changed users sync of %s runs as a full sync: %s", componentName, plan.fullSyncReason());
-                return run(null, List.of(), true);
-            }
-            changedIds = plan.userIds();
+    public SynchronizationResult run(Timestamp lastSync) {
+        SyncStarts.SyncStart start = start();
+        if (lastSync == null) {
+            return run(start, null, List.of(), false);
         }
-        return run(changedSince, changedIds, changedSince != null);
+        ChangePlanner.ChangePlan plan = KeycloakModelUtils.runJobInTransactionWithResult(factory,
+                session -> ChangePlanner.plan(session, source.apply(session), componentName, lastSync,
+                        SyncStarts.lastFinished(componentId)));
+        if (plan.fullSyncReason() != null) {
+            LOG.infof("Changed users sync of %s runs as a full sync: %s", componentName, plan.fullSyncReason());
+            return run(start, null, List.of(), true);
+        }
+        return run(start, plan.rowsSince(), plan.userIds(), true);
+    }
+
+    /** Now, and what the app database tells of its open transactions (nothing, when it cannot be read). */
+    private SyncStarts.SyncStart start() {
+        java.time.Instant now = java.time.Instant.now();
+        try {
+            return new SyncStarts.SyncStart(now, KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> {
+                AppSource app = source.apply(session);
+                return app.database(session).run("reading the app database's open transactions",
+                        c -> OpenTransactions.now(c, app.config().queryTimeoutSeconds()));
+            }));
+        } catch (RuntimeException e) {
+            LOG.debugf("Sync of %s: open transactions unknown (%s)", componentName, e.getMessage());
+            return new SyncStarts.SyncStart(now, OpenTransactions.unknown());
+        }
     }
 
     /** @param throwOnStop a changed sync (or a full one in its place) throws when it stops midway */
-    private SynchronizationResult run(Timestamp changedSince, List<String> changedIds, boolean throwOnStop) {
+    private SynchronizationResult run(SyncStarts.SyncStart start, Timestamp changedSince, List<String> changedIds,
+                                      boolean throwOnStop) {
         long started = System.nanoTime();
         SynchronizationResult result = new SynchronizationResult();
         Set<String> seen = changedSince == null || !changedIds.isEmpty() ? new HashSet<>() : null;
@@ -123,6 +137,8 @@ public final class AppUserSync {
                 pages.submit(() -> importPage(page, result));
                 if (seen != null) {
                     page.users().rows().forEach(row -> seen.add(ImportedUser.keycloakId(componentId, row.id())));
+                    // a row that is there but cannot be read (a blank username) keeps its imported user
+                    page.users().unreadableIds().forEach(id -> seen.add(ImportedUser.keycloakId(componentId, id)));
                 }
                 int before = read;
                 read += page.users().rows().size() + page.users().unreadable();
@@ -150,47 +166,10 @@ public final class AppUserSync {
         if (changedSince == null) {
             removeGone(seen, result);
         }
+        SyncStarts.finished(componentId, start);
         LOG.infof("Sync of %s finished in %d ms: %d app users read; %s", componentName,
                 (System.nanoTime() - started) / 1_000_000, read, result.getStatus());
         return result;
-    }
-
-    /**
-     * The users the change table records since {@code changedSince} (less {@link ChangeWindow}'s overlap); none when
-     * the app has no change table, or one without {@code changed_at}.
-     */
-    private ChangePlan planChanged(KeycloakSession session, Timestamp changedSince) {
-        AppSource app = source.apply(session);
-        if (app.config().changeTable().isEmpty()) {
-            return new ChangePlan(List.of(), null);
-        }
-        return app.database(session).run("reading the change table to sync", c -> {
-            ChangeTable table;
-            try {
-                table = ChangeTable.resolve(c, app.config());
-            } catch (SchemaException e) {
-                LOG.debugf("Changed users sync of %s reads %s only: %s", componentName,
-                        app.config().lastModifiedColumn().orElse("the last-modified column"), e.getMessage());
-                return new ChangePlan(List.of(), null);
-            }
-            if (!table.recordsTimes()) {
-                LOG.debugf("Changed users sync of %s: %s has no %s column", componentName, table.name(),
-                        ChangeTable.CHANGED_AT_COLUMN);
-                return new ChangePlan(List.of(), null);
-            }
-            Timestamp from = ChangeWindow.from(changedSince);
-            Optional<String> untrusted = ChangeWindow.untrusted(table.name(), from, table.oldestKept(c));
-            if (untrusted.isPresent()) {
-                return new ChangePlan(List.of(), untrusted.get());
-            }
-            ChangeTable.ChangedUsers changed = table.changedSince(c, from);
-            if (changed.everyone()) {
-                return new ChangePlan(List.of(), ChangeWindow.everyone(table.name()));
-            }
-            LOG.debugf("Changed users sync of %s: %d users in %s since %s", componentName, changed.userIds().size(),
-                    table.name(), from);
-            return new ChangePlan(List.copyOf(changed.userIds()), null);
-        });
     }
 
     /** Imports the users the change table named that the last-modified pages did not; @return how many were read */
@@ -237,6 +216,14 @@ public final class AppUserSync {
 
     private void importPage(Page page, SynchronizationResult result) {
         List<UserRow> rows = page.users().rows();
+        if (!page.users().unreadableIds().isEmpty()) { // counted failed when read
+            KeycloakModelUtils.runJobInTransaction(factory, session -> {
+                RealmModel realm = session.realms().getRealm(realmId);
+                session.getContext().setRealm(realm);
+                UserImport importer = new UserImport(session, realm, source.apply(session), page.roleNames());
+                page.users().unreadableIds().forEach(importer::keepUnreadable);
+            });
+        }
         if (rows.isEmpty()) {
             return;
         }

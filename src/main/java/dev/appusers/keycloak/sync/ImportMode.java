@@ -11,6 +11,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
 import dev.appusers.keycloak.jdbc.AppRole;
+import dev.appusers.keycloak.jdbc.UserPage;
 import dev.appusers.keycloak.jdbc.UserRow;
 import dev.appusers.keycloak.roles.KeycloakRoles;
 
@@ -52,8 +53,13 @@ public final class ImportMode {
         if (appId == null) {
             return proxy(realm, user);
         }
-        Optional<UserRow> row = source.database(session).run("checking an imported user",
-                c -> source.users().findById(c, appId));
+        UserPage page = source.database(session).run("checking an imported user",
+                c -> source.users().byIds(c, List.of(appId)));
+        Optional<UserRow> row = page.rows().stream().findFirst();
+        if (row.isEmpty() && !page.unreadableIds().isEmpty()) { // there, but unreadable: logged when read
+            new UserImport(session, realm, source, null).keepUnreadable(appId);
+            return proxy(realm, user);
+        }
         if (row.isEmpty()) {
             LOG.debugf("Imported user %s: its app row %s is gone; Keycloak removes it", user.getId(), appId);
             return null;

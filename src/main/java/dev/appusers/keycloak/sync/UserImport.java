@@ -23,8 +23,9 @@ import dev.appusers.keycloak.roles.KeycloakRoles;
  * Brings one app user into Keycloak's own database, or an imported one in line with its row: username, email, names,
  * enabled, email verified, mapped attributes, the app's roles as ordinary role grants, and the app's hash as a password
  * credential ({@link AppHashes}). Runs in the caller's Keycloak transaction. A row Keycloak cannot take (no email, a
- * hash of no known format, a username or email another Keycloak user has) is refused with one log line naming the
- * app id, before anything is written, so it never fails its transaction.
+ * hash of no known format or with a body that does not parse, a username or email another Keycloak user has) is
+ * refused with one log line naming the app id, checked before anything is written, so it never fails its
+ * transaction; an imported user whose row is refused is disabled and keeps in step with the rest of its row.
  */
 final class UserImport {
 
@@ -82,7 +83,14 @@ final class UserImport {
     Outcome apply(UserRow row, List<AppRole> appRoles) {
         Optional<String> refusal = refusal(row);
         if (refusal.isPresent()) {
-            LOG.warnf("App user %s not imported: %s", row.id(), refusal.get());
+            UserModel user = existing(row);
+            if (user != null && source.componentId().equals(user.getFederationLink())) {
+                LOG.warnf("App user %s not updated: %s; its Keycloak user is disabled until the row can be imported",
+                        row.id(), refusal.get());
+                applyWhatItCan(user, row, appRoles);
+            } else {
+                LOG.warnf("App user %s not imported: %s", row.id(), refusal.get());
+            }
             return Outcome.FAILED;
         }
         UserModel user = existing(row);
@@ -132,9 +140,11 @@ final class UserImport {
         if (source.config().emailColumn().isPresent() && row.email() == null) {
             return Optional.of("its email is empty");
         }
-        if (row.passwordHash() != null && !row.passwordHash().isBlank()
-                && AppHashes.algorithmOf(row.passwordHash()).isEmpty()) {
-            return Optional.of("its password hash is malformed or of an unknown format");
+        if (row.passwordHash() != null && !row.passwordHash().isBlank()) {
+            Optional<String> unusable = AppHashes.unusable(row.passwordHash());
+            if (unusable.isPresent()) {
+                return Optional.of("its password hash is malformed or of an unknown format (" + unusable.get() + ")");
+            }
         }
         String id = ImportedUser.keycloakId(source.componentId(), row.id());
         if (!id.equals(claimed.getOrDefault("u:" + row.username(), id))) {
@@ -168,6 +178,38 @@ final class UserImport {
         return user == null ? otherwise : user.getId();
     }
 
+    /**
+     * The imported user of a row that is still in the table but cannot be read (a blank username): kept (a sync
+     * counts the row failed, and its one-time passwords, links and consents stay), and disabled until the row can
+     * be read again, since Keycloak no longer knows what the row says.
+     */
+    void keepUnreadable(String appId) {
+        UserModel user = local.getUserById(realm, ImportedUser.keycloakId(source.componentId(), appId));
+        if (user != null && source.componentId().equals(user.getFederationLink()) && user.isEnabled()) {
+            user.setEnabled(false);
+            LOG.warnf("App user %s: its row cannot be read; its Keycloak user is kept, disabled", appId);
+        }
+    }
+
+    /**
+     * An imported user whose row Keycloak can no longer take (an unusable hash, a nulled email, a username another
+     * user has) keeps none of what the row no longer says: it is disabled, its app roles follow the row, the fields
+     * Keycloak can hold are copied, and a password whose app hash is gone or unusable stops signing in. Its username
+     * and email stay as they were (the row's are what Keycloak cannot take); the next import of a usable row
+     * enables it again.
+     */
+    private void applyWhatItCan(UserModel user, UserRow row, List<AppRole> appRoles) {
+        updateProfile(user, row, false);
+        grantRoles(user, appRoles, false);
+        if (source.config().passwordHashColumn().isPresent()
+                && (row.passwordHash() == null || AppHashes.unusable(row.passwordHash()).isPresent())) {
+            String fingerprint = ImportedUser.fingerprint(row.passwordHash());
+            user.credentialManager().getStoredCredentialsByTypeStream(PasswordCredentialModel.TYPE).toList()
+                    .forEach(credential -> user.credentialManager().removeStoredCredentialById(credential.getId()));
+            user.setSingleAttribute(ImportedUser.HASH_FINGERPRINT_ATTRIBUTE, fingerprint);
+        }
+    }
+
     private boolean update(UserModel user, UserRow row) {
         boolean changed = false;
         if (!row.username().equals(user.getUsername())) {
@@ -178,6 +220,12 @@ final class UserImport {
             user.setEmail(row.email());
             changed = true;
         }
+        return updateProfile(user, row, row.enabled()) | changed;
+    }
+
+    /** Names, enabled (as {@code enabled} says), email verified and the mapped attributes; @return whether any changed */
+    private boolean updateProfile(UserModel user, UserRow row, boolean enabled) {
+        boolean changed = false;
         if (source.config().firstNameColumn().isPresent() && !Objects.equals(row.firstName(), user.getFirstName())) {
             user.setFirstName(row.firstName());
             changed = true;
@@ -186,8 +234,8 @@ final class UserImport {
             user.setLastName(row.lastName());
             changed = true;
         }
-        if (row.enabled() != user.isEnabled()) {
-            user.setEnabled(row.enabled());
+        if (enabled != user.isEnabled()) {
+            user.setEnabled(enabled);
             changed = true;
         }
         if (row.emailVerified() != user.isEmailVerified()) {

@@ -90,6 +90,30 @@ class PasswordSchemesTest {
 
     @ParameterizedTest
     @MethodSource("malformed")
+    void malformationNamesWhatIsWrongWithoutTheHash(String schemeId, String hash) {
+        assertThat(schemes.malformation(hash)).hasValueSatisfying(reason -> assertThat(reason)
+                .startsWith("Malformed " + schemeId + " hash: ").doesNotContain(hash.length() > 16 ? hash : "\0"));
+    }
+
+    @Test
+    void everySampleHashIsWellFormedAndAnUnknownOrBlankOneIsNot() {
+        for (HashSamples.Sample sample : HashSamples.all()) {
+            assertThat(schemes.malformation(sample.hash())).as(sample.scheme()).isEmpty();
+        }
+        assertThat(schemes.malformation("!unusable")).hasValue("of no known scheme");
+        assertThat(schemes.malformation(" ")).hasValue("no hash");
+    }
+
+    @Test
+    void aHashOverACostCeilingIsWellFormed() {
+        String costly = "$2b$31$jGb85H7GMn9ScYrvYTPJWuNZxzZriFBWsIY7FqYg8caCEXd1S4QTy";
+
+        assertThat(schemes.verify("whatever", costly)).isEqualTo(Verification.OVER_LIMIT);
+        assertThat(schemes.malformation(costly)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("malformed")
     void malformedHashExceptionNeverCarriesTheHash(String schemeId, String hash) {
         PasswordScheme scheme = schemes.forHash(hash).orElseThrow();
         MalformedHashException e =
