@@ -74,8 +74,32 @@ public final class AppDatabase {
         return dataSource;
     }
 
-    /** Reads from the app database; {@code operation} names it in errors ("looking up a user by email"). */
+    /**
+     * Reads from the app database; {@code operation} names it in errors ("looking up a user by email"). Once a read
+     * of this session found the database unavailable, the session's later reads of it fail at once with the same
+     * message: one sign-in asks the provider several times (by username, by email, ...), and a database that did
+     * not answer in time would otherwise cost the network timeout each time.
+     */
     public <T> T run(String operation, SqlWork<T> work) {
+        Object unavailable = session.getAttribute(unavailableKey());
+        if (unavailable != null) {
+            throw StoreUnavailable.exception(unavailable + " (earlier in this request)", null);
+        }
+        try {
+            return read(operation, work);
+        } catch (RuntimeException e) {
+            if (StoreUnavailable.is(e)) {
+                session.setAttribute(unavailableKey(), e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    private String unavailableKey() {
+        return AppDatabase.class.getName() + ".unavailable." + datasourceName;
+    }
+
+    private <T> T read(String operation, SqlWork<T> work) {
         if (wrote()) {
             return inTransaction(operation, work);
         }
