@@ -229,9 +229,10 @@ public final class ChangeReads {
      * numbered below {@code belowSeq}, oldest first through the {@code changed_at} index, skipping the rows another
      * transaction holds ({@code FOR UPDATE SKIP LOCKED}, which InnoDB honours outside a trigger): so it never waits
      * for the app's transactions or for another node's prune, and several nodes pruning at once share the work.
-     * {@code belowSeq} keeps the newest row a reader has seen, so the table never looks emptied under it. Runs on a
-     * short transaction of its own in READ COMMITTED (no gap locks), after ending any transaction in progress on
-     * the connection (committed: the feed's are reads); the connection's autocommit and isolation are restored.
+     * The rows found are then deleted by primary key. {@code belowSeq} keeps the newest row a reader has seen, so
+     * the table never looks emptied under it. Runs on a short transaction of its own in READ COMMITTED (no gap
+     * locks), after ending any transaction in progress on the connection (committed: the feed's are reads); the
+     * connection's autocommit and isolation are restored.
      *
      * @return the rows deleted; a failure rolls the prune back
      */
@@ -295,15 +296,24 @@ public final class ChangeReads {
         }
     }
 
+    /**
+     * One primary-key equality a row, in one batch: an {@code IN} list of hundreds of numbers lets the optimizer
+     * scan a small table instead (checked on MariaDB 10.11: 300 of 801 rows), and a scanning DELETE waits for every
+     * row another transaction holds, where a prune must skip them.
+     */
     private static int delete(Connection connection, ChangeTable table, List<Long> seqs) throws SQLException {
-        String sql = "DELETE FROM " + table.table() + " WHERE " + table.seq() + " IN ("
-                + String.join(", ", Collections.nCopies(seqs.size(), "?")) + ")";
+        String sql = "DELETE FROM " + table.table() + " WHERE " + table.seq() + " = ?";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setQueryTimeout(table.queryTimeoutSeconds());
-            for (int i = 0; i < seqs.size(); i++) {
-                statement.setLong(i + 1, seqs.get(i));
+            for (Long seq : seqs) {
+                statement.setLong(1, seq);
+                statement.addBatch();
             }
-            return statement.executeUpdate();
+            int deleted = 0;
+            for (int count : statement.executeBatch()) {
+                deleted += count == PreparedStatement.SUCCESS_NO_INFO ? 1 : Math.max(count, 0);
+            }
+            return deleted;
         }
     }
 
