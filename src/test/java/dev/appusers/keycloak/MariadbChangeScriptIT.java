@@ -1,6 +1,7 @@
 package dev.appusers.keycloak;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -159,6 +160,34 @@ class MariadbChangeScriptIT extends ChangeScriptScenarios {
             first.rollback();
             assertThat(keycloakPrunes(second)).as("the first's 500, once it let go").isEqualTo(500);
             assertThat(count(other, "")).as("the newest row stays").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aUserWithoutDeleteIsRefusedForPrivilegesWhichKeycloakTellsApart() throws SQLException {
+        install();
+        String user = "appusers_nodelete" + System.getProperty("it.suffix", "");
+        try (Connection c = installConnection()) {
+            addAgedRows(c, 10, 120);
+            change(c, "alice@example.com");
+            update(c, "DROP USER IF EXISTS '" + user + "'@'%'");
+            update(c, "CREATE USER '" + user + "'@'%'");
+            update(c, "GRANT SELECT ON " + app + ".* TO '" + user + "'@'%'");
+            update(c, "GRANT EXECUTE ON " + app + ".* TO '" + user + "'@'%'");
+        }
+        try (Connection c = java.sql.DriverManager.getConnection(AppDb.MARIADB.url(app), user, "")) {
+            assertThatThrownBy(() -> keycloakPrunes(c)).isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(ChangeReads.refusedForPrivileges((SQLException) e))
+                            .as("%s (%d)", e.getMessage(), ((SQLException) e).getErrorCode()).isTrue());
+            assertThat(c.getAutoCommit()).as("autocommit restored after the refusal").isTrue();
+        } finally {
+            try (Connection c = installConnection()) {
+                update(c, "DROP USER IF EXISTS '" + user + "'@'%'");
+            }
+        }
+        try (Connection c = appConnection()) {
+            assertThat(count(c, "WHERE changed_at < CURRENT_TIMESTAMP - INTERVAL '90' MINUTE")).as("rolled back")
+                    .isEqualTo(10);
         }
     }
 
