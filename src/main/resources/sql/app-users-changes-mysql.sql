@@ -4,6 +4,12 @@
 -- (README, "Changes made in the app"). user_id must have the type of user.id (BINARY(16) here; CHAR(32) or CHAR(36)
 -- if the app stores ids as text). Running it again is safe: it upgrades a table made by an older version in place,
 -- keeps its rows, and keeps an edited app_users_changes_retention_seconds().
+--
+-- The triggers only add rows: Keycloak's nodes prune the table (rows older than the retention, every 15 s, on their
+-- own short transactions that skip the rows other transactions hold), so the app's transactions never prune and
+-- never wait for one another here. Inside a trigger InnoDB would lock every row a prune reads and ignore SKIP LOCKED.
+-- While no Keycloak node runs, the table grows by one row per change until one runs again. Keycloak's datasource
+-- user needs SELECT and DELETE on the table: GRANT SELECT, DELETE ON appdb.app_users_changes TO 'keycloak'@'%';
 
 CREATE TABLE IF NOT EXISTS app_users_changes (
     seq BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
@@ -43,26 +49,11 @@ DROP TRIGGER IF EXISTS app_users_user_role_deleted;
 DROP TRIGGER IF EXISTS app_users_role_renamed;
 
 DELIMITER //
--- Deletes up to 500 rows older than the retention, oldest first through the changed_at index, then by primary key;
--- never the newest row. It reads only the old rows and the first row younger than the retention, so it does not wait
--- for the new rows of transactions in progress while the table holds rows of the last hour. Inside a trigger InnoDB
--- locks every row it reads (REPEATABLE READ) and ignores SKIP LOCKED: two open app transactions that both prune wait
--- for each other, and so does a prune whose first young row is still uncommitted (README).
-CREATE PROCEDURE app_users_changes_prune(newest BIGINT)
-BEGIN
-    DECLARE cutoff TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP(3) - INTERVAL app_users_changes_retention_seconds() SECOND;
-    DELETE c FROM app_users_changes c JOIN (
-        SELECT seq FROM app_users_changes WHERE changed_at < cutoff AND seq < newest
-        ORDER BY changed_at LIMIT 500) old ON c.seq = old.seq;
-END //
--- Adds the row; every 101st number also prunes. 101 is a prime: whatever the auto_increment_increment below it
--- (Galera sets it to the cluster's size), the numbers a server hands out still meet its multiples.
+-- Adds the row. It does not prune (Keycloak does, see above); the procedure of an older version that pruned is
+-- dropped above.
 CREATE PROCEDURE app_users_record_change(changed BINARY(16))
 BEGIN
     INSERT INTO app_users_changes (user_id) VALUES (changed);
-    IF LAST_INSERT_ID() % 101 = 0 THEN
-        CALL app_users_changes_prune(LAST_INSERT_ID());
-    END IF;
 END //
 CREATE TRIGGER app_users_user_inserted AFTER INSERT ON user FOR EACH ROW
     CALL app_users_record_change(NEW.id) //

@@ -13,25 +13,35 @@ import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.keycloak.component.ComponentModel;
 
+import dev.appusers.keycloak.config.AppUsersConfig;
+import dev.appusers.keycloak.config.ConfigKeys;
 import dev.appusers.keycloak.it.AppDb;
 import dev.appusers.keycloak.it.ChangeTableScript;
+import dev.appusers.keycloak.jdbc.ChangeReads;
+import dev.appusers.keycloak.jdbc.ChangeTable;
 
 /**
  * The change-feed scripts the jar ships ({@code sql/app-users-changes-*.sql}), run as an app's DBA runs them, against
  * the real database, without Keycloak: the triggers work for an app that connects outside the schema of its tables;
  * running the script again upgrades the previous version's table in place and keeps its rows and an edited retention;
- * the prune reads the {@code changed_at} index, does not wait for the new change rows of transactions in progress,
- * keeps the newest row, and still runs when numbers come in steps of two.
+ * the prune follows the retention, does not wait for the new change rows of transactions in progress, keeps the
+ * newest row, and still runs when numbers come in steps of two. On PostgreSQL the triggers prune; on MariaDB they
+ * never do (the app's transactions never prune, so never wait), and the prune is Keycloak's own
+ * ({@link ChangeReads#prune}, run here directly on the script's table, as a feed that has seen every row runs it).
  */
 abstract class ChangeScriptScenarios {
 
-    /** Whatever the step, a prune runs within this many changes (the scripts prune at multiples of 101). */
+    /** Whatever the step, a prune runs within this many changes (the PostgreSQL triggers prune at multiples of 101). */
     static final int PRUNE_EVERY = 101;
     /** How long a change that prunes may take while other transactions hold change rows. */
     static final long NO_WAIT_MILLIS = 1_000;
 
     abstract AppDb db();
+
+    /** Whether the script's triggers prune the table (PostgreSQL), or Keycloak's feed does (MariaDB/MySQL). */
+    abstract boolean triggersPrune();
 
     /** A fresh copy of the app's tables. @return the schema (PostgreSQL) or database (MariaDB) that holds them */
     abstract String createApp();
@@ -75,7 +85,14 @@ abstract class ChangeScriptScenarios {
             assertThat(count(c, "")).as("the renamed role's members recorded").isGreaterThan(all);
 
             addAgedRows(c, 300, 120);
-            Pruning pruning = changeUntilPruned(c, "bob@example.com", 90);
+            if (!triggersPrune()) {
+                for (int changes = 0; changes < 2 * PRUNE_EVERY; changes++) {
+                    change(c, "bob@example.com");
+                }
+                assertThat(count(c, "WHERE changed_at < CURRENT_TIMESTAMP - INTERVAL '90' MINUTE"))
+                        .as("after %d changes: the triggers never prune", 2 * PRUNE_EVERY).isEqualTo(300);
+            }
+            Pruning pruning = changeThenPrune(c, "bob@example.com", 90);
             assertThat(count(c, "WHERE changed_at < CURRENT_TIMESTAMP - INTERVAL '90' MINUTE")).isZero();
             assertThat(pruning.changes()).isLessThanOrEqualTo(PRUNE_EVERY);
         }
@@ -120,7 +137,7 @@ abstract class ChangeScriptScenarios {
         try (Connection c = appConnection()) {
             addAgedRows(c, 200, 90);
             addAgedRows(c, 200, 180);
-            changeUntilPruned(c, "alice@example.com", 150);
+            changeThenPrune(c, "alice@example.com", 150);
             assertThat(count(c, "WHERE changed_at < CURRENT_TIMESTAMP - INTERVAL '150' MINUTE")).isZero();
             assertThat(count(c, "WHERE changed_at < CURRENT_TIMESTAMP - INTERVAL '80' MINUTE"))
                     .as("younger than the edited retention: kept").isEqualTo(200);
@@ -139,8 +156,8 @@ abstract class ChangeScriptScenarios {
             update(open, "INSERT INTO " + app + ".app_users_changes (user_id) VALUES (NULL)");
 
             limitLockWaits(pruner);
-            Pruning pruning = changeUntilPruned(pruner, "bob@example.com", 90);
-            assertThat(pruning.slowestMillis()).as("slowest change while another transaction holds change rows")
+            Pruning pruning = changeThenPrune(pruner, "bob@example.com", 90);
+            assertThat(pruning.slowestMillis()).as("slowest change or prune while another transaction holds change rows")
                     .isLessThan(NO_WAIT_MILLIS);
             assertThat(count(other, "WHERE changed_at < CURRENT_TIMESTAMP - INTERVAL '90' MINUTE")).isZero();
             assertThat(count(other, "WHERE changed_at < CURRENT_TIMESTAMP - INTERVAL '20' MINUTE"))
@@ -155,7 +172,7 @@ abstract class ChangeScriptScenarios {
         try (Connection c = appConnection()) {
             addAgedRows(c, 300, 120);
             takeNumbersInStepsOfTwo(c);
-            Pruning pruning = changeUntilPruned(c, "alice@example.com", 90);
+            Pruning pruning = changeThenPrune(c, "alice@example.com", 90);
             assertThat(pruning.changes()).isLessThanOrEqualTo(PRUNE_EVERY);
             change(c, "alice@example.com");
             List<Long> seqs = seqs(c);
@@ -169,11 +186,12 @@ abstract class ChangeScriptScenarios {
     @Test
     void thePruneKeepsTheNewestRowWhenEveryRowIsOld() throws SQLException {
         install();
-        setRetentionSeconds(0);
+        // the triggers prune at 0; Keycloak takes its default (an hour) for a retention that is not positive
+        setRetentionSeconds(triggersPrune() ? 0 : 1);
         try (Connection c = appConnection()) {
             addAgedRows(c, 50, 10);
             int before = count(c, "");
-            Pruning pruning = changeUntilPruned(c, "alice@example.com", 5);
+            Pruning pruning = changeThenPrune(c, "alice@example.com", 5);
             assertThat(count(c, "")).as("after %d changes", pruning.changes()).isPositive().isLessThan(before);
             try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT u.email FROM " + app
                     + ".app_users_changes ch JOIN " + userTable() + " u ON u.id = ch.user_id ORDER BY ch.seq DESC")) {
@@ -201,6 +219,38 @@ abstract class ChangeScriptScenarios {
     }
 
     /**
+     * Changes {@code email}'s row and has the rows older than {@code minutes} pruned as this database's setup
+     * does: by the triggers ({@link #changeUntilPruned}), or by one change and then Keycloak's prune.
+     */
+    Pruning changeThenPrune(Connection c, String email, int minutes) throws SQLException {
+        if (triggersPrune()) {
+            return changeUntilPruned(c, email, minutes);
+        }
+        String older = "WHERE changed_at < CURRENT_TIMESTAMP - INTERVAL '" + minutes + "' MINUTE";
+        int before = count(c, older);
+        assertThat(before).as("rows older than %d minutes before", minutes).isPositive();
+        long start = System.nanoTime();
+        change(c, email);
+        long changed = millisSince(start);
+        start = System.nanoTime();
+        int deleted = keycloakPrunes(c);
+        long pruned = millisSince(start);
+        assertThat(deleted).as("rows Keycloak's prune deleted").isPositive();
+        assertThat(count(c, older)).as("rows older than %d minutes after the prune", minutes).isLessThan(before);
+        return new Pruning(1, Math.max(changed, pruned));
+    }
+
+    /**
+     * Keycloak's prune on {@code c}, as a feed that has seen every row runs it (below the newest number), with the
+     * retention it reads from the app's schema. @return the rows deleted
+     */
+    int keycloakPrunes(Connection c) throws SQLException {
+        ChangeTable table = changeTable(c);
+        List<Long> seqs = seqs(c);
+        return ChangeReads.prune(c, table, table.retention(c), seqs.get(seqs.size() - 1));
+    }
+
+    /**
      * Changes {@code email}'s row until the rows older than {@code minutes} that {@code c} sees become fewer (a prune
      * ran), at most twice {@link #PRUNE_EVERY} times.
      */
@@ -218,6 +268,13 @@ abstract class ChangeScriptScenarios {
             }
         }
         throw new AssertionError("no prune within " + 2 * PRUNE_EVERY + " changes");
+    }
+
+    /** The script's change table as Keycloak resolves it for a component whose {@code dbSchema} is {@link #app}. */
+    ChangeTable changeTable(Connection c) throws SQLException {
+        ComponentModel model = new ComponentModel();
+        model.getConfig().putSingle(ConfigKeys.DB_SCHEMA, app);
+        return ChangeTable.resolve(c, AppUsersConfig.from(model));
     }
 
     void change(Connection c, String email) throws SQLException {

@@ -1,28 +1,31 @@
 package dev.appusers.keycloak;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.appusers.keycloak.it.AppDb;
+import dev.appusers.keycloak.jdbc.ChangeReads;
+import dev.appusers.keycloak.jdbc.ChangeTable;
 
 /**
  * {@link ChangeScriptScenarios} on MariaDB (REPEATABLE READ, the server's default): the app's tables in a database of
  * their own, the app connected with another database selected and naming its tables {@code <database>.user}. The
- * prune's plan is the EXPLAIN of the DELETE the installed procedure holds, and its reads are counted by the
- * session's handler counters while a trigger runs it.
+ * triggers never prune, so a change never waits for other transactions' change rows; Keycloak's prune
+ * ({@link dev.appusers.keycloak.jdbc.ChangeReads#prune}) skips the rows others hold. Its plan is the EXPLAIN of its
+ * SELECT, and its reads are counted by the session's handler counters while it runs.
  */
 class MariadbChangeScriptIT extends ChangeScriptScenarios {
 
@@ -36,6 +39,11 @@ class MariadbChangeScriptIT extends ChangeScriptScenarios {
     @Override
     AppDb db() {
         return AppDb.MARIADB;
+    }
+
+    @Override
+    boolean triggersPrune() {
+        return false;
     }
 
     @Override
@@ -87,52 +95,134 @@ class MariadbChangeScriptIT extends ChangeScriptScenarios {
     }
 
     @Test
-    void thePruneReadsTheChangedAtIndexThenThePrimaryKey() throws SQLException {
+    void aChangeNeverPrunesNorWaitsWhileOtherTransactionsHoldOldRowsOrHaveUncommittedChanges() throws SQLException {
+        install();
+        try (Connection holder = appConnection(); Connection open = appConnection(); Connection writer = appConnection();
+             Connection other = appConnection()) {
+            addAgedRows(other, 300, 120);
+            addAgedRows(other, 50, 30);
+            // the old rows held as a prune in progress holds them (READ COMMITTED, FOR UPDATE)
+            holder.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            holder.setAutoCommit(false);
+            limitLockWaits(holder);
+            update(holder, "SELECT seq FROM " + app + ".app_users_changes WHERE changed_at < NOW(3) - INTERVAL 90 "
+                    + "MINUTE ORDER BY changed_at LIMIT 500 FOR UPDATE");
+            // change rows of a transaction in progress
+            open.setAutoCommit(false);
+            limitLockWaits(open);
+            change(open, "carol@example.com");
+            update(open, "INSERT INTO " + app + ".app_users_changes (user_id) VALUES (NULL)");
+
+            limitLockWaits(writer);
+            long slowest = 0;
+            for (int changes = 0; changes < 2 * PRUNE_EVERY; changes++) {
+                long start = System.nanoTime();
+                change(writer, "bob@example.com");
+                slowest = Math.max(slowest, millisSince(start));
+            }
+            System.out.printf("change script (MARIADB): slowest of %d changes while others hold change rows: %d ms%n",
+                    2 * PRUNE_EVERY, slowest);
+            assertThat(slowest).as("slowest change while other transactions hold change rows")
+                    .isLessThan(NO_WAIT_MILLIS);
+            assertThat(count(other, "WHERE changed_at < CURRENT_TIMESTAMP - INTERVAL '90' MINUTE"))
+                    .as("the triggers never prune").isEqualTo(300);
+
+            long start = System.nanoTime();
+            assertThat(keycloakPrunes(writer)).as("Keycloak's prune skips the rows held").isZero();
+            assertThat(millisSince(start)).as("and does not wait for them").isLessThan(NO_WAIT_MILLIS);
+
+            holder.rollback();
+            assertThat(keycloakPrunes(writer)).as("released: pruned").isEqualTo(300);
+            open.commit();
+            assertThat(count(other, "WHERE changed_at < CURRENT_TIMESTAMP - INTERVAL '20' MINUTE"))
+                    .as("younger than the retention: kept").isEqualTo(50);
+        }
+    }
+
+    @Test
+    void twoKeycloakPrunesShareTheWorkWithoutWaitingForEachOther() throws SQLException {
+        install();
+        try (Connection first = appConnection(); Connection second = appConnection();
+             Connection other = appConnection()) {
+            addAgedRows(other, 800, 120);
+            change(other, "alice@example.com");
+            // the first prune, caught between its SELECT ... FOR UPDATE SKIP LOCKED and its commit
+            first.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            first.setAutoCommit(false);
+            limitLockWaits(first);
+            update(first, "SELECT seq FROM " + app + ".app_users_changes WHERE changed_at < NOW(3) - INTERVAL 3600 "
+                    + "SECOND ORDER BY changed_at LIMIT 500 FOR UPDATE SKIP LOCKED");
+
+            limitLockWaits(second);
+            long start = System.nanoTime();
+            assertThat(keycloakPrunes(second)).as("the second takes the 300 the first left").isEqualTo(300);
+            assertThat(millisSince(start)).as("without waiting for the first").isLessThan(NO_WAIT_MILLIS);
+            first.rollback();
+            assertThat(keycloakPrunes(second)).as("the first's 500, once it let go").isEqualTo(500);
+            assertThat(count(other, "")).as("the newest row stays").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aUserWithoutDeleteIsRefusedForPrivilegesWhichKeycloakTellsApart() throws SQLException {
+        install();
+        String user = "appusers_nodelete" + System.getProperty("it.suffix", "");
+        try (Connection c = installConnection()) {
+            addAgedRows(c, 10, 120);
+            change(c, "alice@example.com");
+            update(c, "DROP USER IF EXISTS '" + user + "'@'%'");
+            update(c, "CREATE USER '" + user + "'@'%'");
+            update(c, "GRANT SELECT ON " + app + ".* TO '" + user + "'@'%'");
+            update(c, "GRANT EXECUTE ON " + app + ".* TO '" + user + "'@'%'");
+        }
+        try (Connection c = java.sql.DriverManager.getConnection(AppDb.MARIADB.url(app), user, "")) {
+            assertThatThrownBy(() -> keycloakPrunes(c)).isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(ChangeReads.refusedForPrivileges((SQLException) e))
+                            .as("%s (%d)", e.getMessage(), ((SQLException) e).getErrorCode()).isTrue());
+            assertThat(c.getAutoCommit()).as("autocommit restored after the refusal").isTrue();
+        } finally {
+            try (Connection c = installConnection()) {
+                update(c, "DROP USER IF EXISTS '" + user + "'@'%'");
+            }
+        }
+        try (Connection c = appConnection()) {
+            assertThat(count(c, "WHERE changed_at < CURRENT_TIMESTAMP - INTERVAL '90' MINUTE")).as("rolled back")
+                    .isEqualTo(10);
+        }
+    }
+
+    @Test
+    void keycloaksPruneReadsTheChangedAtIndexThenThePrimaryKey() throws SQLException {
         install();
         try (Connection c = appConnection()) {
             update(c, "INSERT INTO " + app + ".app_users_changes (user_id) SELECT NULL FROM seq_1_to_5000");
             addAgedRows(c, 600, 120);
             update(c, "ANALYZE TABLE " + app + ".app_users_changes");
 
-            List<Map<String, String>> plan = explain(c, pruneStatement(c));
-            System.out.printf("change script (MARIADB): the prune's plan%n%s%n", plan);
-            assertThat(plan).as("no full scan").noneMatch(row -> "ALL".equals(row.get("type"))
-                    && !row.get("table").startsWith("<derived"));
+            // the SELECT of ChangeReads.prune, as it reaches the server
+            List<Map<String, String>> plan = explain(c, "SELECT `seq` FROM `" + app + "`.`app_users_changes` WHERE "
+                    + "`changed_at` < NOW(3) - INTERVAL 3600 SECOND AND `seq` < " + Long.MAX_VALUE
+                    + " ORDER BY `changed_at` LIMIT 500 FOR UPDATE SKIP LOCKED");
+            System.out.printf("change script (MARIADB): Keycloak's prune's plan%n%s%n", plan);
+            assertThat(plan).as("no full scan").noneMatch(row -> "ALL".equals(row.get("type")));
             assertThat(plan).anyMatch(row -> "range".equals(row.get("type"))
                     && "app_users_changes_changed_at".equals(row.get("key")));
-            assertThat(plan).anyMatch(row -> "eq_ref".equals(row.get("type")) && "PRIMARY".equals(row.get("key")));
 
-            // the rows a trigger's prune reads: a full scan of the 5,600 rows would count them in Handler_read_rnd_next
-            while ((lastSeq(c) + 1) % PRUNE_EVERY != 0) {
-                update(c, "INSERT INTO " + app + ".app_users_changes (user_id) VALUES (NULL)");
-            }
+            // the rows the prune reads: a full scan of the 5,600 rows would count them in Handler_read_rnd_next
+            ChangeTable table = changeTable(c);
+            Duration retention = table.retention(c);
             Map<String, Long> before = handlerReads(c);
-            change(c, "alice@example.com");
+            assertThat(ChangeReads.prune(c, table, retention, Long.MAX_VALUE)).isEqualTo(500);
             Map<String, Long> after = handlerReads(c);
             long scanned = after.get("Handler_read_rnd_next") - before.get("Handler_read_rnd_next");
             long byIndex = after.get("Handler_read_next") - before.get("Handler_read_next");
-            System.out.printf("change script (MARIADB): a pruning change read %d rows by index, %d by scan "
-                    + "(500 of them the derived table's)%n", byIndex, scanned);
+            long byKey = after.get("Handler_read_key") - before.get("Handler_read_key");
+            System.out.printf("change script (MARIADB): Keycloak's prune read %d rows by index range, %d by key, "
+                    + "%d by scan%n", byIndex, byKey, scanned);
             assertThat(count(c, "WHERE changed_at < CURRENT_TIMESTAMP - INTERVAL '90' MINUTE")).isEqualTo(100);
-            assertThat(scanned).as("rows read by scans (the 500 ids the prune collected, no table scan)")
-                    .isLessThan(1_000);
+            assertThat(scanned).as("rows read by scans: no table scan").isLessThan(1_000);
+            assertThat(byIndex).as("rows read along the changed_at index: the 500 old ones, about").isLessThan(1_000);
         }
-    }
-
-    /** The DELETE of the installed prune procedure, its variables replaced by what they hold. */
-    private String pruneStatement(Connection c) throws SQLException {
-        String body;
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT ROUTINE_DEFINITION FROM "
-                + "information_schema.ROUTINES WHERE ROUTINE_SCHEMA = '" + app + "' AND ROUTINE_NAME = "
-                + "'app_users_changes_prune'")) {
-            assertThat(r.next()).as("the prune procedure").isTrue();
-            body = r.getString(1);
-        }
-        Matcher delete = Pattern.compile("(DELETE .*?);\\s*END", Pattern.DOTALL).matcher(body);
-        assertThat(delete.find()).as("a DELETE in %s", body).isTrue();
-        return delete.group(1).replaceAll("\\bcutoff\\b", "CURRENT_TIMESTAMP(3) - INTERVAL 3600 SECOND")
-                .replaceAll("\\bnewest\\b", String.valueOf(Long.MAX_VALUE))
-                .replaceAll("\\bapp_users_changes\\b", app + ".app_users_changes");
     }
 
     private static List<Map<String, String>> explain(Connection c, String sql) throws SQLException {
@@ -147,14 +237,6 @@ class MariadbChangeScriptIT extends ChangeScriptScenarios {
             }
         }
         return rows;
-    }
-
-    private long lastSeq(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT MAX(seq) FROM " + app + ".app_users_changes")) {
-            r.next();
-            return r.getLong(1);
-        }
     }
 
     private static Map<String, Long> handlerReads(Connection c) throws SQLException {

@@ -36,6 +36,11 @@ class PostgresChangeScriptIT extends ChangeScriptScenarios {
     }
 
     @Override
+    boolean triggersPrune() {
+        return true;
+    }
+
+    @Override
     String createApp() {
         String fixture = "SET search_path TO app;\n" + AppDb.resource("schema-postgresql.sql")
                 + AppDb.resource("seed-postgresql.sql");

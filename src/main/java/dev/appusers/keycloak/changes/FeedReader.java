@@ -5,6 +5,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
 
 import dev.appusers.keycloak.jdbc.ChangeReads;
 import dev.appusers.keycloak.jdbc.ChangeReads.Position;
@@ -16,7 +19,8 @@ import dev.appusers.keycloak.jdbc.ChangeTable.Change;
  * One node's reader of one change table: created at the start (which reads where the table stands, so that every
  * change committed from then on is read), then polled. PostgreSQL tables with a {@code txid} column are read by
  * their transactions' visibility ({@link SnapshotCursor}); the others by sequence number, waiting for the numbers
- * still in flight ({@link GapCursor}).
+ * still in flight ({@link GapCursor}). On MariaDB and MySQL the reader also prunes the table, which the triggers
+ * there do not (InnoDB would make the app's transactions wait for each other).
  */
 abstract class FeedReader {
 
@@ -85,17 +89,30 @@ abstract class FeedReader {
         }
     }
 
-    /** By sequence number: MariaDB and MySQL, and PostgreSQL tables without {@code txid}. */
+    /**
+     * By sequence number: MariaDB and MySQL, and PostgreSQL tables without {@code txid}. On MariaDB and MySQL it
+     * also prunes the table every {@value #PRUNE_EVERY_SECONDS} s ({@link ChangeReads#prune}); several nodes
+     * pruning at once share the work. A refusal for want of the DELETE privilege is logged once and ends this
+     * reader's pruning; any other failure is tried again at the next interval.
+     */
     private static final class Gaps extends FeedReader {
 
+        private static final Logger LOG = Logger.getLogger(FeedReader.class);
+        static final long PRUNE_EVERY_SECONDS = 15;
+
         private final boolean askOpenTransactions;
+        private final boolean prunes;
         private GapCursor cursor;
         private boolean openKnown;
+        /** When this reader last tried to prune (nanoTime), or null: at the next poll. */
+        private Long lastPrune;
+        private boolean pruneRefused;
 
         Gaps(Connection connection, ChangeTable table, Duration retention, boolean askOpenTransactions)
                 throws SQLException {
             super(table, retention);
             this.askOpenTransactions = askOpenTransactions && !table.isPostgres();
+            this.prunes = !table.isPostgres() && table.recordsTimes();
             restart(connection, ChangeReads.position(connection, table, this.askOpenTransactions));
         }
 
@@ -116,7 +133,48 @@ abstract class FeedReader {
             }
             List<Change> gapRows = cursor.gaps().isEmpty() ? List.of()
                     : ChangeReads.among(connection, table, cursor.gaps());
-            return cursor.advance(position, gapRows, newRows(connection), retention);
+            List<Change> newRows = newRows(connection);
+            pruneIfDue(connection); // before the cursor moves: a poll that fails after it is read again in full
+            return cursor.advance(position, gapRows, newRows, retention);
+        }
+
+        /** Prunes below the highest number this reader saw before this poll, so the table never looks emptied. */
+        private void pruneIfDue(Connection connection) {
+            long now = System.nanoTime();
+            if (!prunes || pruneRefused
+                    || lastPrune != null && now - lastPrune < TimeUnit.SECONDS.toNanos(PRUNE_EVERY_SECONDS)) {
+                return;
+            }
+            lastPrune = now;
+            try {
+                int deleted = ChangeReads.prune(connection, table, retention, cursor.maxSeen());
+                if (deleted > 0) {
+                    LOG.debugf("Change table %s: %d rows older than %s pruned", table.name(), deleted,
+                            human(retention));
+                }
+            } catch (SQLException e) {
+                if (!ChangeReads.refusedForPrivileges(e)) {
+                    LOG.debugf("Change table %s: prune failed (%s, %d); trying again in %d s", table.name(),
+                            e.getSQLState(), e.getErrorCode(), PRUNE_EVERY_SECONDS);
+                    return;
+                }
+                pruneRefused = true;
+                LOG.warnf("Change table %s: Keycloak's datasource user may not delete its old rows (%d), so this "
+                        + "node does not prune it and it grows by one row per change; GRANT DELETE ON %s TO "
+                        + "that user (this node tries again once restarted)", table.name(), e.getErrorCode(),
+                        grantName(connection));
+            } catch (RuntimeException e) {
+                LOG.debugf("Change table %s: prune failed (%s); trying again in %d s", table.name(),
+                        e.getClass().getSimpleName(), PRUNE_EVERY_SECONDS);
+            }
+        }
+
+        private String grantName(Connection connection) {
+            try {
+                return table.grantName(connection);
+            } catch (SQLException e) {
+                return table.name();
+            }
         }
 
         private List<Change> newRows(Connection connection) throws SQLException {
@@ -137,9 +195,15 @@ abstract class FeedReader {
                 return "waits up to the retention (" + human(retention) + ") for numbers in flight: re-run the change table "
                         + "script, which adds the txid column, to wait exactly for open transactions";
             }
-            return openKnown ? "waits for every open transaction (innodb_trx)"
+            String waits = openKnown ? "waits for every open transaction (innodb_trx)"
                     : "cannot see open transactions, so waits up to the retention (" + human(retention) + ") for numbers in "
                     + "flight: GRANT PROCESS ON *.* to the datasource's user lets it wait exactly for them";
+            if (!prunes) {
+                return waits;
+            }
+            return waits + "; " + (pruneRefused ? "cannot prune the table (GRANT DELETE on it to the datasource's user)"
+                    : "prunes rows older than the retention (" + human(retention) + ") every " + PRUNE_EVERY_SECONDS
+                    + " s");
         }
     }
 }

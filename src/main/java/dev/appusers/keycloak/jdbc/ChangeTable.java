@@ -126,6 +126,18 @@ public final class ChangeTable {
         return name;
     }
 
+    /**
+     * The table's name for a GRANT statement: quoted and qualified with its schema (the connection's current one
+     * when the configuration names none).
+     */
+    public String grantName(Connection connection) throws SQLException {
+        String current = isPostgres() ? connection.getSchema() : connection.getCatalog();
+        if (!qualifier.isEmpty() || current == null) {
+            return table;
+        }
+        return DbTable.quote(current, connection.getMetaData().getIdentifierQuoteString().trim()) + "." + table;
+    }
+
     /** Whether the table records the writing transaction's id, which lets the feed wait exactly for open ones. */
     public boolean recordsTransactions() {
         return txid != null;
@@ -150,6 +162,12 @@ public final class ChangeTable {
 
     int queryTimeoutSeconds() {
         return queryTimeoutSeconds;
+    }
+
+    /** The quoted {@value #CHANGED_AT_COLUMN} column. @throws IllegalStateException when the table has none */
+    String changedAt() {
+        requireTimes();
+        return changedAt;
     }
 
     /** The change in the current row of {@code rs}: columns {@code seq} and {@code user_id} at the given indexes. */
