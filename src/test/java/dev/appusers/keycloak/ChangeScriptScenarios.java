@@ -19,6 +19,7 @@ import dev.appusers.keycloak.config.AppUsersConfig;
 import dev.appusers.keycloak.config.ConfigKeys;
 import dev.appusers.keycloak.it.AppDb;
 import dev.appusers.keycloak.it.ChangeTableScript;
+import dev.appusers.keycloak.jdbc.ChangePrune;
 import dev.appusers.keycloak.jdbc.ChangeReads;
 import dev.appusers.keycloak.jdbc.ChangeTable;
 
@@ -29,7 +30,7 @@ import dev.appusers.keycloak.jdbc.ChangeTable;
  * the prune follows the retention, does not wait for the new change rows of transactions in progress, keeps the
  * newest row, and still runs when numbers come in steps of two. On PostgreSQL the triggers prune; on MariaDB they
  * never do (the app's transactions never prune, so never wait), and the prune is Keycloak's own
- * ({@link ChangeReads#prune}, run here directly on the script's table, as a feed that has seen every row runs it).
+ * ({@link ChangePrune#prune}, run here directly on the script's table, as a feed that has seen every row runs it).
  */
 abstract class ChangeScriptScenarios {
 
@@ -247,7 +248,7 @@ abstract class ChangeScriptScenarios {
     int keycloakPrunes(Connection c) throws SQLException {
         ChangeTable table = changeTable(c);
         List<Long> seqs = seqs(c);
-        return ChangeReads.prune(c, table, table.retention(c), seqs.get(seqs.size() - 1));
+        return ChangePrune.prune(c, table, table.retention(c), seqs.get(seqs.size() - 1));
     }
 
     /**

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.appusers.keycloak.it.AppDb;
+import dev.appusers.keycloak.jdbc.ChangePrune;
 import dev.appusers.keycloak.jdbc.ChangeReads;
 import dev.appusers.keycloak.jdbc.ChangeTable;
 
@@ -24,7 +25,7 @@ import dev.appusers.keycloak.jdbc.ChangeTable;
  * {@link ChangeScriptScenarios} on MariaDB (REPEATABLE READ, the server's default): the app's tables in a database of
  * their own, the app connected with another database selected and naming its tables {@code <database>.user}. The
  * triggers never prune, so a change never waits for other transactions' change rows; Keycloak's prune
- * ({@link dev.appusers.keycloak.jdbc.ChangeReads#prune}) skips the rows others hold. Its plan is the EXPLAIN of its
+ * ({@link dev.appusers.keycloak.jdbc.ChangePrune#prune}) skips the rows others hold. Its plan is the EXPLAIN of its
  * SELECT, and its reads are counted by the session's handler counters while it runs.
  */
 class MariadbChangeScriptIT extends ChangeScriptScenarios {
@@ -177,7 +178,7 @@ class MariadbChangeScriptIT extends ChangeScriptScenarios {
         }
         try (Connection c = java.sql.DriverManager.getConnection(AppDb.MARIADB.url(app), user, "")) {
             assertThatThrownBy(() -> keycloakPrunes(c)).isInstanceOf(SQLException.class)
-                    .satisfies(e -> assertThat(ChangeReads.refusedForPrivileges((SQLException) e))
+                    .satisfies(e -> assertThat(ChangePrune.refusedForPrivileges((SQLException) e))
                             .as("%s (%d)", e.getMessage(), ((SQLException) e).getErrorCode()).isTrue());
             assertThat(c.getAutoCommit()).as("autocommit restored after the refusal").isTrue();
         } finally {
@@ -199,7 +200,7 @@ class MariadbChangeScriptIT extends ChangeScriptScenarios {
             addAgedRows(c, 600, 120);
             update(c, "ANALYZE TABLE " + app + ".app_users_changes");
 
-            // the SELECT of ChangeReads.prune, as it reaches the server
+            // the SELECT of ChangePrune.prune, as it reaches the server
             List<Map<String, String>> plan = explain(c, "SELECT `seq` FROM `" + app + "`.`app_users_changes` WHERE "
                     + "`changed_at` < NOW(3) - INTERVAL 3600 SECOND AND `seq` < " + Long.MAX_VALUE
                     + " ORDER BY `changed_at` LIMIT 500 FOR UPDATE SKIP LOCKED");
@@ -212,7 +213,7 @@ class MariadbChangeScriptIT extends ChangeScriptScenarios {
             ChangeTable table = changeTable(c);
             Duration retention = table.retention(c);
             Map<String, Long> before = handlerReads(c);
-            assertThat(ChangeReads.prune(c, table, retention, Long.MAX_VALUE)).isEqualTo(500);
+            assertThat(ChangePrune.prune(c, table, retention, Long.MAX_VALUE)).isEqualTo(500);
             Map<String, Long> after = handlerReads(c);
             long scanned = after.get("Handler_read_rnd_next") - before.get("Handler_read_rnd_next");
             long byIndex = after.get("Handler_read_next") - before.get("Handler_read_next");

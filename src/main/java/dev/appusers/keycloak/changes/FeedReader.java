@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
+import dev.appusers.keycloak.jdbc.ChangePrune;
 import dev.appusers.keycloak.jdbc.ChangeReads;
 import dev.appusers.keycloak.jdbc.ChangeReads.Position;
 import dev.appusers.keycloak.jdbc.ChangeReads.Visible;
@@ -91,7 +92,7 @@ abstract class FeedReader {
 
     /**
      * By sequence number: MariaDB and MySQL, and PostgreSQL tables without {@code txid}. On MariaDB and MySQL it
-     * also prunes the table every {@value #PRUNE_EVERY_SECONDS} s ({@link ChangeReads#prune}); several nodes
+     * also prunes the table every {@value #PRUNE_EVERY_SECONDS} s ({@link ChangePrune#prune}); several nodes
      * pruning at once share the work. A refusal for want of the DELETE privilege is logged once and ends this
      * reader's pruning; any other failure is tried again at the next interval.
      */
@@ -147,13 +148,13 @@ abstract class FeedReader {
             }
             lastPrune = now;
             try {
-                int deleted = ChangeReads.prune(connection, table, retention, cursor.maxSeen());
+                int deleted = ChangePrune.prune(connection, table, retention, cursor.maxSeen());
                 if (deleted > 0) {
                     LOG.debugf("Change table %s: %d rows older than %s pruned", table.name(), deleted,
                             human(retention));
                 }
             } catch (SQLException e) {
-                if (!ChangeReads.refusedForPrivileges(e)) {
+                if (!ChangePrune.refusedForPrivileges(e)) {
                     LOG.debugf("Change table %s: prune failed (%s, %d); trying again in %d s", table.name(),
                             e.getSQLState(), e.getErrorCode(), PRUNE_EVERY_SECONDS);
                     return;

@@ -46,6 +46,7 @@ public final class ItRealm {
     private static KeycloakServer sharedServer(AppDb db, OnKeycloak setup) {
         synchronized (PREPARED) {
             if (!PREPARED.contains(db)) {
+                KeycloakCluster.closeShared(); // its nodes hold connections to the database dropped here
                 db.create(AppDb.IT_DATABASE);
                 PREPARED.add(db);
             }

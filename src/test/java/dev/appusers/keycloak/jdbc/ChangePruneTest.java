@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Which failures of a MariaDB/MySQL prune mean "Keycloak's user may not delete there" (logged once, the prune not
  * tried again) rather than a passing failure (tried again at the next interval).
  */
-class ChangeReadsTest {
+class ChangePruneTest {
 
     @ParameterizedTest(name = "error {1}")
     @CsvSource({
@@ -22,9 +22,9 @@ class ChangeReadsTest {
         "42000, 1044, Access denied for user 'kc'@'%' to database 'app'",
     })
     void aRefusalForPrivilegesIsToldApart(String state, int code, String message) {
-        assertThat(ChangeReads.refusedForPrivileges(new SQLSyntaxErrorException(message, state, code))).isTrue();
+        assertThat(ChangePrune.refusedForPrivileges(new SQLSyntaxErrorException(message, state, code))).isTrue();
         SQLException wrapped = new SQLException("prune failed", new SQLSyntaxErrorException(message, state, code));
-        assertThat(ChangeReads.refusedForPrivileges(wrapped)).as("as the cause of another").isTrue();
+        assertThat(ChangePrune.refusedForPrivileges(wrapped)).as("as the cause of another").isTrue();
     }
 
     @ParameterizedTest(name = "error {1}")
@@ -37,11 +37,11 @@ class ChangeReadsTest {
         "28000, 1045, Access denied for user 'kc'@'localhost' (using password: YES)",
     })
     void anyOtherFailureIsNot(String state, int code, String message) {
-        assertThat(ChangeReads.refusedForPrivileges(new SQLException(message, state, code))).isFalse();
+        assertThat(ChangePrune.refusedForPrivileges(new SQLException(message, state, code))).isFalse();
     }
 
     @Test
     void aFailureWithoutCodeIsNot() {
-        assertThat(ChangeReads.refusedForPrivileges(new SQLException("closed"))).isFalse();
+        assertThat(ChangePrune.refusedForPrivileges(new SQLException("closed"))).isFalse();
     }
 }
