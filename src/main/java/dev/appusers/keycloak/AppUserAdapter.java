@@ -20,6 +20,7 @@ import org.keycloak.storage.StorageId;
 import org.keycloak.storage.adapter.AbstractUserAdapterFederatedStorage;
 
 import dev.appusers.keycloak.jdbc.UserRow;
+import dev.appusers.keycloak.lockout.KeycloakLockout;
 
 /**
  * One app user as a Keycloak {@link UserModel}. Fields the app's table maps (username, email, names, enabled, email
@@ -78,18 +79,36 @@ final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
         change(UserModel.USERNAME, row.username(), username);
     }
 
+    /** Enabled while the app says so and Keycloak's lockout ({@link KeycloakLockout}) does not hold. */
     @Override
     public boolean isEnabled() {
-        return mapped.enabled() ? row.enabled() : super.isEnabled();
+        return mapped.enabled() ? row.enabled() && !lockedOut() : super.isEnabled();
     }
 
+    /**
+     * With the app's enabled column mapped: Keycloak's lockout is kept in Keycloak's federated storage, never written
+     * to the app's row (READ_ONLY or WRITABLE); an admin's disable is the app's (written in WRITABLE, refused in
+     * READ_ONLY); an admin's enable also ends Keycloak's lockout, and saving a locked-out user as disabled (the admin
+     * console sends "enabled" with every save) changes nothing. Without that column, "enabled" is Keycloak's alone.
+     */
     @Override
     public void setEnabled(boolean enabled) {
-        if (mapped.enabled()) {
-            change(UserModel.ENABLED, row.enabled(), enabled);
-        } else {
+        if (!mapped.enabled()) {
             super.setEnabled(enabled);
+        } else if (!enabled && (lockedOut() || KeycloakLockout.isLockingOut())) { // disabled stays as shown
+            super.setSingleAttribute(KeycloakLockout.REASON_ATTRIBUTE, KeycloakLockout.PERMANENT_LOCKOUT);
+            keycloakAttributes = null;
+        } else {
+            change(UserModel.ENABLED, row.enabled(), enabled);
+            if (enabled && lockedOut()) {
+                super.removeAttribute(KeycloakLockout.REASON_ATTRIBUTE);
+                keycloakAttributes = null;
+            }
         }
+    }
+
+    private boolean lockedOut() {
+        return KeycloakLockout.holds(keycloakAttributes().getFirst(KeycloakLockout.REASON_ATTRIBUTE));
     }
 
     @Override

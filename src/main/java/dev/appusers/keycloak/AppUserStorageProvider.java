@@ -177,9 +177,12 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
             return false;
         }
         AppUserAdapter current = current(realm, user);
-        boolean refused = CachedCopy.evictIfStale(session, realm, user, current, mapping().mapped(),
+        boolean disabledSince = CachedCopy.evictIfStale(session, realm, user, current, mapping().mapped(),
                 store(realm).keycloakRoles());
-        return current != null && !refused && passwords.verify(current.row(), input.getChallengeResponse(), mapping());
+        if (current == null || !passwords.verify(current.row(), input.getChallengeResponse(), mapping())) {
+            return false;
+        }
+        return !disabledSince || AccountDisabled.answer(user);
     }
 
     @Override

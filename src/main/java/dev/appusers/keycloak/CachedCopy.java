@@ -30,26 +30,26 @@ final class CachedCopy {
 
     /**
      * @param current the user as the app's tables have it now, {@code null} when its row is gone
-     * @return whether the password check must refuse this sign-in: {@link #disabledSince}
+     * @return whether the app disabled the user since Keycloak cached it: {@link #disabledSince}
      */
     static boolean evictIfStale(KeycloakSession session, RealmModel realm, UserModel user, AppUserAdapter current,
                                 MappedFields mapped, Optional<KeycloakRoles> roles) {
-        boolean refused = disabledSince(user, current);
+        boolean disabled = disabledSince(user, current);
         if (!(user instanceof CachedUserModel cached) || current != null && matches(cached, current, mapped, roles)) {
-            return refused;
+            return disabled;
         }
         UserCache cache = session.getProvider(UserCache.class);
         if (cache != null) {
             cache.evict(realm, cached); // from here on the copy answers from the current row
             LOG.debugf("Cached copy of user %s differed from the app's row at sign-in: evicted", user.getId());
         }
-        return refused;
+        return disabled;
     }
 
     /**
      * Whether Keycloak let the user on to the password check on its cached copy's "enabled" while the row says
-     * disabled: Keycloak checks that flag before the password only (a disabled user with the right password is told
-     * "Account disabled"), so the password check must refuse this one; the next sign-in sees the row.
+     * disabled: the right password is then answered as Keycloak answers its own disabled users ({@link
+     * AccountDisabled}), never as a sign-in.
      */
     static boolean disabledSince(UserModel user, AppUserAdapter current) {
         return user != current && current != null && user.isEnabled() && !current.isEnabled();

@@ -9,6 +9,8 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.UserModelDelegate;
 import org.keycloak.storage.ReadOnlyException;
 
+import dev.appusers.keycloak.lockout.KeycloakLockout;
+
 /**
  * An imported user in READ_ONLY mode, as Keycloak hands it out: the fields and attributes the app maps, and the app's
  * role grants, are refused with the reason (setting a value to what it is stays a no-op, as Keycloak's profile update
@@ -50,9 +52,27 @@ final class ReadOnlyImportedUser extends UserModelDelegate {
         super.setLastName(lastName);
     }
 
+    /** Enabled while Keycloak's copy of the app's flag says so and Keycloak's lockout does not hold. */
+    @Override
+    public boolean isEnabled() {
+        return super.isEnabled() && !KeycloakLockout.holds(getFirstAttribute(KeycloakLockout.REASON_ATTRIBUTE));
+    }
+
+    /**
+     * Keycloak's lockout is kept in an attribute of Keycloak's copy (the copy's own flag follows the app's row at every
+     * import); an admin's disable of the app's flag is refused; an admin's enable ends Keycloak's lockout.
+     */
     @Override
     public void setEnabled(boolean enabled) {
-        refuseChange(UserModel.ENABLED, isEnabled(), enabled);
+        boolean lockedOut = KeycloakLockout.holds(getFirstAttribute(KeycloakLockout.REASON_ATTRIBUTE));
+        if (!enabled && (lockedOut || KeycloakLockout.isLockingOut())) { // a locked-out user saved as disabled: as is
+            super.setSingleAttribute(KeycloakLockout.REASON_ATTRIBUTE, KeycloakLockout.PERMANENT_LOCKOUT);
+            return;
+        }
+        refuseChange(UserModel.ENABLED, super.isEnabled(), enabled);
+        if (enabled && lockedOut) {
+            super.removeAttribute(KeycloakLockout.REASON_ATTRIBUTE);
+        }
         super.setEnabled(enabled);
     }
 

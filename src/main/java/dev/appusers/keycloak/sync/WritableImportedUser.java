@@ -11,6 +11,7 @@ import org.keycloak.models.utils.UserModelDelegate;
 import org.keycloak.storage.ReadOnlyException;
 
 import dev.appusers.keycloak.jdbc.UserRow;
+import dev.appusers.keycloak.lockout.KeycloakLockout;
 
 /**
  * An imported user in WRITABLE mode, as Keycloak hands it out (as Keycloak's LDAP federation does with import on): a
@@ -60,9 +61,28 @@ final class WritableImportedUser extends UserModelDelegate {
         write(UserModel.LAST_NAME, getLastName(), lastName, () -> super.setLastName(lastName));
     }
 
+    /** Enabled while Keycloak's copy of the app's flag says so and Keycloak's lockout does not hold. */
+    @Override
+    public boolean isEnabled() {
+        return super.isEnabled() && !KeycloakLockout.holds(getFirstAttribute(KeycloakLockout.REASON_ATTRIBUTE));
+    }
+
+    /**
+     * Keycloak's lockout is kept in an attribute of Keycloak's copy, not written to the app (see
+     * {@link KeycloakLockout}); an admin's disable or enable is written to the app's flag as before, and an enable also
+     * ends Keycloak's lockout.
+     */
     @Override
     public void setEnabled(boolean enabled) {
-        write(UserModel.ENABLED, isEnabled(), enabled, () -> super.setEnabled(enabled));
+        boolean lockedOut = KeycloakLockout.holds(getFirstAttribute(KeycloakLockout.REASON_ATTRIBUTE));
+        if (!enabled && (lockedOut || KeycloakLockout.isLockingOut())) { // a locked-out user saved as disabled: as is
+            super.setSingleAttribute(KeycloakLockout.REASON_ATTRIBUTE, KeycloakLockout.PERMANENT_LOCKOUT);
+            return;
+        }
+        write(UserModel.ENABLED, super.isEnabled(), enabled, () -> super.setEnabled(enabled));
+        if (enabled && lockedOut) {
+            super.removeAttribute(KeycloakLockout.REASON_ATTRIBUTE);
+        }
     }
 
     @Override
