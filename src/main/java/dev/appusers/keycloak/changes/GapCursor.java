@@ -21,7 +21,7 @@ import dev.appusers.keycloak.jdbc.ChangeTable.Change;
  * until every transaction that could hold it has ended: the transactions open when the gap was found all started
  * before that moment, so once the oldest open transaction started later (MariaDB's
  * {@code information_schema.innodb_trx}), a gap that is still missing never appears. Where open transactions cannot
- * be seen, and for a transaction open longer than the retention (after which the triggers may prune its rows), a
+ * be seen, and for a transaction open longer than the retention (after which its rows may be pruned), a
  * gap is given up after the retention.
  *
  * <p>A gap is stamped with the database's clock of the poll after the one that found it, so the stamp is later

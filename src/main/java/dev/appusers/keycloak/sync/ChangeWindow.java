@@ -20,7 +20,8 @@ import java.util.OptionalLong;
  * from the previous start only). Every bound keeps {@value #OVERLAP_MILLIS} ms for the clocks of the app, the
  * database and Keycloak. Users read again unchanged are found unchanged and counted nowhere.
  *
- * <p>The triggers prune rows oldest first. While the oldest row kept is at or before the table's bound, every change
+ * <p>Rows are pruned oldest first (by the PostgreSQL triggers, by Keycloak on MariaDB/MySQL). While the oldest row
+ * kept is at or before the table's bound, every change
  * since is still there; when it is newer, changes may have been pruned (or the table was installed since), and the
  * sync runs as a full one. An empty table never lost a row to pruning (the triggers keep the newest row): it records
  * no change, and the changed sync reads the last-modified column only. Times are compared as the last-modified column
