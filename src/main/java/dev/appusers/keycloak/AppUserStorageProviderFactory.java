@@ -74,7 +74,7 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
 
     @Override
     public AppUserStorageProvider create(KeycloakSession session, ComponentModel model) {
-        feeds.watch(session, model);
+        feeds.watchLater(model);
         return new AppUserStorageProvider(session, model, mappings, passwords);
     }
 

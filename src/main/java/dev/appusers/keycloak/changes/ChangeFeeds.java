@@ -116,6 +116,18 @@ public final class ChangeFeeds {
         }
     }
 
+    /**
+     * A provider of the component is being created on a request thread: a component this node has not seen yet
+     * (created through another node) gets its feed, started by the feeds' thread at its next poll, so that no request
+     * waits for the app database here.
+     */
+    public void watchLater(ComponentModel component) {
+        if (!byComponentId.containsKey(component.getId()) && component.getParentId() != null) {
+            byComponentId.putIfAbsent(component.getId(),
+                    new Watched(component.getParentId(), ComponentFeed.startingLate(component.getName())));
+        }
+    }
+
     public void forget(String componentId) {
         byComponentId.remove(componentId);
     }

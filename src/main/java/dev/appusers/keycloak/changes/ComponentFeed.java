@@ -44,6 +44,16 @@ final class ComponentFeed {
         this.name = name;
     }
 
+    /**
+     * A feed that starts later than the component's first use on this node (on the feeds' thread, not a request's):
+     * its start clears the realm's user cache once, as users may have been cached before it.
+     */
+    static ComponentFeed startingLate(String name) {
+        ComponentFeed feed = new ComponentFeed(name);
+        feed.lookedBefore = true;
+        return feed;
+    }
+
     /** A missing change table is looked for at the next poll, not after the recheck interval. */
     void lookAgain() {
         missingSince = null;
@@ -54,11 +64,11 @@ final class ComponentFeed {
         AppUsersConfig config = AppUsersConfig.from(model);
         String key = config.datasource() + "/" + config.dbSchema().orElse("") + "/" + config.changeTable().orElse("");
         if (!key.equals(tableKey)) {
+            lookedBefore &= tableKey == null; // a late start still owes its clear; a changed table starts anew
             tableKey = key;
             reader = null;
             missingSince = null;
             seenBefore = false;
-            lookedBefore = false;
         }
         if (config.changeTable().isEmpty()
                 || missingSince != null && now - missingSince < TimeUnit.SECONDS.toNanos(MISSING_RECHECK_SECONDS)) {
@@ -103,8 +113,8 @@ final class ComponentFeed {
             LOG.warnf("Change feed of %s: %s is there again; changes made while it was gone were recorded nowhere, "
                     + "the realm's user cache was cleared", name, started.table.name());
         } else if (lookedBefore) {
-            LOG.infof("Change feed of %s: %s found; users cached before it was there were changed without a feed, "
-                    + "the realm's user cache was cleared", name, started.table.name());
+            LOG.infof("Change feed of %s reads %s from now on; users this node cached before then were not watched, "
+                    + "the realm's user cache was cleared once", name, started.table.name());
         }
         if (lookedBefore) {
             session.getContext().setRealm(realm);

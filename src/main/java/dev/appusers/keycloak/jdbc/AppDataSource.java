@@ -2,6 +2,15 @@ package dev.appusers.keycloak.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -27,6 +36,13 @@ public final class AppDataSource {
     public static final String KEYCLOAK_DEFAULT = "<default>";
 
     private static final Logger LOG = Logger.getLogger(AppDataSource.class);
+    /** Threads that wait for new connections on behalf of reads (daemon, idle ones end after a minute). */
+    private static final ExecutorService CONNECTING = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), task -> {
+                Thread thread = new Thread(task, "app-users-connect");
+                thread.setDaemon(true);
+                return thread;
+            });
     private static final Pattern KC_DB_KIND = Pattern.compile("kc\\.db-kind-(.+)");
     private static final Pattern QUARKUS_DB_KIND = Pattern.compile("quarkus\\.datasource\\.\"?([^\".]+)\"?\\.db-kind");
 
@@ -84,6 +100,45 @@ public final class AppDataSource {
     /** A pooled connection; enlisted in the calling thread's JTA transaction if one is active. */
     Connection connection() throws SQLException {
         return pool.getConnection();
+    }
+
+    /**
+     * A pooled connection outside any transaction, or a failure once {@code millis} have passed: the wait happens on
+     * a thread of {@link #CONNECTING}, and a connection that arrives later goes back to the pool.
+     */
+    Connection connectionWithin(int millis) throws SQLException {
+        CompletableFuture<Connection> pending = CompletableFuture.supplyAsync(() -> {
+            try {
+                return pool.getConnection();
+            } catch (SQLException e) {
+                throw new CompletionException(e);
+            }
+        }, CONNECTING);
+        try {
+            return pending.get(millis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            pending.thenAccept(AppDataSource::closeQuietly);
+            throw new SQLTransientConnectionException("no connection to the app database within " + millis + " ms",
+                    "08001");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof CompletionException c ? c.getCause() : e.getCause();
+            if (cause instanceof SQLException sql) {
+                throw sql;
+            }
+            throw new SQLTransientConnectionException("no connection to the app database: " + cause, "08001", cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pending.thenAccept(AppDataSource::closeQuietly);
+            throw new SQLTransientConnectionException("interrupted while waiting for a connection", "08001", e);
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.debugf("A connection that came too late could not be closed: %s", e.getMessage());
+        }
     }
 
     /**

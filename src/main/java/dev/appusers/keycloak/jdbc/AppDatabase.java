@@ -172,7 +172,7 @@ public final class AppDatabase {
     }
 
     private <T> T inTransaction(String operation, SqlWork<T> work) {
-        Connection connection = connect(operation);
+        Connection connection = connect(operation, true);
         try (connection) {
             return work.run(connection);
         } catch (SQLException e) {
@@ -185,7 +185,7 @@ public final class AppDatabase {
 
     /** One read on a connection outside any transaction; a dead connection becomes {@link StaleConnection}. */
     private <T> T alone(String operation, SqlWork<T> work) {
-        Connection connection = connect(operation);
+        Connection connection = connect(operation, false);
         try (connection) {
             try {
                 return work.run(connection);
@@ -202,9 +202,15 @@ public final class AppDatabase {
         }
     }
 
-    private Connection connect(String operation) {
+    /**
+     * A pooled connection. {@code enlisted}: taken on this thread, in Keycloak's transaction; otherwise (a read,
+     * Keycloak's transaction suspended) waited for at most the network timeout, as a new connection to a database
+     * whose network drops packets waits for the driver's own login timeout.
+     */
+    private Connection connect(String operation, boolean enlisted) {
         try {
-            Connection connection = dataSource().connection();
+            Connection connection = enlisted || networkTimeoutMillis == 0 ? dataSource().connection()
+                    : dataSource().connectionWithin(networkTimeoutMillis);
             try {
                 if (networkTimeoutMillis > 0 && connection.getNetworkTimeout() != networkTimeoutMillis) {
                     connection.setNetworkTimeout(Runnable::run, networkTimeoutMillis);
