@@ -86,6 +86,17 @@ abstract class OutageScenarios {
         assertThat(realm.server.log()).doesNotContain("Keycloak's readiness follows the app database");
     }
 
+    /** Where the app database's state is reported instead of readiness: the appdb pool's meters on /metrics. */
+    @Test
+    void theAppDatabasesPoolHasItsMetersOnTheManagementPort() {
+        Http.Response metrics = Http.send(HttpClient.newHttpClient(),
+                HttpRequest.newBuilder(URI.create(realm.server.managementUrl() + "/metrics")).build());
+
+        assertThat(metrics.status()).as("/metrics").isEqualTo(200);
+        assertThat(metrics.body().lines().filter(l -> l.startsWith("agroal_") && l.contains("datasource=\"appdb\"")))
+                .as("agroal meters of the appdb datasource").isNotEmpty();
+    }
+
     /** Keycloak's health answer on the management port is 200 and says UP, while the app database is cut. */
     private void assertUp(String path) {
         Http.Response health = Http.send(HttpClient.newHttpClient(),
