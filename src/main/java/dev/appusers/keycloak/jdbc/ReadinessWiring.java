@@ -73,7 +73,7 @@ public final class ReadinessWiring {
                     + "=true; a build option)";
         }
         return "the line quarkus.datasource.\"" + datasource + "\".health-exclude=true in conf/quarkus.properties "
-                + "(this Keycloak has no db-health-exclude option; a build-time property: kc.sh build must see it)";
+                + "(this Keycloak has no db-health-exclude option)";
     }
 
     /** What this Keycloak runs with, read from its configuration and from Quarkus's own datasource support. */
