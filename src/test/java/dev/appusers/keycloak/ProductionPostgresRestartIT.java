@@ -44,7 +44,8 @@ class ProductionPostgresRestartIT {
     String offline;
     String logOfTheRestart;
 
-    /** A realm of its own for the component on the second app's datasource (its users are the seed's too). */
+    /** A realm of its own, on the same server, for the component on the second app's datasource. */
+    @OnKeycloak(production = true)
     static final class ShopRealm {
     }
 

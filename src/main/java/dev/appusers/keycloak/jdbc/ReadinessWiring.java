@@ -32,16 +32,23 @@ public final class ReadinessWiring {
     public record Status(boolean followsAppDatabase, String text) {
     }
 
+    private static final String FOLLOWS = "follows the app database: ";
+
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     /** The status of {@code datasource} on this Keycloak, with one WARN per datasource and node where it is a problem. */
     public Status check(String datasource) {
         Status status = status(datasource, running());
         if (status.followsAppDatabase() && warned.add(datasource)) {
-            LOG.warnf("Keycloak's readiness follows the app database (datasource %s): %s", datasource,
-                    status.text());
+            LOG.warn(warning(datasource, status));
         }
         return status;
+    }
+
+    /** The log line for a datasource Keycloak's readiness follows: the status without its first words. */
+    static String warning(String datasource, Status status) {
+        return "Keycloak's readiness follows the app database (datasource " + datasource + "): "
+                + status.text().substring(FOLLOWS.length());
     }
 
     /** What {@code server} means for {@code datasource}, in the words the admin form shows. */
@@ -59,7 +66,7 @@ public final class ReadinessWiring {
                     + "of Keycloak's readiness check; its outages show in this provider's log and the datasource's "
                     + "pool meters, and Keycloak stays ready for its local users");
         }
-        return new Status(true, "follows the app database: while datasource " + datasource + " is unreachable, "
+        return new Status(true, FOLLOWS + "while datasource " + datasource + " is unreachable, "
                 + "Keycloak's /health/ready answers 503 DOWN and a Kubernetes readiness probe takes every Keycloak pod "
                 + "out of service, local users included. Set " + fix(datasource, server.hasExcludeOption())
                 + ", and restart (README, Install)");

@@ -37,6 +37,17 @@ class ReadinessWiringTest {
     }
 
     @Test
+    void theWarningNamesTheDatasourceAndTheFixOnce() {
+        Status status = ReadinessWiring.status("appdb", new Server(true, Optional.of(Set.of()), true));
+
+        assertThat(ReadinessWiring.warning("appdb", status)).isEqualTo("Keycloak's readiness follows the app "
+                + "database (datasource appdb): while datasource appdb is unreachable, Keycloak's /health/ready "
+                + "answers 503 DOWN and a Kubernetes readiness probe takes every Keycloak pod out of service, local "
+                + "users included. Set db-health-exclude-appdb=true (kc.sh build --db-health-exclude-appdb=true, or "
+                + "KC_DB_HEALTH_EXCLUDE_APPDB=true; a build option), and restart (README, Install)");
+    }
+
+    @Test
     void onKeycloak264And265TheFixIsTheQuarkusPropertiesLine() {
         Status status = ReadinessWiring.status("appdb", new Server(true, Optional.of(Set.of()), false));
 
