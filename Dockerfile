@@ -23,12 +23,18 @@ ARG KC_DB_KIND_APPDB=postgres
 ARG KC_TRANSACTION_XA_ENABLED=false
 ARG KC_TRANSACTION_XA_ENABLED_APPDB=true
 
+# Health and metrics for the operator's probes and your monitoring. KC_DB_HEALTH_EXCLUDE_APPDB leaves the app
+# database out of Keycloak's readiness check (a build option): without it an app database outage turns /health/ready
+# DOWN and a readiness probe takes every Keycloak pod out of service, local users included (README, "Install"). The
+# app database's state shows in the provider's log and the appdb pool meters instead. Keycloak 26.7 has the option;
+# building 26.4 or 26.5 instead needs the line quarkus.datasource."appdb".health-exclude=true in conf/quarkus.properties.
 ENV KC_DB=${KC_DB} \
     KC_DB_KIND_APPDB=${KC_DB_KIND_APPDB} \
     KC_TRANSACTION_XA_ENABLED=${KC_TRANSACTION_XA_ENABLED} \
     KC_TRANSACTION_XA_ENABLED_APPDB=${KC_TRANSACTION_XA_ENABLED_APPDB} \
     KC_HEALTH_ENABLED=true \
-    KC_METRICS_ENABLED=true
+    KC_METRICS_ENABLED=true \
+    KC_DB_HEALTH_EXCLUDE_APPDB=true
 
 COPY target/keycloak-app-users-0.1.0-SNAPSHOT.jar /opt/keycloak/providers/keycloak-app-users.jar
 RUN /opt/keycloak/bin/kc.sh build

@@ -12,7 +12,10 @@ import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.storage.UserStorageProvider;
 import org.keycloak.storage.UserStorageProviderFactory;
 import org.keycloak.storage.UserStorageProviderModel;
 import org.keycloak.storage.user.ImportSynchronization;
@@ -27,6 +30,7 @@ import dev.appusers.keycloak.config.RolesConfig;
 import dev.appusers.keycloak.jdbc.AppDataSource;
 import dev.appusers.keycloak.jdbc.AppDatabase;
 import dev.appusers.keycloak.jdbc.DriverLogging;
+import dev.appusers.keycloak.jdbc.ReadinessWiring;
 import dev.appusers.keycloak.jdbc.StoreUnavailable;
 import dev.appusers.keycloak.jdbc.TransactionWiring;
 import dev.appusers.keycloak.jdbc.AppRole;
@@ -50,6 +54,7 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
     private final ComponentMappings mappings = new ComponentMappings();
     private final AppPasswords passwords = new AppPasswords(PasswordSchemes.defaults());
     private final ChangeFeeds feeds = new ChangeFeeds(PROVIDER_ID);
+    private final ReadinessWiring readiness = new ReadinessWiring();
 
     @Override
     public String getId() {
@@ -81,6 +86,25 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         feeds.startWith(factory);
+        factory.register(event -> {
+            if (event instanceof PostMigrationEvent) {
+                try {
+                    KeycloakModelUtils.runJobInTransaction(factory, this::checkReadiness);
+                } catch (RuntimeException e) {
+                    LOG.warnf("The readiness wiring of the app datasources was not checked at start: %s", e.getMessage());
+                }
+            }
+        });
+    }
+
+    /** At start: one WARN for each datasource of this node's components that Keycloak's readiness would follow. */
+    private void checkReadiness(KeycloakSession session) {
+        LOG.debugf("Readiness wiring of this Keycloak: %s", ReadinessWiring.running());
+        session.realms().getRealmsStream()
+                .flatMap(realm -> realm.getComponentsStream(realm.getId(), UserStorageProvider.class.getName()))
+                .filter(component -> PROVIDER_ID.equals(component.getProviderId()))
+                .map(AppUsersConfig::datasourceOf).distinct()
+                .forEach(readiness::check);
     }
 
     @Override
@@ -125,6 +149,7 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
             throw invalid(problem.get());
         }
         model.getConfig().putSingle(ConfigKeys.CHANGE_FEED, ChangeFeeds.status(session, model, config));
+        model.getConfig().putSingle(ConfigKeys.READINESS, readiness.check(config.datasource()).text());
         LOG.debugf("Configuration of %s checked against the app database: %s", model.getName(), config);
     }
 

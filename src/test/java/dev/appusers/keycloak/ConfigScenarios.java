@@ -69,6 +69,37 @@ abstract class ConfigScenarios {
                 .isEqualTo(value));
     }
 
+    /**
+     * The PostgreSQL server leaves {@code appdb} out of Keycloak's readiness check as the README says; the MariaDB server
+     * does not ({@link ItRealm#healthOptions}): there Save shows what follows and which option prevents it, and the log
+     * warns once however many components are saved.
+     */
+    @Test
+    void saveShowsWhetherKeycloaksReadinessFollowsTheAppDatabase() {
+        List<String> statuses = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Http.Response saved = save();
+            assertThat(saved.status()).as(saved.body()).isEqualTo(201);
+            String id = saved.header("Location").replaceAll(".*/", "");
+            statuses.add(realm.admin.component(realm.name, id).path("config").path("readiness").path(0).asText());
+        }
+        long warnings = realm.server.log().lines()
+                .filter(l -> l.contains(" WARN ") && l.contains("Keycloak's readiness follows the app database"))
+                .count();
+
+        if (db() == AppDb.MARIADB) {
+            assertThat(statuses).allSatisfy(status -> assertThat(status)
+                    .startsWith("follows the app database: while datasource appdb is unreachable, Keycloak's "
+                            + "/health/ready answers 503 DOWN")
+                    .contains("db-health-exclude-appdb=true"));
+            assertThat(warnings).as("WARN lines in the server's log").isEqualTo(1);
+        } else {
+            assertThat(statuses).allSatisfy(status -> assertThat(status)
+                    .startsWith("independent of the app database: datasource appdb is left out"));
+            assertThat(warnings).as("WARN lines in the server's log").isZero();
+        }
+    }
+
     @Test
     void missingColumnIsRefusedNamingTheColumnsThereAre() {
         String message = error(save("passwordHashColumn", "password_hsh"));

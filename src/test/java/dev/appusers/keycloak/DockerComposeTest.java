@@ -21,6 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.keycloak.config.BootstrapAdminOptions;
 import org.keycloak.config.DatabaseOptions;
+import org.keycloak.config.HealthOptions;
+import org.keycloak.config.MetricsOptions;
 import org.keycloak.config.Option;
 import org.keycloak.config.TransactionOptions;
 import org.w3c.dom.Document;
@@ -109,11 +111,27 @@ class DockerComposeTest {
                 .replace("<datasource>", datasource)));
         known.add(env(BootstrapAdminOptions.USERNAME.getKey()));
         known.add(env(BootstrapAdminOptions.PASSWORD.getKey()));
+        known.add(env(HealthOptions.HEALTH_ENABLED.getKey()));
+        known.add(env(MetricsOptions.METRICS_ENABLED.getKey()));
+        known.add(env(DatabaseOptions.DB_HEALTH_EXCLUDE.getKey().replace("<datasource>", datasource)));
 
         assertThat(environment().keySet()).allSatisfy(name -> assertThat(known).contains(name));
         // README, "Transactions": Keycloak's own database is XA, the app database the one-phase resource.
         assertThat(environment()).containsEntry("KC_TRANSACTION_XA_ENABLED", "true")
                 .containsEntry("KC_TRANSACTION_XA_ENABLED_APPDB", "false");
+    }
+
+    /**
+     * README, "Install": with health on, Keycloak's readiness check covers every datasource unless told otherwise, so
+     * an app database outage would turn /health/ready DOWN; the demo leaves appdb out as every recipe does.
+     */
+    @Test
+    void healthIsOnAndTheAppDatabaseIsLeftOutOfKeycloaksReadiness() {
+        String exclusion = env(DatabaseOptions.DB_HEALTH_EXCLUDE.getKey().replace("<datasource>", datasourceOfTheJar()));
+
+        assertThat(exclusion).isEqualTo("KC_DB_HEALTH_EXCLUDE_APPDB");
+        assertThat(environment()).containsEntry("KC_HEALTH_ENABLED", "true").containsEntry("KC_METRICS_ENABLED", "true")
+                .containsEntry(exclusion, "true");
     }
 
     @Test

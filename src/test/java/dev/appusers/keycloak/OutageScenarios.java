@@ -2,6 +2,9 @@ package dev.appusers.keycloak;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Map;
 
@@ -17,19 +20,22 @@ import dev.appusers.keycloak.it.TcpProxy;
 
 /**
  * The app database goes away while Keycloak runs (every connection to it cut, new ones refused) and comes back:
- * Keycloak stays up, local users and the admin console keep working, federated logins fail cleanly and work again
- * without a restart. PostgreSQL only: the cut is made in the test proxy between Keycloak and PostgreSQL.
+ * Keycloak stays up and ready (its readiness and liveness stay UP, as the README's install steps and the recipes set
+ * it up: {@link ItRealm#healthOptions}), local users and the admin console keep working, federated logins fail cleanly
+ * and work again without a restart. PostgreSQL only: the cut is made in the test proxy between Keycloak and
+ * PostgreSQL.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class OutageScenarios {
 
     ItRealm realm;
     TcpProxy database;
+    String componentId;
 
     @BeforeAll
     void setUp() {
         realm = ItRealm.create(AppDb.POSTGRES, getClass());
-        realm.admin.addFederation(realm.name, ItRealm.config());
+        componentId = realm.admin.addFederation(realm.name, ItRealm.config());
         Http.Response local = realm.admin.post("/" + realm.name + "/users", Map.of("username", "local-admin",
                 "email", "local-admin@keycloak.test", "firstName", "Local", "lastName", "Admin", "enabled", true,
                 "credentials", List.of(Map.of("type", "password", "value", "Local-Secret-1", "temporary", false))));
@@ -60,6 +66,8 @@ abstract class OutageScenarios {
             assertThat(users.status()).as("admin Users page during the outage: %s", users.body()).isBetween(200, 499);
             assertThat(realm.admin.get("/" + realm.name).status()).as("admin console").isEqualTo(200);
             assertThat(realm.log()).contains("The app database is unavailable");
+            assertUp("/health/ready");
+            assertUp("/health/live");
         } finally {
             database.restore();
         }
@@ -67,6 +75,34 @@ abstract class OutageScenarios {
         assertThat(realm.oidc.passwordGrant("alice@example.com", "alice-Secret-1").status())
                 .as("federated logins work again without a restart").isEqualTo(200);
         assertThat(busyConnections()).as("no connection left active or idle in a transaction").isZero();
+    }
+
+    @Test
+    void saveSaysReadinessIsIndependentOfTheAppDatabaseAndNothingWarns() {
+        String status = realm.admin.component(realm.name, componentId).path("config").path("readiness").path(0)
+                .asText();
+
+        assertThat(status).startsWith("independent of the app database: datasource appdb is left out");
+        assertThat(realm.server.log()).doesNotContain("Keycloak's readiness follows the app database");
+    }
+
+    /** Where the app database's state is reported instead of readiness: the appdb pool's meters on /metrics. */
+    @Test
+    void theAppDatabasesPoolHasItsMetersOnTheManagementPort() {
+        Http.Response metrics = Http.send(HttpClient.newHttpClient(),
+                HttpRequest.newBuilder(URI.create(realm.server.managementUrl() + "/metrics")).build());
+
+        assertThat(metrics.status()).as("/metrics").isEqualTo(200);
+        assertThat(metrics.body().lines().filter(l -> l.startsWith("agroal_") && l.contains("datasource=\"appdb\"")))
+                .as("agroal meters of the appdb datasource").isNotEmpty();
+    }
+
+    /** Keycloak's health answer on the management port is 200 and says UP, while the app database is cut. */
+    private void assertUp(String path) {
+        Http.Response health = Http.send(HttpClient.newHttpClient(),
+                HttpRequest.newBuilder(URI.create(realm.server.managementUrl() + path)).build());
+        assertThat(health.status()).as("%s during the outage: %s", path, health.body()).isEqualTo(200);
+        assertThat(health.json().path("status").asText()).as("%s: %s", path, health.body()).isEqualTo("UP");
     }
 
     /** Keycloak's connections to the app database that are not idle, seen by PostgreSQL itself. */

@@ -2,6 +2,8 @@ package dev.appusers.keycloak;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,6 +15,7 @@ import dev.appusers.keycloak.it.AdminClient;
 import dev.appusers.keycloak.it.AppDb;
 import dev.appusers.keycloak.it.Http;
 import dev.appusers.keycloak.it.ItRealm;
+import dev.appusers.keycloak.it.KeycloakOwnDatabase;
 import dev.appusers.keycloak.it.KeycloakServer;
 import dev.appusers.keycloak.it.OidcClient;
 import dev.appusers.keycloak.it.OnKeycloak;
@@ -20,37 +23,53 @@ import dev.appusers.keycloak.it.OnKeycloak;
 /**
  * An app user's offline token outlives a Keycloak restart (Keycloak in production mode, its own database on
  * PostgreSQL, the server stopped and started again as an operator does): it still refreshes to a token with the
- * app's roles, and is refused once the app deactivates the user (NO_CACHE: the next refresh reads the row).
+ * app's roles, and is refused once the app deactivates the user (NO_CACHE: the next refresh reads the row). At that
+ * start the provider warns once for each datasource of its components that Keycloak's readiness would follow: the
+ * server leaves {@code appdb} out (as the README's install steps say), not the second app's {@code shopdb}.
  */
 @OnKeycloak(production = true)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProductionPostgresRestartIT {
 
     private static final String EMAIL = "alice@example.com";
+    private static final String READINESS_WARNING = "Keycloak's readiness follows the app database";
 
     final AppDb db = AppDb.POSTGRES;
     ItRealm realm;
+    ItRealm shop;
     KeycloakServer server;
     String schema;
     String componentId;
+    String shopComponentId;
+    String offline;
+    String logOfTheRestart;
+
+    /** A realm of its own, on the same server, for the component on the second app's datasource. */
+    @OnKeycloak(production = true)
+    static final class ShopRealm {
+    }
 
     @BeforeAll
-    void setUp() {
+    void setUpAndRestart() {
         realm = ItRealm.create(db, getClass());
         server = realm.server;
         schema = db.createFixtureSchema("restart");
         componentId = realm.admin.addFederation(realm.name, ItRealm.config("dbSchema", schema));
+        shop = ItRealm.create(db, ShopRealm.class);
+        shopComponentId = shop.admin.addFederation(shop.name, ItRealm.config("datasource",
+                KeycloakOwnDatabase.SECOND_APP));
+        Http.Response grant = AdminClient.expect(realm.oidc.passwordGrant(EMAIL, "alice-Secret-1", "offline_access"),
+                200, "offline grant");
+        offline = grant.json().get("refresh_token").asText();
+        assertThat(OidcClient.claims(offline).get("typ").asText()).isEqualTo("Offline");
+
+        long mark = server.logMark();
+        server = server.restart();
+        logOfTheRestart = server.logSince(mark);
     }
 
     @Test
     void offlineTokenRefreshesAfterARestartUntilTheAppDeactivatesTheUser() {
-        Http.Response grant = AdminClient.expect(realm.oidc.passwordGrant(EMAIL, "alice-Secret-1", "offline_access"),
-                200, "offline grant");
-        String offline = grant.json().get("refresh_token").asText();
-        assertThat(OidcClient.claims(offline).get("typ").asText()).isEqualTo("Offline");
-
-        server = server.restart();
-
         assertThat(offlineSessions().size()).as("offline sessions in the admin console after the restart")
                 .isEqualTo(1);
         Http.Response refreshed = realm.oidc.refresh(offline);
@@ -64,6 +83,26 @@ class ProductionPostgresRestartIT {
         Http.Response refused = realm.oidc.refresh(offline);
         assertThat(refused.status()).as(refused.body()).isEqualTo(400);
         assertThat(refused.json().get("error").asText()).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void atStartTheProviderWarnsOnceForTheDatasourceReadinessWouldFollowNamingTheOption() {
+        List<String> warnings = logOfTheRestart.lines().filter(l -> l.contains(READINESS_WARNING)).toList();
+
+        assertThat(warnings).singleElement().asString().contains(" WARN ", "(datasource shopdb)",
+                "db-health-exclude-shopdb=true");
+    }
+
+    @Test
+    void saveShowsWhichDatasourceKeycloaksReadinessFollows() {
+        assertThat(readiness(realm, componentId)).startsWith("independent of the app database: datasource appdb");
+        assertThat(readiness(shop, shopComponentId))
+                .startsWith("follows the app database: while datasource shopdb is unreachable")
+                .contains("db-health-exclude-shopdb=true");
+    }
+
+    private static String readiness(ItRealm in, String id) {
+        return in.admin.component(in.name, id).path("config").path("readiness").path(0).asText();
     }
 
     /** What the user's *Sessions* tab lists as offline sessions of {@code demo-app}. */

@@ -42,6 +42,8 @@ public final class ConfigKeys {
     public static final String CHANGE_TABLE = "changeTable";
     /** Read-only status written on save: whether the change feed is active for this component. */
     public static final String CHANGE_FEED = "changeFeed";
+    /** Read-only status written on save: whether Keycloak's readiness follows this component's datasource. */
+    public static final String READINESS = "readiness";
 
     /** Common key of every user storage component: absent or false federates live, true imports (and syncs). */
     public static final String IMPORT_ENABLED = "importEnabled";

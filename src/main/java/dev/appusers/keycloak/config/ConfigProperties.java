@@ -11,6 +11,9 @@ import dev.appusers.keycloak.password.CostLimits;
 /** The admin console form of the {@code app-users} provider: every key with its label, help text and default. */
 public final class ConfigProperties {
 
+    /** The read-only status lines the provider writes on save and the admin only reads. */
+    public static final List<String> STATUSES = List.of(ConfigKeys.CHANGE_FEED, ConfigKeys.READINESS);
+
     private static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
             .property().name(ConfigKeys.DATASOURCE).label("Datasource")
             .helpText("The Keycloak named datasource of the app database, set up with Keycloak's options "
@@ -150,11 +153,17 @@ public final class ConfigProperties {
             .helpText("Written when the component is saved: 'active' when the change table was found and is polled, "
                     + "'not installed' when it was not (the README's SQL scripts install it).")
             .type(ProviderConfigProperty.STRING_TYPE).add()
+            .property().name(ConfigKeys.READINESS).label("Readiness (status)")
+            .helpText("Written when the component is saved: 'independent of the app database' when Keycloak's "
+                    + "readiness check leaves the datasource out, 'follows the app database' when an outage of the "
+                    + "app database would turn Keycloak's /health/ready DOWN and take every pod out of service, with "
+                    + "the server setting that prevents it (README, Install).")
+            .type(ProviderConfigProperty.STRING_TYPE).add()
             .build();
 
     static {
         // written by the provider on save, shown to the admin
-        PROPERTIES.stream().filter(p -> ConfigKeys.CHANGE_FEED.equals(p.getName())).forEach(p -> p.setReadOnly(true));
+        PROPERTIES.stream().filter(p -> STATUSES.contains(p.getName())).forEach(p -> p.setReadOnly(true));
     }
 
     private ConfigProperties() {

@@ -58,9 +58,13 @@ class AppUsersConfigTest {
     }
 
     @Test
-    void theChangeFeedStatusIsReadOnlyInTheForm() {
+    void theStatusLinesAreReadOnlyInTheFormAndNothingElseIs() {
         assertThat(ConfigProperties.all()).filteredOn(p -> p.getName().equals(ConfigKeys.CHANGE_FEED))
                 .singleElement().satisfies(p -> assertThat(p.isReadOnly()).isTrue());
+        assertThat(ConfigProperties.all()).filteredOn(p -> p.getName().equals(ConfigKeys.READINESS))
+                .singleElement().satisfies(p -> assertThat(p.isReadOnly()).isTrue());
+        assertThat(ConfigProperties.all()).filteredOn(p -> p.isReadOnly()).extracting(p -> p.getName())
+                .containsExactlyInAnyOrder(ConfigKeys.CHANGE_FEED, ConfigKeys.READINESS);
     }
 
     @ParameterizedTest

@@ -122,6 +122,16 @@ class DockerfileTest {
     }
 
     @Test
+    void imageLeavesTheAppDatabaseOutOfKeycloaksReadiness() {
+        String option = Recipes.readinessExclusion();
+        String env = "KC_" + option.toUpperCase(Locale.ROOT).replace('-', '_');
+
+        assertThat(KeycloakOptions.of("build").match(option)).as("%s is a build option of Keycloak %s", option,
+                Recipes.keycloakVersion()).map(KeycloakOptions.Match::listed).contains("db-health-exclude-<datasource>");
+        assertThat(dockerfile.env(BUILDER)).containsEntry("KC_HEALTH_ENABLED", "true").containsEntry(env, "true");
+    }
+
+    @Test
     void runtimeStageIsTheBuiltServerStartedOptimizedWithNothingBakedIn() {
         assertThat(dockerfile.inStage(RUNTIME, "COPY")).extracting(Instruction::arguments)
                 .containsExactly("--from=builder /opt/keycloak/ /opt/keycloak/");

@@ -107,8 +107,16 @@ class KeycloakOperatorTest {
                 assertThat(option.get("value").asText()).as(name).isEqualTo(baked.get(name));
             }
         });
-        assertThat(buildTime).contains("db-kind-" + Recipes.datasource());
+        assertThat(buildTime).contains("db-kind-" + Recipes.datasource(), Recipes.readinessExclusion());
         assertThat(keycloak.at("/spec/db/vendor").asText()).isEqualTo(baked.get("db"));
+    }
+
+    @Test
+    void theAppDatabaseIsLeftOutOfKeycloaksReadiness() {
+        // the operator's readiness probe is /health/ready: with appdb in it, an app database outage would take every
+        // Keycloak pod out of the Service (README, "Install")
+        assertThat(additionalOptions()).containsKey(Recipes.readinessExclusion());
+        assertThat(additionalOptions().get(Recipes.readinessExclusion()).path("value").asText()).isEqualTo("true");
     }
 
     @Test

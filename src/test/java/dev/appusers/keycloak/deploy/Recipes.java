@@ -38,6 +38,15 @@ final class Recipes {
         return "target/" + pom("/project/artifactId") + "-" + pom("/project/version") + ".jar";
     }
 
+    /**
+     * The build option that leaves the jar's datasource out of Keycloak's readiness check, {@code
+     * db-health-exclude-appdb} (README, "Install"): every recipe of the Keycloak line pom.xml names sets it to true, or
+     * an app database outage turns {@code /health/ready} DOWN and a readiness probe takes every pod out of service.
+     */
+    static String readinessExclusion() {
+        return "db-health-exclude-" + datasource();
+    }
+
     /** The named datasource a component uses unless it names another: {@code appdb}. */
     static String datasource() {
         return dev.appusers.keycloak.config.AppUsersConfig.DEFAULT_DATASOURCE;

@@ -61,10 +61,30 @@ public final class ItRealm {
      * (no prepared transactions needed on the app's server); on MariaDB, Keycloak's defaults: the app database is XA.
      */
     private static String[] options(AppDb db, OnKeycloak setup) {
+        OnKeycloak.Line line = setup == null ? OnKeycloak.Line.CURRENT : setup.line();
         if (setup != null && setup.production()) {
-            return KeycloakOwnDatabase.productionOptions();
+            return concat(KeycloakOwnDatabase.productionOptions(), healthOptions(line));
         }
-        return transactionOptions(db);
+        return db == AppDb.POSTGRES ? concat(transactionOptions(db), healthOptions(line)) : transactionOptions(db);
+    }
+
+    /**
+     * What the README's install steps and the recipes set for Keycloak's health on {@code line}: health (the harness
+     * always enables it) and metrics on, and the {@code appdb} datasource left out of Keycloak's readiness check, with
+     * {@code db-health-exclude-appdb} on 26.7 and the {@code quarkus.properties} line on 26.4 and 26.5, which have no
+     * such option. The PostgreSQL servers run with it (the outage tests check that readiness stays UP); the MariaDB
+     * server runs without, so its tests see the provider's warning and the status Save shows.
+     */
+    public static String[] healthOptions(OnKeycloak.Line line) {
+        String exclusion = line == OnKeycloak.Line.CURRENT ? "--db-health-exclude-appdb=true"
+                : KeycloakServer.quarkusProperty("quarkus.datasource.\"appdb\".health-exclude=true");
+        return new String[] {"--metrics-enabled=true", exclusion};
+    }
+
+    private static String[] concat(String[] first, String[] second) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
     }
 
     /** The transaction options of the suite's usual servers (see above). */

@@ -30,9 +30,15 @@ public final class KeycloakServer {
     /** Among a server's options: start it in production mode ({@code kc.sh build}, then {@code start --optimized}). */
     public static final String PRODUCTION = "--app-users-it-production";
 
+    /**
+     * Among a server's options, a line for {@code conf/quarkus.properties} rather than a {@code kc.sh} option: see
+     * {@link #quarkusProperty(String)}.
+     */
+    private static final String QUARKUS_PROPERTY = "--app-users-it-quarkus-property=";
+
     /** Build-time options: given to {@code kc.sh build} in production mode, not to {@code start --optimized}. */
-    private static final List<String> BUILD_OPTIONS = List.of("--db=", "--db-kind-", "--transaction-xa-enabled",
-            "--health-enabled", "--metrics-enabled", "--cache=", "--features");
+    private static final List<String> BUILD_OPTIONS = List.of("--db=", "--db-kind-", "--db-health-exclude-",
+            "--transaction-xa-enabled", "--health-enabled", "--metrics-enabled", "--cache=", "--features");
 
     static final String POOL_VALIDATION = "quarkus.datasource.\"appdb\".jdbc.validate-on-borrow=true\n"
             + "quarkus.datasource.\"appdb\".jdbc.background-validation-interval=10S\n";
@@ -194,7 +200,15 @@ public final class KeycloakServer {
 
     /** The options of Keycloak's run time only: what {@code start --optimized} and {@code export --optimized} take. */
     public static boolean isRuntimeOption(String option) {
-        return !isBuildOption(option) && !option.equals(PRODUCTION);
+        return !isBuildOption(option) && !option.equals(PRODUCTION) && !option.startsWith(QUARKUS_PROPERTY);
+    }
+
+    /**
+     * An option that puts {@code line} into the distribution's {@code conf/quarkus.properties} before Keycloak builds
+     * and starts, as an operator of a Keycloak line without a {@code kc.sh} option for it would write it.
+     */
+    public static String quarkusProperty(String line) {
+        return QUARKUS_PROPERTY + line;
     }
 
     private static KeycloakServer launch(Path home, List<String> options, String key, Path log,
@@ -210,13 +224,17 @@ public final class KeycloakServer {
             Files.copy(jar, home.resolve("providers/keycloak-app-users.jar"), StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.COPY_ATTRIBUTES);
             home.resolve("bin/kc.sh").toFile().setExecutable(true);
-            // Keycloak's default pool settings unless a test compares with the pool validation older READMEs advised
-            Files.writeString(home.resolve("conf/quarkus.properties"), poolValidation ? POOL_VALIDATION : "");
             List<String> all = new ArrayList<>(List.of("--health-enabled=true"));
             if (options.stream().noneMatch(o -> o.startsWith("--cache="))) {
                 all.add("--cache=local");
             }
             all.addAll(options);
+            // Keycloak's default pool settings unless a test compares with the pool validation older READMEs advised
+            StringBuilder properties = new StringBuilder(poolValidation ? POOL_VALIDATION : "");
+            all.stream().filter(o -> o.startsWith(QUARKUS_PROPERTY))
+                    .forEach(o -> properties.append(o.substring(QUARKUS_PROPERTY.length())).append('\n'));
+            all.removeIf(o -> o.startsWith(QUARKUS_PROPERTY));
+            Files.writeString(home.resolve("conf/quarkus.properties"), properties);
             boolean production = all.remove(PRODUCTION);
             List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString()));
             if (production && buildFirst) {
