@@ -84,9 +84,14 @@ public final class ChangeFeeds {
         }
     }
 
-    /** Starts the component's feed on this node if it has none yet (its cursor at the newest change). */
+    /**
+     * Starts the component's feed on this node if it has none yet (its reader where the table stands now), when
+     * the node starts or the component is created: no user of it is cached yet. A feed registered a moment before
+     * by {@link #watchLater} (Keycloak creates a provider while it validates a new component) is replaced.
+     */
     public void watch(KeycloakSession session, ComponentModel component) {
-        if (byComponentId.containsKey(component.getId())) {
+        Watched existing = byComponentId.get(component.getId());
+        if (existing != null && !existing.feed().waitsToStartLate()) {
             return;
         }
         RealmModel realm = session.realms().getRealm(component.getParentId());
@@ -94,7 +99,9 @@ public final class ChangeFeeds {
             return;
         }
         Watched watched = new Watched(realm.getId(), new ComponentFeed(component.getName()));
-        if (byComponentId.putIfAbsent(component.getId(), watched) == null && polled(component)) {
+        boolean registered = existing == null ? byComponentId.putIfAbsent(component.getId(), watched) == null
+                : byComponentId.replace(component.getId(), existing, watched);
+        if (registered && polled(component)) {
             try {
                 watched.feed().poll(session, realm, component, System.nanoTime());
             } catch (RuntimeException e) {

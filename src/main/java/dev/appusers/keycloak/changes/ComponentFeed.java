@@ -54,6 +54,11 @@ final class ComponentFeed {
         return feed;
     }
 
+    /** Whether this is a {@link #startingLate} feed that has not begun to start. */
+    synchronized boolean waitsToStartLate() {
+        return lookedBefore && tableKey == null;
+    }
+
     /** A missing change table is looked for at the next poll, not after the recheck interval. */
     void lookAgain() {
         missingSince = null;
