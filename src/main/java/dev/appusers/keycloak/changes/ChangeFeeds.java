@@ -32,6 +32,8 @@ public final class ChangeFeeds {
     public static final long INTERVAL_MILLIS = 1000;
 
     private static final Logger LOG = Logger.getLogger(ChangeFeeds.class);
+    /** How long a watched component may be absent from its realm before its feed is forgotten. */
+    private static final long ABSENT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private record Watched(String realmId, ComponentFeed feed) {
     }
@@ -146,9 +148,14 @@ public final class ChangeFeeds {
             RealmModel realm = session.realms().getRealm(watched.realmId());
             ComponentModel component = realm == null ? null : realm.getComponent(componentId);
             if (component == null) {
-                byComponentId.remove(componentId);
+                // deleted (through another node), or created in a transaction not committed yet: forgotten only
+                // once it stays away
+                if (watched.feed().absentFor(now) > ABSENT_NANOS) {
+                    byComponentId.remove(componentId, watched);
+                }
                 return;
             }
+            watched.feed().present();
             if (polled(component)) {
                 try {
                     watched.feed().poll(session, realm, component, now);

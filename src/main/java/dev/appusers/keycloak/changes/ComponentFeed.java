@@ -54,6 +54,23 @@ final class ComponentFeed {
         return feed;
     }
 
+    /** Since when the feeds' thread has not found the component (nanoTime), or null. */
+    private volatile Long absentSince;
+
+    /** How long the component has been absent from its realm as of {@code now} (0: it was there). */
+    long absentFor(long now) {
+        Long since = absentSince;
+        if (since == null) {
+            absentSince = now;
+            return 0;
+        }
+        return now - since;
+    }
+
+    void present() {
+        absentSince = null;
+    }
+
     /** Whether this is a {@link #startingLate} feed that has not begun to start. */
     synchronized boolean waitsToStartLate() {
         return lookedBefore && tableKey == null;
