@@ -120,8 +120,18 @@ public final class ChangeFeeds {
         Watched watched = byComponentId.get(component.getId());
         if (watched == null) {
             watch(session, component);
-        } else {
-            watched.feed().lookAgain();
+            return;
+        }
+        watched.feed().lookAgain();
+        RealmModel realm = session.realms().getRealm(watched.realmId());
+        if (realm != null && polled(component) && !watched.feed().started()) {
+            // a component switched to a caching policy: its feed starts before the save answers, before any user
+            // of it can be cached, not at the next poll
+            try {
+                watched.feed().poll(session, realm, component, System.nanoTime());
+            } catch (RuntimeException e) {
+                LOG.debugf("Change feed of %s not started yet: %s", component.getName(), e.getMessage());
+            }
         }
     }
 

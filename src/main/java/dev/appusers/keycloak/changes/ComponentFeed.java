@@ -76,6 +76,11 @@ final class ComponentFeed {
         return lookedBefore && tableKey == null;
     }
 
+    /** Whether the reader has started (the table was found and read). */
+    synchronized boolean started() {
+        return reader != null;
+    }
+
     /** A missing change table is looked for at the next poll, not after the recheck interval. */
     void lookAgain() {
         missingSince = null;
