@@ -129,7 +129,8 @@ final class FeedLoad {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
-    private static String refreshToken(OidcClient node, String email) {
+    /** Signs {@code email} in with the change-feed fixtures' password; @return the refresh token */
+    static String refreshToken(OidcClient node, String email) {
         return dev.appusers.keycloak.it.AdminClient.expect(node.passwordGrant(email, ChangeFeedScenarios.PASSWORD),
                 200, "sign-in of " + email).json().path("refresh_token").asText();
     }

@@ -103,8 +103,8 @@ class KeycloakClusterFeedIT {
             UUID id = UUID.randomUUID();
             String email = "late-" + id.toString().substring(0, 8) + "@example.com";
             db.insertUser(target.schema(), id, email, WritableFixture.DAVE_HASH, true, true);
-            String onA = refreshToken(target.onA(), email);
-            String onB = refreshToken(target.onB(), email);
+            String onA = FeedLoad.refreshToken(target.onA(), email);
+            String onB = FeedLoad.refreshToken(target.onB(), email);
             runs.add(CompletableFuture.supplyAsync(() -> {
                 ChangeTableScript.install(db, target.schema()); // the app's migration ran after the nodes started
                 long installed = System.nanoTime();
@@ -138,7 +138,7 @@ class KeycloakClusterFeedIT {
         UUID unknown = UUID.randomUUID();
         String unknownEmail = "silent-" + unknown.toString().substring(0, 8) + "@example.com";
         AppDb.POSTGRES.insertUser(postgres.schema(), unknown, unknownEmail, WritableFixture.DAVE_HASH, true, true);
-        String cachedToken = refreshToken(postgres.onA(), cachedEmail);
+        String cachedToken = FeedLoad.refreshToken(postgres.onA(), cachedEmail);
         TcpProxy proxy = cluster.postgresProxy();
 
         proxy.blackhole();
@@ -181,11 +181,6 @@ class KeycloakClusterFeedIT {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static String refreshToken(OidcClient node, String email) {
-        return AdminClient.expect(node.passwordGrant(email, ChangeFeedScenarios.PASSWORD), 200, "sign-in of " + email)
-                .json().path("refresh_token").asText();
     }
 
     static void awaitRefused(OidcClient node, String refreshToken, long maxMillis) {
