@@ -34,6 +34,7 @@ import dev.appusers.keycloak.jdbc.AppDatabase;
 import dev.appusers.keycloak.jdbc.SqlWork;
 import dev.appusers.keycloak.jdbc.UserFilter;
 import dev.appusers.keycloak.jdbc.UserRow;
+import dev.appusers.keycloak.password.VerificationBusyException;
 
 /**
  * The {@code app-users} user storage provider of one Keycloak session: looks up, lists and counts the app's users
@@ -173,14 +174,22 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     @Override
     public boolean isValid(RealmModel realm, UserModel user, CredentialInput input) {
-        if (importing || !supportsCredentialType(input.getType())) { // imported: Keycloak checks its credential
+        if (!supportsCredentialType(input.getType())) {
+            return false;
+        }
+        if (importing) { // Keycloak checks its credential itself, after this component checked an app hash in it
+            new ImportedPasswords(session, model, passwords).check(user, input);
             return false;
         }
         AppUserAdapter current = current(realm, user);
         boolean disabledSince = CachedCopy.evictIfStale(session, realm, user, current, mapping().mapped(),
                 store(realm).keycloakRoles());
-        if (current == null || !passwords.verify(current.row(), input.getChallengeResponse(), mapping())) {
-            return false;
+        try {
+            if (current == null || !passwords.verify(current.row(), input.getChallengeResponse(), mapping())) {
+                return false;
+            }
+        } catch (VerificationBusyException e) {
+            throw SignInBusy.answer(session);
         }
         return !disabledSince || AccountDisabled.answer(user);
     }

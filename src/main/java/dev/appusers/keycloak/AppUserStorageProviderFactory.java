@@ -47,7 +47,7 @@ import dev.appusers.keycloak.sync.SyncTimeUpdate;
 public final class AppUserStorageProviderFactory implements UserStorageProviderFactory<AppUserStorageProvider>,
         ImportSynchronization {
 
-    public static final String PROVIDER_ID = "app-users";
+    public static final String PROVIDER_ID = ConfigKeys.PROVIDER_ID;
 
     private static final Logger LOG = Logger.getLogger(AppUserStorageProviderFactory.class);
 

@@ -13,11 +13,9 @@ import org.keycloak.models.KeycloakSessionFactory;
 public abstract class AppPasswordHashProviderFactory implements PasswordHashProviderFactory {
 
     private final String id;
-    private final AppPasswordHashProvider provider;
 
     protected AppPasswordHashProviderFactory(String scheme) {
         this.id = AppHashes.ALGORITHM_PREFIX + scheme;
-        this.provider = new AppPasswordHashProvider(id);
     }
 
     @Override
@@ -27,7 +25,7 @@ public abstract class AppPasswordHashProviderFactory implements PasswordHashProv
 
     @Override
     public PasswordHashProvider create(KeycloakSession session) {
-        return provider;
+        return new AppPasswordHashProvider(id, session);
     }
 
     @Override

@@ -137,6 +137,22 @@ public final class CostLimits {
                 + ".." + limit.max + " (default " + limit.defaultValue + ")");
     }
 
+    /**
+     * The most permissive of several ceilings, each limit the highest any of them allows (with the process-wide
+     * limiter and memory budget): for a check that cannot tell which of them applies.
+     *
+     * @return the defaults when {@code limits} is empty
+     */
+    public static CostLimits widest(Iterable<CostLimits> limits) {
+        Map<Limit, Long> widest = new EnumMap<>(Limit.class);
+        boolean any = false;
+        for (CostLimits some : limits) {
+            any = true;
+            some.values.forEach((limit, value) -> widest.merge(limit, value, Math::max));
+        }
+        return any ? new CostLimits(widest, ComputeSlots.shared(), MemoryBudget.shared()) : DEFAULTS;
+    }
+
     /** The same ceilings with another limiter and memory budget (for tests). */
     CostLimits withGuards(ComputeSlots otherSlots, MemoryBudget otherMemory) {
         return new CostLimits(values, otherSlots, otherMemory);
