@@ -135,7 +135,8 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
             return 0;
         }
         UserFilter filter = UserFilter.of(mapping().userTable(), params);
-        IntSupplier count = () -> database.run(DbOperation.COUNT, "counting users", c -> mapping().users().count(c, filter));
+        IntSupplier count = () -> database.run(DbOperation.COUNT, "counting users",
+                c -> mapping().users().count(c, filter));
         boolean live = new UserStorageProviderModel(model).getCachePolicy() == CachePolicy.NO_CACHE;
         return filter.isEverything() && !live ? mapping().total().get(count) : count.getAsInt();
     }

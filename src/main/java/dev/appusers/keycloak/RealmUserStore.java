@@ -66,7 +66,8 @@ final class RealmUserStore implements AppUserStore, AppUserWrites {
         if (roleIds.isEmpty()) {
             return Stream.empty();
         }
-        return Pages.stream(first, max, (offset, limit) -> database.run(DbOperation.SEARCH, "listing the members of a role",
+        return Pages.stream(first, max, (offset, limit) -> database.run(DbOperation.SEARCH,
+                "listing the members of a role",
                 c -> mapping.users().membersOf(c, tables, roleIds, offset, limit)));
     }
 

@@ -140,7 +140,8 @@ abstract class MetricsScenarios {
                 live("operation", "user_lookup", "outcome", "success"))).isGreaterThanOrEqualTo(3);
         assertThat(after.sum("app_users_db_available", live())).isEqualTo(1.0);
         assertThat(after.startingWith("app_users_")).as("no user id, email or username in a tag")
-                .allSatisfy(s -> assertThat(s.labels().values()).noneMatch(v -> v.contains("@") || v.contains("alice")));
+                .allSatisfy(s -> assertThat(s.labels().values())
+                        .noneMatch(v -> v.contains("@") || v.contains("alice")));
     }
 
     @Test
@@ -179,7 +180,8 @@ abstract class MetricsScenarios {
         execute(feedSchema, "UPDATE " + db().userTable() + " SET is_active = false WHERE email = ?", email);
 
         MetricsPage after = before;
-        for (int i = 0; i < 30 && delta(before, after, "app_users_change_feed_evicted_users_total", feedTags) < 1; i++) {
+        String evicted = "app_users_change_feed_evicted_users_total";
+        for (int i = 0; i < 30 && delta(before, after, evicted, feedTags) < 1; i++) {
             Thread.sleep(500);
             after = metrics();
         }

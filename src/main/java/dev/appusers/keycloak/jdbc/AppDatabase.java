@@ -60,7 +60,7 @@ public final class AppDatabase {
         return this;
     }
 
-    /** Records this object's calls in the component's meters (nothing is recorded with {@link ComponentMeters#NONE}). */
+    /** Records this object's calls in the component's meters (with {@link ComponentMeters#NONE}: nothing). */
     public AppDatabase metered(ComponentMeters componentMeters) {
         this.meters = componentMeters;
         return this;

@@ -106,7 +106,8 @@ final class DatabaseErrors {
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLTimeoutException || t instanceof java.net.SocketTimeoutException
-                    || t instanceof SQLException s && s.getSQLState() != null && TIMEOUT_STATES.contains(s.getSQLState())) {
+                    || t instanceof SQLException s && s.getSQLState() != null
+                    && TIMEOUT_STATES.contains(s.getSQLState())) {
                 return DbFailure.TIMEOUT;
             }
         }

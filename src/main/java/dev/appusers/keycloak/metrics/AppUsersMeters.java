@@ -83,7 +83,8 @@ public final class AppUsersMeters {
     }
 
     /** {@link #of(KeycloakSession, ComponentModel)} outside a session (a sync): the realm is read in one of its own. */
-    public ComponentMeters of(KeycloakSessionFactory factory, String realmId, String componentId, String componentName) {
+    public ComponentMeters of(KeycloakSessionFactory factory, String realmId, String componentId,
+                              String componentName) {
         if (!on()) {
             return ComponentMeters.NONE;
         }

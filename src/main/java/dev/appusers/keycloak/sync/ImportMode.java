@@ -70,7 +70,8 @@ public final class ImportMode {
     }
 
     private List<AppRole> roles(UserRow row) {
-        return source.roles().isEmpty() ? List.of() : source.database(session).run(DbOperation.ROLE_READ, "reading a user's roles",
+        return source.roles().isEmpty() ? List.of() : source.database(session).run(DbOperation.ROLE_READ,
+                "reading a user's roles",
                 c -> source.roles().get().ofUser(c, row.id()));
     }
 

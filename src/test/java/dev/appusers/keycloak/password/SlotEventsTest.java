@@ -9,7 +9,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The hashing slots tell the installed listener of every slot taken and every refusal, except a background measurement's. */
+/**
+ * The hashing slots tell the installed listener of every slot taken and every refusal, except a background
+ * measurement's.
+ */
 class SlotEventsTest {
 
     private final List<String> events = new ArrayList<>();
