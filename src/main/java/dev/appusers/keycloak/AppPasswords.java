@@ -12,6 +12,7 @@ import org.keycloak.policy.PolicyError;
 import dev.appusers.keycloak.jdbc.AppDatabase;
 import dev.appusers.keycloak.jdbc.UserRow;
 import dev.appusers.keycloak.jdbc.UserWriter;
+import dev.appusers.keycloak.metrics.ComponentMeters;
 import dev.appusers.keycloak.password.CostLimits;
 import dev.appusers.keycloak.password.PasswordSchemes;
 import dev.appusers.keycloak.password.Verdict;
@@ -68,9 +69,9 @@ final class AppPasswords {
     }
 
     /** @throws VerificationBusyException when no hashing slot came free in time: a sign-in to answer "try again" */
-    boolean verify(UserRow row, String password, ComponentMapping mapping) {
+    boolean verify(UserRow row, String password, ComponentMapping mapping, ComponentMeters meters) {
         return verify(row.id(), row.passwordHash(), password, mapping.config().costLimits(),
-                mapping.unknownUserCost());
+                mapping.unknownUserCost(), meters);
     }
 
     /**
@@ -78,15 +79,18 @@ final class AppPasswords {
      * @param hash the hash the app wrote for that user
      * @param refused paid once when the hash cannot be checked, as an unknown user's login pays it; told how long each
      *     real verification took; {@code null} for an imported user's credential (Keycloak's own check pays nothing)
+     * @param meters the component's, told the scheme, outcome and time of each check
      * @throws VerificationBusyException when no hashing slot came free in time (logged here): nothing was checked,
      *     and the sign-in is to be answered "try again", never counted as a wrong password
      */
-    boolean verify(String userId, String hash, String password, CostLimits limits, UnknownUserCost refused) {
+    boolean verify(String userId, String hash, String password, CostLimits limits, UnknownUserCost refused,
+                   ComponentMeters meters) {
         if (password == null) {
             return false;
         }
         long start = System.nanoTime();
         Verdict verdict = schemes.check(password, hash, limits);
+        meters.passwordChecked(hash, verdict.verification(), System.nanoTime() - start);
         switch (verdict.verification()) {
             case MATCH:
             case MISMATCH:
@@ -122,7 +126,7 @@ final class AppPasswords {
                 throw new IllegalStateException("Unexpected verification " + verdict.verification());
         }
         if (refused != null) {
-            refused.pay();
+            meters.unknownUserWait(refused.pay());
         }
         return false;
     }

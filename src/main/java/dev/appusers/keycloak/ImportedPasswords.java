@@ -10,6 +10,7 @@ import dev.appusers.keycloak.config.AppUsersConfig;
 import dev.appusers.keycloak.config.InvalidConfigException;
 import dev.appusers.keycloak.credential.AppHashes;
 import dev.appusers.keycloak.credential.CheckedPasswords;
+import dev.appusers.keycloak.metrics.ComponentMeters;
 import dev.appusers.keycloak.password.CostLimits;
 import dev.appusers.keycloak.password.VerificationBusyException;
 import dev.appusers.keycloak.sync.ImportedUser;
@@ -28,11 +29,13 @@ final class ImportedPasswords {
     private final KeycloakSession session;
     private final ComponentModel model;
     private final AppPasswords passwords;
+    private final ComponentMeters meters;
 
-    ImportedPasswords(KeycloakSession session, ComponentModel model, AppPasswords passwords) {
+    ImportedPasswords(KeycloakSession session, ComponentModel model, AppPasswords passwords, ComponentMeters meters) {
         this.session = session;
         this.model = model;
         this.passwords = passwords;
+        this.meters = meters;
     }
 
     /**
@@ -58,7 +61,7 @@ final class ImportedPasswords {
         String appId = ImportedUser.appId(user);
         try {
             boolean matches = passwords.verify(appId == null ? user.getId() : appId,
-                    credential.getPasswordSecretData().getValue(), password, limits, null);
+                    credential.getPasswordSecretData().getValue(), password, limits, null, meters);
             CheckedPasswords.record(session, credential.getId(), password, matches);
         } catch (VerificationBusyException e) {
             throw SignInBusy.answer(session);

@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.appusers.keycloak.metrics.ComponentMeters;
 import dev.appusers.keycloak.password.CostLimits;
 import dev.appusers.keycloak.password.PasswordSchemes;
 
@@ -19,7 +20,8 @@ class AppPasswordsTest {
             new java.util.concurrent.Semaphore(1), Runnable::run); // measures on the calling thread
 
     private boolean verify(String hash, String password) {
-        return passwords.verify("4a7c3a4e-0000-4000-8000-000000000001", hash, password, CostLimits.defaults(), cost);
+        return passwords.verify("4a7c3a4e-0000-4000-8000-000000000001", hash, password, CostLimits.defaults(), cost,
+                ComponentMeters.NONE);
     }
 
     @Test

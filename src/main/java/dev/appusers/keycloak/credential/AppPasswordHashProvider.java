@@ -52,9 +52,12 @@ final class AppPasswordHashProvider implements PasswordHashProvider {
         if (checked.isPresent()) {
             return checked.get();
         }
+        long start = System.nanoTime();
         Verdict verdict = PasswordSchemes.defaults().check(rawPassword, credential.getPasswordSecretData().getValue(),
                 ImportedHashLimits.of(session, credential));
         Verification result = verdict.verification();
+        ImportedHashMeters.of(session).passwordChecked(credential.getPasswordSecretData().getValue(), result,
+                System.nanoTime() - start);
         if (result != Verification.MATCH && result != Verification.MISMATCH) {
             // the reason names a parameter or a ceiling, never the hash or the password; Keycloak turns an exception
             // into a wrong password here, so a busy slot cannot be "try again" for a user no component checks first

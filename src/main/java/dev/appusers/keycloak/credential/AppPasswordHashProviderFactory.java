@@ -6,6 +6,7 @@ import org.keycloak.credential.hash.PasswordHashProviderFactory;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 
+
 /**
  * Registers one {@code app-<scheme>} password hash algorithm ({@link AppHashes#SCHEMES}); the nested classes are the
  * ones listed in {@code META-INF/services/org.keycloak.credential.hash.PasswordHashProviderFactory}.
