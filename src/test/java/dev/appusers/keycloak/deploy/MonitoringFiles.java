@@ -51,6 +51,11 @@ public final class MonitoringFiles {
         public String forPrometheus() {
             return grafanaAll(expr).replace("$__rate_interval", "1m");
         }
+
+        /** The query as Grafana sends it with one realm and one component selected, over 1-minute rates. */
+        public String forPrometheus(String realm, String component) {
+            return expr.replace("$realm", realm).replace("$component", component).replace("$__rate_interval", "1m");
+        }
     }
 
     /** A template variable's {@code label_values(selector, label)} query. */
