@@ -12,6 +12,7 @@ import org.keycloak.policy.PolicyError;
 import dev.appusers.keycloak.jdbc.AppDatabase;
 import dev.appusers.keycloak.jdbc.UserRow;
 import dev.appusers.keycloak.jdbc.UserWriter;
+import dev.appusers.keycloak.metrics.ComponentMeters;
 import dev.appusers.keycloak.password.CostLimits;
 import dev.appusers.keycloak.password.PasswordSchemes;
 import dev.appusers.keycloak.password.Verdict;
@@ -66,20 +67,22 @@ final class AppPasswords {
         return hash;
     }
 
-    boolean verify(UserRow row, String password, ComponentMapping mapping) {
-        return verify(row, password, mapping.config().costLimits(), mapping.unknownUserCost());
+    boolean verify(UserRow row, String password, ComponentMapping mapping, ComponentMeters meters) {
+        return verify(row, password, mapping.config().costLimits(), mapping.unknownUserCost(), meters);
     }
 
     /**
      * @param refused paid once when the row's hash cannot be checked, as an unknown user's login pays it; told how
      *     long each real verification took
+     * @param meters the component's, told the scheme, outcome and time of each check
      */
-    boolean verify(UserRow row, String password, CostLimits limits, UnknownUserCost refused) {
+    boolean verify(UserRow row, String password, CostLimits limits, UnknownUserCost refused, ComponentMeters meters) {
         if (password == null) {
             return false;
         }
         long start = System.nanoTime();
         Verdict verdict = schemes.check(password, row.passwordHash(), limits);
+        meters.passwordChecked(row.passwordHash(), verdict.verification(), System.nanoTime() - start);
         switch (verdict.verification()) {
             case MATCH:
                 refused.observe(System.nanoTime() - start);
@@ -114,7 +117,7 @@ final class AppPasswords {
             default:
                 throw new IllegalStateException("Unexpected verification " + verdict.verification());
         }
-        refused.pay();
+        meters.unknownUserWait(refused.pay());
         return false;
     }
 }

@@ -34,6 +34,9 @@ import dev.appusers.keycloak.jdbc.AppDatabase;
 import dev.appusers.keycloak.jdbc.SqlWork;
 import dev.appusers.keycloak.jdbc.UserFilter;
 import dev.appusers.keycloak.jdbc.UserRow;
+import dev.appusers.keycloak.metrics.AppUsersMeters;
+import dev.appusers.keycloak.metrics.ComponentMeters;
+import dev.appusers.keycloak.metrics.DbOperation;
 
 /**
  * The {@code app-users} user storage provider of one Keycloak session: looks up, lists and counts the app's users
@@ -51,6 +54,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     private final AppPasswords passwords;
     private final Registrations registrations = new Registrations();
     private final AppDatabase database;
+    private final ComponentMeters meters;
     private final SessionUsers loaded = new SessionUsers();
     private final boolean importing;
     private final ImportedUsers imports;
@@ -63,8 +67,9 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         this.model = model;
         this.mappings = mappings;
         this.passwords = passwords;
+        this.meters = AppUsersMeters.server().of(session, model);
         this.database = new AppDatabase(session, AppUsersConfig.datasourceOf(model))
-                .withNetworkTimeout(AppUsersConfig.queryTimeoutOf(model));
+                .withNetworkTimeout(AppUsersConfig.queryTimeoutOf(model)).metered(meters);
         this.importing = new UserStorageProviderModel(model).isImportEnabled();
         this.imports = new ImportedUsers(session, model, this::mapping, database, passwords, registrations);
     }
@@ -119,7 +124,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
             return Stream.empty(); // imported users are Keycloak's own: it lists them itself
         }
         UserFilter filter = UserFilter.of(mapping().userTable(), params);
-        return Pages.stream(first, max, (offset, limit) -> database.run("searching users",
+        return Pages.stream(first, max, (offset, limit) -> database.run(DbOperation.SEARCH, "searching users",
                         c -> mapping().users().search(c, filter, offset, limit)))
                 .map(row -> adapt(realm, row));
     }
@@ -130,7 +135,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
             return 0;
         }
         UserFilter filter = UserFilter.of(mapping().userTable(), params);
-        IntSupplier count = () -> database.run("counting users", c -> mapping().users().count(c, filter));
+        IntSupplier count = () -> database.run(DbOperation.COUNT, "counting users", c -> mapping().users().count(c, filter));
         boolean live = new UserStorageProviderModel(model).getCachePolicy() == CachePolicy.NO_CACHE;
         return filter.isEverything() && !live ? mapping().total().get(count) : count.getAsInt();
     }
@@ -179,7 +184,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         AppUserAdapter current = current(realm, user);
         boolean disabledSince = CachedCopy.evictIfStale(session, realm, user, current, mapping().mapped(),
                 store(realm).keycloakRoles());
-        if (current == null || !passwords.verify(current.row(), input.getChallengeResponse(), mapping())) {
+        if (current == null || !passwords.verify(current.row(), input.getChallengeResponse(), mapping(), meters)) {
             return false;
         }
         return !disabledSince || AccountDisabled.answer(user);
@@ -279,7 +284,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     private UserModel unlessUnknownAtLogin(UserModel found) {
         if (found == null && !unknownUserPaid && UnknownUserCost.isLogin(session)) {
             unknownUserPaid = true;
-            mapping().unknownUserCost().pay();
+            meters.unknownUserWait(mapping().unknownUserCost().pay());
         }
         return found;
     }

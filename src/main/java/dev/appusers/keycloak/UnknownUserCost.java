@@ -90,16 +90,20 @@ final class UnknownUserCost {
      * Holds the current request back as long as a wrong password takes in the configured scheme: the median of the
      * recent verification times, if fewer than {@link #MAX_WAITING} requests wait already. When no time is known yet
      * (just after a start, for a moment), nothing is paid. An old measurement is renewed in the background.
+     *
+     * @return how long the request was held back (nanoseconds), or -1 when it was not (for the meters)
      */
-    void pay() {
+    long pay() {
         if (isStale()) {
             measureSoon();
         }
         long wait = median();
         if (wait < 0) {
             LOG.debug("Login without a checkable hash: not paid, no verification time known yet");
+            return -1;
         } else if (!waiting.tryAcquire()) {
             LOG.debugf("Login without a checkable hash: not paid, %d requests wait already", MAX_WAITING);
+            return -1;
         } else {
             try {
                 TimeUnit.NANOSECONDS.sleep(wait);
@@ -108,6 +112,7 @@ final class UnknownUserCost {
             } finally {
                 waiting.release();
             }
+            return wait;
         }
     }
 

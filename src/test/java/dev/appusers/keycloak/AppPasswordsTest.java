@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.appusers.keycloak.jdbc.UserRow;
+import dev.appusers.keycloak.metrics.ComponentMeters;
 import dev.appusers.keycloak.password.CostLimits;
 import dev.appusers.keycloak.password.PasswordSchemes;
 
@@ -27,7 +28,7 @@ class AppPasswordsTest {
     }
 
     private boolean verify(String hash, String password) {
-        return passwords.verify(row(hash), password, CostLimits.defaults(), cost);
+        return passwords.verify(row(hash), password, CostLimits.defaults(), cost, ComponentMeters.NONE);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.appusers.keycloak.credential;
 
 import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelException;
 import org.keycloak.models.PasswordPolicy;
 import org.keycloak.models.credential.PasswordCredentialModel;
@@ -21,9 +22,21 @@ final class AppPasswordHashProvider implements PasswordHashProvider {
     private static final Logger LOG = Logger.getLogger(AppPasswordHashProvider.class);
 
     private final String id;
+    /** The session whose sign-in the checks are for (their meters: {@link ImportedHashMeters}), or null. */
+    private final KeycloakSession session;
 
     AppPasswordHashProvider(String id) {
+        this(id, null);
+    }
+
+    private AppPasswordHashProvider(String id, KeycloakSession session) {
         this.id = id;
+        this.session = session;
+    }
+
+    /** This algorithm for one session, whose checks are recorded in the signing-in user's component's meters. */
+    AppPasswordHashProvider in(KeycloakSession sessionOfChecks) {
+        return new AppPasswordHashProvider(id, sessionOfChecks);
     }
 
     @Override
@@ -39,9 +52,12 @@ final class AppPasswordHashProvider implements PasswordHashProvider {
 
     @Override
     public boolean verify(String rawPassword, PasswordCredentialModel credential) {
+        long start = System.nanoTime();
         Verdict verdict = PasswordSchemes.defaults().check(rawPassword, credential.getPasswordSecretData().getValue(),
                 CostLimits.defaults());
         Verification result = verdict.verification();
+        ImportedHashMeters.of(session).passwordChecked(credential.getPasswordSecretData().getValue(), result,
+                System.nanoTime() - start);
         if (result != Verification.MATCH && result != Verification.MISMATCH) {
             // the reason names a parameter or a ceiling, never the hash or the password
             LOG.warnf("A password credential of algorithm %s could not be verified: %s (%s)", id, result,

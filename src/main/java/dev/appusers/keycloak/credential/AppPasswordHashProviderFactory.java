@@ -6,6 +6,8 @@ import org.keycloak.credential.hash.PasswordHashProviderFactory;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 
+import dev.appusers.keycloak.metrics.AppUsersMeters;
+
 /**
  * Registers one {@code app-<scheme>} password hash algorithm ({@link AppHashes#SCHEMES}); the nested classes are the
  * ones listed in {@code META-INF/services/org.keycloak.credential.hash.PasswordHashProviderFactory}.
@@ -27,7 +29,7 @@ public abstract class AppPasswordHashProviderFactory implements PasswordHashProv
 
     @Override
     public PasswordHashProvider create(KeycloakSession session) {
-        return provider;
+        return AppUsersMeters.server().on() ? provider.in(session) : provider;
     }
 
     @Override

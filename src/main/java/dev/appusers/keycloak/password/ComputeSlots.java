@@ -84,18 +84,21 @@ final class ComputeSlots {
      *     thread was interrupted (its interrupt flag is kept)
      */
     Slot acquire() {
+        long start = System.nanoTime();
         if (free.tryAcquire()) {
-            return new Slot();
+            return taken(start);
         }
         if (waiting.incrementAndGet() > maxWaiting) {
             waiting.decrementAndGet();
+            refused();
             throw new VerificationBusyException("all " + slots + " password hashing slots are taken and "
                     + maxWaiting + " callers already wait");
         }
         try {
             if (free.tryAcquire(waitNanos, TimeUnit.NANOSECONDS)) {
-                return new Slot();
+                return taken(start);
             }
+            refused();
             throw new VerificationBusyException("no password hashing slot came free within "
                     + TimeUnit.NANOSECONDS.toMillis(waitNanos) + " ms (all " + slots + " taken)");
         } catch (InterruptedException e) {
@@ -103,6 +106,20 @@ final class ComputeSlots {
             throw new VerificationBusyException("interrupted while waiting for a password hashing slot");
         } finally {
             waiting.decrementAndGet();
+        }
+    }
+
+    /** The slot taken, reported to {@link SlotEvents} (unless this caller never waits: a background measurement). */
+    private Slot taken(long start) {
+        if (waitNanos > 0) {
+            SlotEvents.waited(System.nanoTime() - start);
+        }
+        return new Slot();
+    }
+
+    private void refused() {
+        if (waitNanos > 0) {
+            SlotEvents.refused();
         }
     }
 
