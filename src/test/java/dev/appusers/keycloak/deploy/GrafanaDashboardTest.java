@@ -73,6 +73,18 @@ class GrafanaDashboardTest {
         assertThat(Promtool.run("check", "rules", file.toString()).exit()).isNotZero();
     }
 
+    /** The README's table, which the checks below go by, is there and lists the meters with their kinds. */
+    @Test
+    void theReadmeListsTheProvidersMeters() {
+        assertThat(ProviderMeters.METERS).hasSize(12)
+                .containsEntry("app_users_db_available", ProviderMeters.Kind.GAUGE)
+                .containsEntry("app_users_password_verifications_seconds", ProviderMeters.Kind.HISTOGRAM)
+                .containsEntry("app_users_db_calls_seconds", ProviderMeters.Kind.TIMER)
+                .containsEntry("app_users_hashing_slot_refusals_total", ProviderMeters.Kind.COUNTER);
+        assertThat(ProviderMeters.SERVER_WIDE).containsExactlyInAnyOrder("app_users_hashing_slot_waits_seconds",
+                "app_users_hashing_slot_refusals_total");
+    }
+
     @Test
     void queriesNameOnlyTheProvidersMeters() {
         Set<String> used = new HashSet<>();

@@ -1,18 +1,27 @@
 package dev.appusers.keycloak.deploy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The provider's meters as Prometheus shows them on Keycloak's /metrics (README, "Metrics"), and the series each
- * publishes: what the alert rules and the dashboard may name. Timers publish {@code _count}, {@code _sum} and
- * {@code _max}, histogram timers {@code _bucket} too. The hashing-slot meters are server-wide: queries do not filter
- * them by realm or component.
+ * The provider's meters as the README's table lists them (section "Operations: the provider's meters"), and the series
+ * each publishes on /metrics: what the alert rules and the dashboard may name. Timers publish {@code _count},
+ * {@code _sum} and {@code _max}, histograms {@code _bucket} too. The meters the table marks server-wide (the hashing
+ * slots) have no realm or component: queries do not filter them by either.
  */
 final class ProviderMeters {
+
+    static final Path README = Path.of("README.md");
+    private static final Pattern ROW = Pattern.compile("^\\| `(app_users_[a-z0-9_]+)` \\|([^|]+)\\|([^|]*)\\|");
 
     enum Kind {
         TIMER("_count", "_sum", "_max"),
@@ -25,32 +34,35 @@ final class ProviderMeters {
         Kind(String... suffixes) {
             this.suffixes = List.of(suffixes);
         }
+
+        static Kind of(String type) {
+            if (type.contains("histogram")) {
+                return HISTOGRAM;
+            }
+            return valueOf(type.strip().toUpperCase(java.util.Locale.ROOT));
+        }
     }
 
-    static final Map<String, Kind> METERS = meters();
+    static final Map<String, Kind> METERS = new LinkedHashMap<>();
+    static final Set<String> SERVER_WIDE = new TreeSet<>();
 
-    /** Meters shared by the whole server, whose realm/component tags queries must not depend on. */
-    static final Set<String> SERVER_WIDE = Set.of("app_users_hashing_slot_waits_seconds",
-            "app_users_hashing_slot_refusals_total");
+    static {
+        try {
+            for (String line : Files.readAllLines(README)) {
+                Matcher row = ROW.matcher(line);
+                if (row.find()) {
+                    METERS.put(row.group(1), Kind.of(row.group(2)));
+                    if (row.group(3).contains("server-wide")) {
+                        SERVER_WIDE.add(row.group(1));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private ProviderMeters() {
-    }
-
-    private static Map<String, Kind> meters() {
-        Map<String, Kind> meters = new LinkedHashMap<>();
-        meters.put("app_users_db_calls_seconds", Kind.TIMER);
-        meters.put("app_users_db_failures_total", Kind.COUNTER);
-        meters.put("app_users_db_available", Kind.GAUGE);
-        meters.put("app_users_password_verifications_seconds", Kind.HISTOGRAM);
-        meters.put("app_users_hashing_slot_waits_seconds", Kind.TIMER);
-        meters.put("app_users_hashing_slot_refusals_total", Kind.COUNTER);
-        meters.put("app_users_unknown_user_waits_seconds", Kind.TIMER);
-        meters.put("app_users_change_feed_evicted_users_total", Kind.COUNTER);
-        meters.put("app_users_change_feed_lag_seconds", Kind.HISTOGRAM);
-        meters.put("app_users_change_feed_last_poll_age_seconds", Kind.GAUGE);
-        meters.put("app_users_sync_users_total", Kind.COUNTER);
-        meters.put("app_users_sync_last_duration_seconds", Kind.GAUGE);
-        return meters;
     }
 
     /** Every series name the meters publish. */
