@@ -242,7 +242,7 @@ abstract class AlertRulesScenarios {
         List<String> exprs = List.of(
                 "max by (realm, component) (app_users_db_available{" + mine + "})",
                 "max by (realm, component) (app_users_change_feed_last_poll_age_seconds{" + mine + "})",
-                // one line per alert: 1 while pending, 2 while firing
+                // one band per alert, stacked: 1 high while pending, 2 while firing
                 "max without (alertstate, severity) (" + alerts + "alertstate=\"pending\"})"
                         + " or max without (alertstate, severity) (2 * " + alerts + "alertstate=\"firing\"})");
         long seconds = Duration.between(started, Instant.now()).toSeconds() + 5;
@@ -250,7 +250,7 @@ abstract class AlertRulesScenarios {
         for (int i = 0; i < exprs.size(); i++) {
             url.append(i == 0 ? "" : "&").append("g").append(i).append(".expr=").append(Http.encode(exprs.get(i)))
                     .append("&g").append(i).append(".tab=0&g").append(i).append(".range_input=").append(seconds)
-                    .append("s");
+                    .append("s").append(i == exprs.size() - 1 ? "&g" + i + ".stacked=1" : "");
         }
         try (Browser browser = Browser.start()) {
             browser.driver.manage().window().setSize(new Dimension(1280, 120 + 790 * exprs.size()));
