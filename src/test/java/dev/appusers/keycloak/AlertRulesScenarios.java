@@ -3,7 +3,6 @@ package dev.appusers.keycloak;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -18,10 +17,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
-import org.openqa.selenium.WebElement;
-
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.appusers.keycloak.deploy.MonitoringFiles;
@@ -30,20 +25,22 @@ import dev.appusers.keycloak.deploy.MonitoringFiles.PanelQuery;
 import dev.appusers.keycloak.deploy.MonitoringFiles.VariableQuery;
 import dev.appusers.keycloak.it.AdminClient;
 import dev.appusers.keycloak.it.AppDb;
-import dev.appusers.keycloak.it.Browser;
 import dev.appusers.keycloak.it.ChangeTableScript;
 import dev.appusers.keycloak.it.Http;
 import dev.appusers.keycloak.it.ItRealm;
 import dev.appusers.keycloak.it.Prometheus;
+import dev.appusers.keycloak.it.PrometheusGraphPage;
+import dev.appusers.keycloak.it.PrometheusGraphPage.Graph;
+import dev.appusers.keycloak.it.PrometheusGraphPage.Shot;
 import dev.appusers.keycloak.it.TcpProxy;
 
 /**
- * The alert rules and the dashboard of {@code deploy/} against a real Prometheus scraping a real Keycloak every second,
- * with the rules loaded as an operator loads them. One run, in {@link #run()}: sign-ins (right, wrong and unknown), a
- * change the feed evicts, a sync, then the app database cut (the test proxy) until Prometheus fires
- * AppUsersDatabaseUnavailable and AppUsersChangeFeedStalled, a change made meanwhile, and the database back. The tests
- * then ask Prometheus, at moments of that run, what each rule and each dashboard query said. PostgreSQL only: the cut is
- * made in the proxy between Keycloak and PostgreSQL.
+ * The alert rules and the dashboard of {@code deploy/} against a real Prometheus scraping a real Keycloak every
+ * second, with the rules loaded as an operator loads them. One run, in {@link #run()}: sign-ins (right, wrong and
+ * unknown), a change the feed evicts, a sync, then the app database cut (the test proxy) until Prometheus fires
+ * AppUsersDatabaseUnavailable and AppUsersChangeFeedStalled, a change made meanwhile, and the database back. The
+ * tests then ask Prometheus, at moments of that run, what each rule and each dashboard query said. PostgreSQL only:
+ * the cut is made in the proxy between Keycloak and PostgreSQL.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AlertRulesScenarios {
@@ -62,7 +59,6 @@ abstract class AlertRulesScenarios {
     Instant cut;
     Instant restored;
     Instant recovered;
-    Path screenshot;
 
     @BeforeAll
     void run() throws Exception {
@@ -239,37 +235,19 @@ abstract class AlertRulesScenarios {
     void prometheusGraphsTheOutage() {
         String mine = "realm=\"" + realm.name + "\"";
         String alerts = "ALERTS{" + mine + ", alertname=~\"AppUsersDatabaseUnavailable|AppUsersChangeFeed.*\", ";
-        List<String> exprs = List.of(
-                "max by (realm, component) (app_users_db_available{" + mine + "})",
-                "max by (realm, component) (app_users_change_feed_last_poll_age_seconds{" + mine + "})",
+        List<Graph> graphs = List.of(
+                new Graph("max by (realm, component) (app_users_db_available{" + mine + "})", false),
+                new Graph("max by (realm, component) (app_users_change_feed_last_poll_age_seconds{" + mine + "})",
+                        false),
                 // one band per alert, stacked: 1 high while pending, 2 while firing
-                "max without (alertstate, severity) (" + alerts + "alertstate=\"pending\"})"
-                        + " or max without (alertstate, severity) (2 * " + alerts + "alertstate=\"firing\"})");
-        long seconds = Duration.between(started, Instant.now()).toSeconds() + 5;
-        StringBuilder url = new StringBuilder(prometheus.url() + "/classic/graph?");
-        for (int i = 0; i < exprs.size(); i++) {
-            url.append(i == 0 ? "" : "&").append("g").append(i).append(".expr=").append(Http.encode(exprs.get(i)))
-                    .append("&g").append(i).append(".tab=0&g").append(i).append(".range_input=").append(seconds)
-                    .append("s").append(i == exprs.size() - 1 ? "&g" + i + ".stacked=1" : "");
-        }
-        try (Browser browser = Browser.start()) {
-            browser.driver.manage().window().setSize(new Dimension(1280, 120 + 790 * exprs.size()));
-            browser.open(url.toString());
-            browser.waitFor(d -> d.findElements(By.cssSelector(".graph_area svg path")).size() >= exprs.size());
-            String legends = browser.waitFor(d -> {
-                String text = d.findElements(By.cssSelector(".legend")).stream().map(WebElement::getText)
-                        .reduce("", String::concat);
-                return text.contains("AppUsersChangeFeedStalled") ? text : null;
-            });
-            // the whole expressions readable, no caret in the picture
-            browser.driver.executeScript("document.querySelectorAll('textarea').forEach(t => "
-                    + "t.style.height = t.scrollHeight + 'px'); document.activeElement.blur();");
-            screenshot = browser.screenshot("prometheus-outage");
+                new Graph("max without (alertstate, severity) (" + alerts + "alertstate=\"pending\"})"
+                        + " or max without (alertstate, severity) (2 * " + alerts + "alertstate=\"firing\"})", true));
+        Shot shot = PrometheusGraphPage.capture(prometheus, graphs, Duration.between(started, Instant.now())
+                .plusSeconds(5), "AppUsersChangeFeedStalled", "prometheus-outage");
 
-            assertThat(legends).contains("component=\"" + COMPONENT + "\"").contains("AppUsersDatabaseUnavailable");
-            assertThat(browser.pageText()).doesNotContain("Error executing query");
-        }
-        assertThat(screenshot).isRegularFile();
+        assertThat(shot.legends()).contains("component=\"" + COMPONENT + "\"").contains("AppUsersDatabaseUnavailable");
+        assertThat(shot.text()).doesNotContain("Error executing query");
+        assertThat(shot.png()).isRegularFile();
     }
 
     private static AlertRule rule(String name) {

@@ -191,7 +191,8 @@ class GrafanaDashboardTest {
             assertThat(variable.at("/datasource/uid").asText()).isEqualTo(source);
         }
         Set<String> ids = new HashSet<>();
-        dashboard.path("panels").forEach(p -> assertThat(ids.add(p.path("id").asText())).as("unique panel ids").isTrue());
+        dashboard.path("panels").forEach(p -> assertThat(ids.add(p.path("id").asText())).as("unique panel ids")
+                .isTrue());
     }
 
     private static String normalise(String expr) {
