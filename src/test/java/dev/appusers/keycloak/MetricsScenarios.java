@@ -171,6 +171,7 @@ abstract class MetricsScenarios {
     void aChangeFeedEvictionIsCountedWithItsLagAndThePollAgeStaysSmall() throws InterruptedException {
         String[] feedTags = {"realm", feedRealm, "component", "feed"};
         String email = newUser(feedSchema);
+        Thread.sleep(3_000); // the insert's own change row is applied before the user is cached
         String refresh = feed.passwordGrant(email, PASSWORD).json().path("refresh_token").asText();
         assertThat(refresh).as("signed in and cached").isNotEmpty();
         MetricsPage before = metrics();
