@@ -18,7 +18,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
  * The monitoring files in {@code deploy/} read as what the tests check: the alert rules of
  * {@code deploy/prometheus/app-users-alerts.yml} (each split into its condition and threshold) and the queries of
  * {@code deploy/grafana/app-users-dashboard.json}, with Grafana's variables replaced as Grafana does with "All"
- * selected, so a test can hand them to Prometheus. The unit tests and the integration test against a real Prometheus share it.
+ * selected, so a test can hand them to Prometheus. The unit tests and the integration test against a real Prometheus
+ * share it.
  */
 public final class MonitoringFiles {
 
