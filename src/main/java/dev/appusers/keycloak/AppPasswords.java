@@ -44,6 +44,12 @@ final class AppPasswords {
      */
     String write(KeycloakSession session, RealmModel realm, UserModel user, String appId, String password,
                  ComponentMapping mapping, AppDatabase database) {
+        return write(session, realm, user, appId, password, mapping, database, CostLimits.forHashing());
+    }
+
+    /** As above, hashing in {@code hashing} (a registration's reserved slot: {@link Registrations#hashing()}). */
+    String write(KeycloakSession session, RealmModel realm, UserModel user, String appId, String password,
+                 ComponentMapping mapping, AppDatabase database, CostLimits hashing) {
         if (password != null && PasswordSchemes.isTooLong(password)) {
             throw new ModelException("invalidPasswordMaxLengthMessage", PasswordSchemes.MAX_PASSWORD_BYTES);
         }
@@ -53,7 +59,7 @@ final class AppPasswords {
         }
         String hash;
         try {
-            hash = mapping.hashing().hash(password);
+            hash = mapping.hashing().hash(password, hashing);
         } catch (VerificationBusyException e) {
             LOG.warnf("User %s: new password not hashed: %s", appId, e.getMessage());
             throw new ModelException("The server is busy checking passwords; please try again in a moment");
@@ -72,20 +78,17 @@ final class AppPasswords {
 
     /**
      * @param refused paid once when the row's hash cannot be checked, as an unknown user's login pays it; told how
-     *     long each real verification took
+     *     long each real verification ran in its slot
      */
     boolean verify(UserRow row, String password, CostLimits limits, UnknownUserCost refused) {
         if (password == null) {
             return false;
         }
-        long start = System.nanoTime();
-        Verdict verdict = schemes.check(password, row.passwordHash(), limits);
+        Verdict verdict = schemes.check(password, row.passwordHash(), refused.timing(limits));
         switch (verdict.verification()) {
             case MATCH:
-                refused.observe(System.nanoTime() - start);
                 return true;
             case MISMATCH:
-                refused.observe(System.nanoTime() - start);
                 return false;
             case BUSY:
                 LOG.warnf("User %s: sign-in refused, the server is busy checking passwords (%s)", row.id(),
