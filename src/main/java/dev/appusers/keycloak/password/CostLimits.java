@@ -119,23 +119,12 @@ public final class CostLimits {
     }
 
     /**
-     * Takes a slot and {@code memoryKib} KiB now, as a computation would, for a computation that comes later in the
-     * same request (a registration takes them before the user is created, and hashes the password with them once the
-     * user is). Close the reservation when the request ends, whether it was used or not.
-     *
-     * @throws VerificationBusyException as {@link #compute} does, when they did not come free within the bounded wait
+     * @return a slot and {@code memoryKib} KiB taken now, as {@link #compute} takes them, for a computation later in
+     *     the same request: see {@link HashingReservation}
+     * @throws VerificationBusyException as {@link #compute} does
      */
     public HashingReservation reserve(String schemeId, long memoryKib) {
-        long deadline = System.nanoTime() + slots.waitNanos();
-        memory.checkFits(schemeId, "memory m", memoryKib);
-        ComputeSlots.Slot slot = slots.acquire();
-        try {
-            return new HashingReservation(slot, memory.reserve(schemeId, "memory m", memoryKib,
-                    deadline - System.nanoTime()), memoryKib);
-        } catch (RuntimeException e) {
-            slot.close();
-            throw e;
-        }
+        return HashingReservation.take(slots, memory, schemeId, memoryKib);
     }
 
     /** @return these ceilings computing in {@code reservation}'s slot and memory, without waiting again */

@@ -14,10 +14,24 @@ public final class HashingReservation implements AutoCloseable {
     private boolean inUse;
     private boolean closed;
 
-    HashingReservation(ComputeSlots.Slot slot, MemoryBudget.Reservation memory, long memoryKib) {
+    private HashingReservation(ComputeSlots.Slot slot, MemoryBudget.Reservation memory, long memoryKib) {
         this.slot = slot;
         this.memory = memory;
         this.memoryKib = memoryKib;
+    }
+
+    /** Takes a slot and the memory, within the slots' bounded wait, as a computation takes them. */
+    static HashingReservation take(ComputeSlots slots, MemoryBudget budget, String schemeId, long memoryKib) {
+        long deadline = System.nanoTime() + slots.waitNanos();
+        budget.checkFits(schemeId, "memory m", memoryKib);
+        ComputeSlots.Slot slot = slots.acquire();
+        try {
+            return new HashingReservation(slot, budget.reserve(schemeId, "memory m", memoryKib,
+                    deadline - System.nanoTime()), memoryKib);
+        } catch (RuntimeException e) {
+            slot.close();
+            throw e;
+        }
     }
 
     /**
