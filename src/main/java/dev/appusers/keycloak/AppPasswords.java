@@ -46,6 +46,12 @@ final class AppPasswords {
      */
     String write(KeycloakSession session, RealmModel realm, UserModel user, String appId, String password,
                  ComponentMapping mapping, AppDatabase database) {
+        return write(session, realm, user, appId, password, mapping, database, CostLimits.forHashing());
+    }
+
+    /** As above, hashing in {@code hashing} (a registration's reserved slot: {@link Registrations#hashing()}). */
+    String write(KeycloakSession session, RealmModel realm, UserModel user, String appId, String password,
+                 ComponentMapping mapping, AppDatabase database, CostLimits hashing) {
         if (password != null && PasswordSchemes.isTooLong(password)) {
             throw new ModelException("invalidPasswordMaxLengthMessage", PasswordSchemes.MAX_PASSWORD_BYTES);
         }
@@ -55,7 +61,7 @@ final class AppPasswords {
         }
         String hash;
         try {
-            hash = mapping.hashing().hash(password);
+            hash = mapping.hashing().hash(password, hashing);
         } catch (VerificationBusyException e) {
             LOG.warnf("User %s: new password not hashed: %s", appId, e.getMessage());
             throw new ModelException("The server is busy checking passwords; please try again in a moment");
@@ -78,7 +84,7 @@ final class AppPasswords {
      * @param userId the app's id of the user, for the log
      * @param hash the hash the app wrote for that user
      * @param refused paid once when the hash cannot be checked, as an unknown user's login pays it; told how long each
-     *     real verification took; {@code null} for an imported user's credential (Keycloak's own check pays nothing)
+     *     real verification ran in its slot; {@code null} for an imported user's credential (Keycloak's own check pays nothing)
      * @param meters the component's, told the scheme, outcome and time of each check
      * @throws VerificationBusyException when no hashing slot came free in time (logged here): nothing was checked,
      *     and the sign-in is to be answered "try again", never counted as a wrong password
@@ -89,15 +95,13 @@ final class AppPasswords {
             return false;
         }
         long start = System.nanoTime();
-        Verdict verdict = schemes.check(password, hash, limits);
+        Verdict verdict = schemes.check(password, hash, refused == null ? limits : refused.timing(limits));
         meters.passwordChecked(hash, verdict.verification(), System.nanoTime() - start);
         switch (verdict.verification()) {
             case MATCH:
+                return true;
             case MISMATCH:
-                if (refused != null) {
-                    refused.observe(System.nanoTime() - start);
-                }
-                return verdict.verification() == Verification.MATCH;
+                return false;
             case BUSY:
                 LOG.warnf("User %s: sign-in answered 'try again', the server is busy checking passwords (%s)",
                         userId, verdict.reason());

@@ -213,7 +213,8 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
             return imports.updatePassword(realm, user, input);
         }
         AppUserAdapter appUser = (AppUserAdapter) getUserById(realm, user.getId());
-        passwords.write(session, realm, appUser, appUser.row().id(), input.getChallengeResponse(), mapping(), database);
+        passwords.write(session, realm, appUser, appUser.row().id(), input.getChallengeResponse(), mapping(), database,
+                registrations.hashing());
         appUser.replaceRow(store(realm).reload(appUser.row().id()));
         return true;
     }
@@ -226,7 +227,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         if (importing) {
             return imports.add(realm, username);
         }
-        String id = registrations.insert(realm, username, mapping(), database);
+        String id = registrations.insert(session, realm, username, mapping(), database);
         mapping().total().forget();
         AppUserAdapter user = adapt(realm, store(realm).reload(id));
         Registrations.requireDefaultActions(realm, user);
@@ -272,6 +273,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     @Override
     public void close() {
+        registrations.close();
     }
 
     /** The app user behind a user Keycloak may have cached, as its row (and roles: one statement) is now; null when
@@ -291,11 +293,20 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         return new RealmUserStore(realm, model.getId(), mapping(), database);
     }
 
-    /** A login that names no app user pays one dummy verification (once per request): see {@link UnknownUserCost}. */
+    /**
+     * A login that names no app user, where a known user's password would be hashed, pays a stand-in for that
+     * verification (once per request): see {@link UnknownUserCost}. Refused as busy, it is answered as a busy
+     * verification of a known user is: "try again" ({@link SignInBusy}), never counted as a failure.
+     */
     private UserModel unlessUnknownAtLogin(UserModel found) {
-        if (found == null && !unknownUserPaid && UnknownUserCost.isLogin(session)) {
+        if (found == null && !unknownUserPaid && PasswordChecks.hashesThePassword(session)) {
             unknownUserPaid = true;
-            meters.unknownUserWait(mapping().unknownUserCost().pay());
+            try {
+                meters.unknownUserWait(mapping().unknownUserCost().pay());
+            } catch (VerificationBusyException e) {
+                meters.unknownUserWait(-1);
+                throw SignInBusy.answer(session);
+            }
         }
         return found;
     }

@@ -54,7 +54,7 @@ final class ImportedUsers {
 
     /** A user created in Keycloak (WRITABLE with syncRegistrations): inserted into the app's table, then imported. */
     UserModel add(RealmModel realm, String username) {
-        String id = registrations.insert(realm, username, mapping.get(), database);
+        String id = registrations.insert(session, realm, username, mapping.get(), database);
         UserModel user = found(realm, store(realm).reload(id));
         if (user == null) {
             throw new ModelException("The new user was written to the app's table but Keycloak cannot import it "
@@ -85,7 +85,7 @@ final class ImportedUsers {
             return false;
         }
         String hash = passwords.write(session, realm, user, appId, input.getChallengeResponse(), mapping.get(),
-                database);
+                database, registrations.hashing());
         ImportedUser.rememberAppHash(user, hash);
         return false;
     }

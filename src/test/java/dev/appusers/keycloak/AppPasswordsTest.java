@@ -17,7 +17,7 @@ class AppPasswordsTest {
     private final AppPasswords passwords = new AppPasswords(PasswordSchemes.defaults());
     private final CountingScheme scheme = new CountingScheme(0);
     private final UnknownUserCost cost = new UnknownUserCost(scheme, CostLimits.defaults(), System::nanoTime,
-            new java.util.concurrent.Semaphore(1), Runnable::run); // measures on the calling thread
+            Runnable::run); // measures on the calling thread
 
     private boolean verify(String hash, String password) {
         return passwords.verify("4a7c3a4e-0000-4000-8000-000000000001", hash, password, CostLimits.defaults(), cost,
