@@ -182,6 +182,10 @@ abstract class ImportScenarios {
                 .json()) {
             com.fasterxml.jackson.databind.node.ObjectNode kept = credential.deepCopy();
             kept.remove(List.of("id", "createdDate"));
+            if (kept.hasNonNull("credentialData") && user.hasNonNull("federationLink")) { // the importing component
+                kept.put("credentialData", kept.get("credentialData").asText()
+                        .replace(user.get("federationLink").asText(), "COMPONENT"));
+            }
             credentials.add(kept);
         }
         return copy;
