@@ -173,7 +173,11 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     @Override
     public boolean isValid(RealmModel realm, UserModel user, CredentialInput input) {
-        if (importing || !supportsCredentialType(input.getType())) { // imported: Keycloak checks its credential
+        if (!supportsCredentialType(input.getType())) {
+            return false;
+        }
+        if (importing) { // Keycloak checks its credential; an old app hash may be rewritten first
+            imports.upgradeHash(user, input.getChallengeResponse());
             return false;
         }
         AppUserAdapter current = current(realm, user);
@@ -182,6 +186,8 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         if (current == null || !passwords.verify(current.row(), input.getChallengeResponse(), mapping())) {
             return false;
         }
+        HashUpgrades.afterMatch(current.row().id(), current.row().passwordHash(), input.getChallengeResponse(),
+                mapping(), database);
         return !disabledSince || AccountDisabled.answer(user);
     }
 

@@ -23,6 +23,8 @@ final class CountingScheme implements HashingScheme {
     @Override public boolean recognises(String encodedHash) { return real.recognises(encodedHash); }
     @Override public String hash(String password) { return real.hash(password); }
     @Override public void checkCost(CostLimits limits) { real.checkCost(limits); }
+    @Override public java.util.List<String> currentPrefixes() { return real.currentPrefixes(); }
+    @Override public String form() { return real.form(); }
 
     @Override
     public boolean verify(String password, String encodedHash, CostLimits limits) {
