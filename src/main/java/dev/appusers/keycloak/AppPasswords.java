@@ -12,9 +12,11 @@ import org.keycloak.policy.PolicyError;
 import dev.appusers.keycloak.jdbc.AppDatabase;
 import dev.appusers.keycloak.jdbc.UserRow;
 import dev.appusers.keycloak.jdbc.UserWriter;
+import dev.appusers.keycloak.metrics.ComponentMeters;
 import dev.appusers.keycloak.password.CostLimits;
 import dev.appusers.keycloak.password.PasswordSchemes;
 import dev.appusers.keycloak.password.Verdict;
+import dev.appusers.keycloak.password.Verification;
 import dev.appusers.keycloak.password.VerificationBusyException;
 
 /**
@@ -44,6 +46,12 @@ final class AppPasswords {
      */
     String write(KeycloakSession session, RealmModel realm, UserModel user, String appId, String password,
                  ComponentMapping mapping, AppDatabase database) {
+        return write(session, realm, user, appId, password, mapping, database, CostLimits.forHashing());
+    }
+
+    /** As above, hashing in {@code hashing} (a registration's reserved slot: {@link Registrations#hashing()}). */
+    String write(KeycloakSession session, RealmModel realm, UserModel user, String appId, String password,
+                 ComponentMapping mapping, AppDatabase database, CostLimits hashing) {
         if (password != null && PasswordSchemes.isTooLong(password)) {
             throw new ModelException("invalidPasswordMaxLengthMessage", PasswordSchemes.MAX_PASSWORD_BYTES);
         }
@@ -53,7 +61,7 @@ final class AppPasswords {
         }
         String hash;
         try {
-            hash = mapping.hashing().hash(password);
+            hash = mapping.hashing().hash(password, hashing);
         } catch (VerificationBusyException e) {
             LOG.warnf("User %s: new password not hashed: %s", appId, e.getMessage());
             throw new ModelException("The server is busy checking passwords; please try again in a moment");
@@ -66,55 +74,64 @@ final class AppPasswords {
         return hash;
     }
 
-    boolean verify(UserRow row, String password, ComponentMapping mapping) {
-        return verify(row, password, mapping.config().costLimits(), mapping.unknownUserCost());
+    /** @throws VerificationBusyException when no hashing slot came free in time: a sign-in to answer "try again" */
+    boolean verify(UserRow row, String password, ComponentMapping mapping, ComponentMeters meters) {
+        return verify(row.id(), row.passwordHash(), password, mapping.config().costLimits(),
+                mapping.unknownUserCost(), meters);
     }
 
     /**
-     * @param refused paid once when the row's hash cannot be checked, as an unknown user's login pays it; told how
-     *     long each real verification took
+     * @param userId the app's id of the user, for the log
+     * @param hash the hash the app wrote for that user
+     * @param refused paid once when the hash cannot be checked, as an unknown user's login pays it; told how long each
+     *     real verification ran in its slot; {@code null} for an imported user's credential (Keycloak's own check pays nothing)
+     * @param meters the component's, told the scheme, outcome and time of each check
+     * @throws VerificationBusyException when no hashing slot came free in time (logged here): nothing was checked,
+     *     and the sign-in is to be answered "try again", never counted as a wrong password
      */
-    boolean verify(UserRow row, String password, CostLimits limits, UnknownUserCost refused) {
+    boolean verify(String userId, String hash, String password, CostLimits limits, UnknownUserCost refused,
+                   ComponentMeters meters) {
         if (password == null) {
             return false;
         }
         long start = System.nanoTime();
-        Verdict verdict = schemes.check(password, row.passwordHash(), limits);
+        Verdict verdict = schemes.check(password, hash, refused == null ? limits : refused.timing(limits));
+        meters.passwordChecked(hash, verdict.verification(), System.nanoTime() - start);
         switch (verdict.verification()) {
             case MATCH:
-                refused.observe(System.nanoTime() - start);
                 return true;
             case MISMATCH:
-                refused.observe(System.nanoTime() - start);
                 return false;
             case BUSY:
-                LOG.warnf("User %s: sign-in refused, the server is busy checking passwords (%s)", row.id(),
-                        verdict.reason());
-                return false;
+                LOG.warnf("User %s: sign-in answered 'try again', the server is busy checking passwords (%s)",
+                        userId, verdict.reason());
+                throw new VerificationBusyException(verdict.reason());
             case UNKNOWN_SCHEME:
                 LOG.warnf("User %s cannot sign in: the app's password hash is in a format this provider does not "
                         + "recognise (supported: bcrypt, bcrypt-sha256, argon2, pbkdf2-sha256/512, sha256/512-crypt)",
-                        row.id());
+                        userId);
                 break;
             case MALFORMED_HASH:
-                if (row.passwordHash() == null || row.passwordHash().isBlank()) {
-                    LOG.debugf("User %s has no password hash in the app's table", row.id());
+                if (hash == null || hash.isBlank()) {
+                    LOG.debugf("User %s has no password hash in the app's table", userId);
                 } else {
-                    LOG.warnf("User %s cannot sign in: the app's password hash is malformed", row.id());
+                    LOG.warnf("User %s cannot sign in: the app's password hash is malformed", userId);
                 }
                 break;
             case OVER_LIMIT:
                 LOG.warnf("User %s cannot sign in: the app's password hash asks for too much work: %s (hashCostLimits)",
-                        row.id(), verdict.reason());
+                        userId, verdict.reason());
                 break;
             case PASSWORD_TOO_LONG:
-                LOG.debugf("User %s: password longer than %d UTF-8 bytes refused", row.id(),
+                LOG.debugf("User %s: password longer than %d UTF-8 bytes refused", userId,
                         PasswordSchemes.MAX_PASSWORD_BYTES);
                 break;
             default:
                 throw new IllegalStateException("Unexpected verification " + verdict.verification());
         }
-        refused.pay();
+        if (refused != null) {
+            meters.unknownUserWait(refused.pay());
+        }
         return false;
     }
 }

@@ -34,6 +34,10 @@ import dev.appusers.keycloak.jdbc.AppDatabase;
 import dev.appusers.keycloak.jdbc.SqlWork;
 import dev.appusers.keycloak.jdbc.UserFilter;
 import dev.appusers.keycloak.jdbc.UserRow;
+import dev.appusers.keycloak.metrics.AppUsersMeters;
+import dev.appusers.keycloak.metrics.ComponentMeters;
+import dev.appusers.keycloak.metrics.DbOperation;
+import dev.appusers.keycloak.password.VerificationBusyException;
 
 /**
  * The {@code app-users} user storage provider of one Keycloak session: looks up, lists and counts the app's users
@@ -51,6 +55,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     private final AppPasswords passwords;
     private final Registrations registrations = new Registrations();
     private final AppDatabase database;
+    private final ComponentMeters meters;
     private final SessionUsers loaded = new SessionUsers();
     private final boolean importing;
     private final ImportedUsers imports;
@@ -63,8 +68,9 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         this.model = model;
         this.mappings = mappings;
         this.passwords = passwords;
+        this.meters = AppUsersMeters.server().of(session, model);
         this.database = new AppDatabase(session, AppUsersConfig.datasourceOf(model))
-                .withNetworkTimeout(AppUsersConfig.queryTimeoutOf(model));
+                .withNetworkTimeout(AppUsersConfig.queryTimeoutOf(model)).metered(meters);
         this.importing = new UserStorageProviderModel(model).isImportEnabled();
         this.imports = new ImportedUsers(session, model, this::mapping, database, passwords, registrations);
     }
@@ -119,7 +125,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
             return Stream.empty(); // imported users are Keycloak's own: it lists them itself
         }
         UserFilter filter = UserFilter.of(mapping().userTable(), params);
-        return Pages.stream(first, max, (offset, limit) -> database.run("searching users",
+        return Pages.stream(first, max, (offset, limit) -> database.run(DbOperation.SEARCH, "searching users",
                         c -> mapping().users().search(c, filter, offset, limit)))
                 .map(row -> adapt(realm, row));
     }
@@ -130,7 +136,8 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
             return 0;
         }
         UserFilter filter = UserFilter.of(mapping().userTable(), params);
-        IntSupplier count = () -> database.run("counting users", c -> mapping().users().count(c, filter));
+        IntSupplier count = () -> database.run(DbOperation.COUNT, "counting users",
+                c -> mapping().users().count(c, filter));
         boolean live = new UserStorageProviderModel(model).getCachePolicy() == CachePolicy.NO_CACHE;
         return filter.isEverything() && !live ? mapping().total().get(count) : count.getAsInt();
     }
@@ -176,15 +183,21 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         if (!supportsCredentialType(input.getType())) {
             return false;
         }
-        if (importing) { // Keycloak checks its credential; an old app hash may be rewritten first
-            imports.upgradeHash(user, input.getChallengeResponse());
+        if (importing) { // Keycloak checks its credential itself, after this component checked an app hash in it
+            new ImportedPasswords(session, model, passwords, meters).check(user, input);
+            imports.upgradeHash(user, input.getChallengeResponse(), meters); // an old app hash rewritten first
             return false;
         }
         AppUserAdapter current = current(realm, user);
         boolean disabledSince = CachedCopy.evictIfStale(session, realm, user, current, mapping().mapped(),
                 store(realm).keycloakRoles());
-        if (current == null || !passwords.verify(current.row(), input.getChallengeResponse(), mapping())) {
-            return false;
+        try {
+            if (current == null
+                    || !passwords.verify(current.row(), input.getChallengeResponse(), mapping(), meters)) {
+                return false;
+            }
+        } catch (VerificationBusyException e) {
+            throw SignInBusy.answer(session);
         }
         HashUpgrades.afterMatch(current.row().id(), current.row().passwordHash(), input.getChallengeResponse(),
                 mapping(), database);
@@ -203,7 +216,8 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
             return imports.updatePassword(realm, user, input);
         }
         AppUserAdapter appUser = (AppUserAdapter) getUserById(realm, user.getId());
-        passwords.write(session, realm, appUser, appUser.row().id(), input.getChallengeResponse(), mapping(), database);
+        passwords.write(session, realm, appUser, appUser.row().id(), input.getChallengeResponse(), mapping(), database,
+                registrations.hashing());
         appUser.replaceRow(store(realm).reload(appUser.row().id()));
         return true;
     }
@@ -216,7 +230,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         if (importing) {
             return imports.add(realm, username);
         }
-        String id = registrations.insert(realm, username, mapping(), database);
+        String id = registrations.insert(session, realm, username, mapping(), database);
         mapping().total().forget();
         AppUserAdapter user = adapt(realm, store(realm).reload(id));
         Registrations.requireDefaultActions(realm, user);
@@ -262,6 +276,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     @Override
     public void close() {
+        registrations.close();
     }
 
     /** The app user behind a user Keycloak may have cached, as its row (and roles: one statement) is now; null when
@@ -281,11 +296,20 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         return new RealmUserStore(realm, model.getId(), mapping(), database);
     }
 
-    /** A login that names no app user pays one dummy verification (once per request): see {@link UnknownUserCost}. */
+    /**
+     * A login that names no app user, where a known user's password would be hashed, pays a stand-in for that
+     * verification (once per request): see {@link UnknownUserCost}. Refused as busy, it is answered as a busy
+     * verification of a known user is: "try again" ({@link SignInBusy}), never counted as a failure.
+     */
     private UserModel unlessUnknownAtLogin(UserModel found) {
-        if (found == null && !unknownUserPaid && UnknownUserCost.isLogin(session)) {
+        if (found == null && !unknownUserPaid && PasswordChecks.hashesThePassword(session)) {
             unknownUserPaid = true;
-            mapping().unknownUserCost().pay();
+            try {
+                meters.unknownUserWait(mapping().unknownUserCost().pay());
+            } catch (VerificationBusyException e) {
+                meters.unknownUserWait(-1);
+                throw SignInBusy.answer(session);
+            }
         }
         return found;
     }

@@ -36,6 +36,7 @@ import dev.appusers.keycloak.jdbc.TransactionWiring;
 import dev.appusers.keycloak.jdbc.AppRole;
 import dev.appusers.keycloak.roles.KeycloakRoles;
 import dev.appusers.keycloak.jdbc.SchemaException;
+import dev.appusers.keycloak.metrics.AppUsersMeters;
 import dev.appusers.keycloak.password.PasswordSchemes;
 import dev.appusers.keycloak.sync.AppUserSync;
 import dev.appusers.keycloak.sync.SyncTimeUpdate;
@@ -47,7 +48,7 @@ import dev.appusers.keycloak.sync.SyncTimeUpdate;
 public final class AppUserStorageProviderFactory implements UserStorageProviderFactory<AppUserStorageProvider>,
         ImportSynchronization {
 
-    public static final String PROVIDER_ID = "app-users";
+    public static final String PROVIDER_ID = ConfigKeys.PROVIDER_ID;
 
     private static final Logger LOG = Logger.getLogger(AppUserStorageProviderFactory.class);
 
@@ -250,5 +251,6 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
     public void preRemove(KeycloakSession session, RealmModel realm, ComponentModel model) {
         mappings.forget(model.getId());
         feeds.forget(model.getId());
+        AppUsersMeters.server().remove(model.getId());
     }
 }

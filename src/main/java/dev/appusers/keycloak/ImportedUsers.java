@@ -13,6 +13,8 @@ import org.keycloak.models.UserModel;
 
 import dev.appusers.keycloak.jdbc.AppDatabase;
 import dev.appusers.keycloak.jdbc.UserRow;
+import dev.appusers.keycloak.metrics.ComponentMeters;
+import dev.appusers.keycloak.password.VerificationBusyException;
 import dev.appusers.keycloak.sync.ImportMode;
 import dev.appusers.keycloak.sync.ImportedUser;
 
@@ -55,7 +57,7 @@ final class ImportedUsers {
 
     /** A user created in Keycloak (WRITABLE with syncRegistrations): inserted into the app's table, then imported. */
     UserModel add(RealmModel realm, String username) {
-        String id = registrations.insert(realm, username, mapping.get(), database);
+        String id = registrations.insert(session, realm, username, mapping.get(), database);
         UserModel user = found(realm, store(realm).reload(id));
         if (user == null) {
             throw new ModelException("The new user was written to the app's table but Keycloak cannot import it "
@@ -86,7 +88,7 @@ final class ImportedUsers {
             return false;
         }
         String hash = passwords.write(session, realm, user, appId, input.getChallengeResponse(), mapping.get(),
-                database);
+                database, registrations.hashing());
         ImportedUser.rememberAppHash(user, hash);
         ImportedUser.markCurrent(user, mapping.get().hashing().form());
         return false;
@@ -99,7 +101,7 @@ final class ImportedUsers {
      * A user whose app hash was found or made current is marked so for that hash and form, so later sign-ins read
      * nothing from the app database; the mark is checked again when the app's hash or the configured form changes.
      */
-    void upgradeHash(UserModel user, String password) {
+    void upgradeHash(UserModel user, String password, ComponentMeters meters) {
         ComponentMapping current = mapping.get();
         String appId = ImportedUser.appId(user);
         String form = current.hashing().form();
@@ -116,8 +118,12 @@ final class ImportedUsers {
             ImportedUser.markCurrent(user, form);
             return;
         }
-        if (!passwords.verify(row.get(), password, current)) {
-            return;
+        try {
+            if (!passwords.verify(row.get(), password, current, meters)) {
+                return;
+            }
+        } catch (VerificationBusyException e) {
+            return; // logged by the check; Keycloak's own check answers the sign-in, the next one tries again
         }
         HashUpgrades.afterMatch(appId, row.get().passwordHash(), password, current, database).ifPresent(hash -> {
             ImportedUser.rememberAppHash(user, hash);

@@ -20,6 +20,7 @@ import dev.appusers.keycloak.jdbc.UserRow;
 import dev.appusers.keycloak.jdbc.UserWriter;
 import dev.appusers.keycloak.roles.KeycloakRoles;
 import dev.appusers.keycloak.sync.AppUserWrites;
+import dev.appusers.keycloak.metrics.DbOperation;
 
 /**
  * The {@link AppUserStore} of one realm in one Keycloak session, and the {@link AppUserWrites} of its imported users
@@ -49,7 +50,7 @@ final class RealmUserStore implements AppUserStore, AppUserWrites {
         if (roles.isEmpty()) {
             return Set.of();
         }
-        return roles.get().rolesFor(database.run("reading a user's roles",
+        return roles.get().rolesFor(database.run(DbOperation.ROLE_READ, "reading a user's roles",
                 c -> mapping.roles().orElseThrow().ofUser(c, user.row().id())));
     }
 
@@ -60,12 +61,13 @@ final class RealmUserStore implements AppUserStore, AppUserWrites {
             return Stream.empty();
         }
         RoleTables tables = mapping.roleTables().orElseThrow();
-        List<Object> roleIds = database.run("finding a role",
+        List<Object> roleIds = database.run(DbOperation.ROLE_READ, "finding a role",
                 c -> mapping.roles().orElseThrow().idsNamed(c, role.getName()));
         if (roleIds.isEmpty()) {
             return Stream.empty();
         }
-        return Pages.stream(first, max, (offset, limit) -> database.run("listing the members of a role",
+        return Pages.stream(first, max, (offset, limit) -> database.run(DbOperation.SEARCH,
+                "listing the members of a role",
                 c -> mapping.users().membersOf(c, tables, roleIds, offset, limit)));
     }
 
@@ -124,7 +126,7 @@ final class RealmUserStore implements AppUserStore, AppUserWrites {
     }
 
     UserRow reload(String id) {
-        return database.run("reading a user back", c -> mapping.users().findById(c, id))
+        return database.run(DbOperation.USER_LOOKUP, "reading a user back", c -> mapping.users().findById(c, id))
                 .orElseThrow(() -> new ModelException("User " + id + " is no longer in the app's table"));
     }
 

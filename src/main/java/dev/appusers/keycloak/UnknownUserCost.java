@@ -1,50 +1,45 @@
 package dev.appusers.keycloak;
 
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 import org.jboss.logging.Logger;
 
-import org.keycloak.models.KeycloakContext;
-import org.keycloak.models.KeycloakSession;
-
 import dev.appusers.keycloak.password.CostLimits;
+import dev.appusers.keycloak.password.HashCostException;
 import dev.appusers.keycloak.password.HashingScheme;
+import dev.appusers.keycloak.password.VerificationBusyException;
 
 /**
- * Makes "no such user" take as long as "wrong password". Keycloak's authenticators already pay one hash of the realm's
- * own algorithm for an unknown username, but the app's hashes (Litestar-Users: argon2id with 100 MiB) usually cost
- * several times more, so without this an attacker could tell which emails have accounts by timing a failed login.
+ * Makes "no such user" cost what "wrong password" costs, in time and in answer. Keycloak's authenticators already pay
+ * one hash of the realm's own algorithm for an unknown username, but the app's hashes (Litestar-Users: argon2id with
+ * 100 MiB) usually cost several times more, so without this an attacker could tell which emails have accounts by
+ * timing a failed login.
  *
- * <p>When a login looks up a username or email the app does not have, the answer is held back as long as one
- * verification in the component's configured scheme and parameters ({@code passwordHashScheme},
- * {@code passwordHashParameters}) takes: the median of the last {@link #SAMPLES} verifications of the app's users'
- * passwords ({@link #observe}) and of runs against a throw-away hash in those parameters, made in the background when
- * the component is loaded and whenever no verification ran for {@link #RECALIBRATE_NANOS}. The request itself only
- * waits, which costs no processor time. So a flood of unknown usernames cannot keep the processors busy with dummy
- * hashes while Keycloak still has requests to answer, and the time an unknown user takes follows what a real
- * verification takes. At most
- * {@link #MAX_WAITING} requests wait at once; beyond that (a flood) the answer comes at once. Lookups outside a login
- * (admin console, registration checks by admins) pay nothing. A known user whose hash is malformed, of an unknown
- * scheme or over a cost ceiling pays it too.
+ * <p>Where a known user's sign-in would compute a hash ({@link PasswordChecks}), an unknown username (or a known user
+ * whose hash cannot be checked) takes a stand-in for that computation: it queues for a slot of the same limiter, with
+ * the same wait, among the same bounded waiters, holds the same memory, and then holds the slot, without computing, as
+ * long as a verification of the app's users runs in a slot now: the median of the last {@link #SAMPLES} real
+ * verifications of this component ({@link #timing}) and of runs against a throw-away hash in the configured scheme and
+ * parameters ({@code passwordHashScheme}, {@code passwordHashParameters}), made in the background when the component
+ * is loaded and whenever no verification ran for {@link #RECALIBRATE_NANOS}. So under any burst an unknown username
+ * waits where a known one waits, and when the queue is full it is refused as busy exactly where a known one is
+ * ({@link #pay()} says so, and the caller answers as for a busy verification); and a flood of unknown usernames costs
+ * no processor time, only slots, as a flood of wrong passwords would.
  */
 final class UnknownUserCost {
 
     private static final Logger LOG = Logger.getLogger(UnknownUserCost.class);
-    private static final String TOKEN_ENDPOINT = "/protocol/openid-connect/token";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** How long a measured verification time is used before it is measured again. */
     static final long RECALIBRATE_NANOS = TimeUnit.SECONDS.toNanos(30);
-    /** Requests that may wait at once, shared by every component of the server. */
-    static final int MAX_WAITING = 4 * Math.max(1, Runtime.getRuntime().availableProcessors());
-    private static final Semaphore WAITING = new Semaphore(MAX_WAITING);
     /** Runs the throw-away verifications, off the request threads, one at a time for the whole server. */
     private static final Executor MEASURER = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "app-users-unknown-user-cost");
@@ -52,13 +47,13 @@ final class UnknownUserCost {
         return thread;
     });
 
-    /** How many recent verification times the wait is the median of. */
+    /** How many recent verification times the stand-in's time is the median of. */
     static final int SAMPLES = 7;
 
     private final HashingScheme scheme;
     private final CostLimits limits;
+    private final CostLimits measurement;
     private final LongSupplier clock;
-    private final Semaphore waiting;
     private final Executor measurer;
     private final AtomicBoolean measuring = new AtomicBoolean();
     private final long[] samples = new long[SAMPLES];
@@ -69,52 +64,70 @@ final class UnknownUserCost {
     /**
      * Starts measuring at once (in the background), so that the first unknown username after a start already waits.
      *
-     * @param limits the component's ceilings, which the configuration checked the scheme against
+     * @param limits the component's ceilings and limiter, which its users' verifications run in
      */
     UnknownUserCost(HashingScheme scheme, CostLimits limits) {
-        this(scheme, limits, System::nanoTime, WAITING, MEASURER);
+        this(scheme, limits, System::nanoTime, MEASURER);
         measureSoon();
     }
 
-    UnknownUserCost(HashingScheme scheme, CostLimits limits, LongSupplier clock, Semaphore waiting,
-                    Executor measurer) {
+    UnknownUserCost(HashingScheme scheme, CostLimits limits, LongSupplier clock, Executor measurer) {
         this.scheme = scheme;
+        this.limits = limits;
         // a hashing slot only if one is free at once: measuring never waits behind real sign-ins
-        this.limits = limits.withoutWaiting();
+        this.measurement = limits.withoutWaiting().observing(this::observe);
         this.clock = clock;
-        this.waiting = waiting;
         this.measurer = measurer;
     }
 
     /**
-     * Holds the current request back as long as a wrong password takes in the configured scheme: the median of the
-     * recent verification times, if fewer than {@link #MAX_WAITING} requests wait already. When no time is known yet
-     * (just after a start, for a moment), nothing is paid. An old measurement is renewed in the background.
+     * Takes a stand-in for one verification: a slot of the limiter, waited for as a verification waits, held as long
+     * as a verification runs now (the median of the recent ones; nothing while none is known yet, for a moment after
+     * a start). An old measurement is renewed in the background.
+     *
+     * @return how long the request was held back, the wait for the slot included (nanoseconds, for the meters)
+     * @throws VerificationBusyException when refused as busy (no slot came free in time, or too many callers wait), as
+     *     a known user's verification would have been refused at this moment: the caller answers as it answers a busy
+     *     verification ("try again")
      */
-    void pay() {
+    long pay() {
         if (isStale()) {
             measureSoon();
         }
-        long wait = median();
-        if (wait < 0) {
-            LOG.debug("Login without a checkable hash: not paid, no verification time known yet");
-        } else if (!waiting.tryAcquire()) {
-            LOG.debugf("Login without a checkable hash: not paid, %d requests wait already", MAX_WAITING);
-        } else {
-            try {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                waiting.release();
-            }
+        long start = System.nanoTime();
+        try {
+            limits.occupy(scheme.id(), scheme.memoryKib(), Math.max(0, median()));
+            return System.nanoTime() - start;
+        } catch (VerificationBusyException e) {
+            LOG.debugf("Login without a checkable hash refused as a busy verification would be: %s", e.getMessage());
+            throw e;
+        } catch (HashCostException e) {
+            return 0; // the configured scheme no longer fits the heap: Save refuses it, nothing to stand in for
         }
     }
 
     /**
-     * Records how long a real verification of this component took (a match or a mismatch, slot wait included), so
-     * that an unknown user's login follows what the app's users' sign-ins take now.
+     * @return {@code limits} telling this cost how long each verification ran in its slot, so that the stand-in follows
+     *     what the app's users' sign-ins take now
      */
+    CostLimits timing(CostLimits verification) {
+        return verification.observing(this::observe);
+    }
+
+    /**
+     * A hash in the configured scheme of a random secret no one knows (the one the measurements verify against), for
+     * a row that must hold a hash before its user's password is set: computed once, in {@code hashing}'s limits.
+     */
+    String unusableHash(CostLimits hashing) {
+        String hash = dummyHash;
+        if (hash == null) {
+            hash = scheme.hash(randomText(), hashing);
+            dummyHash = hash;
+        }
+        return hash;
+    }
+
+    /** Records how long a real verification of this component ran in its slot (a match or a mismatch). */
     synchronized void observe(long nanos) {
         samples[sampleCount % SAMPLES] = nanos;
         sampleCount++;
@@ -126,12 +139,12 @@ final class UnknownUserCost {
     }
 
     /** @return the median of the recent verification times, or -1 when none is known */
-    private synchronized long median() {
+    synchronized long median() {
         if (sampleCount == 0) {
             return -1;
         }
-        long[] known = java.util.Arrays.copyOf(samples, Math.min(sampleCount, SAMPLES));
-        java.util.Arrays.sort(known);
+        long[] known = Arrays.copyOf(samples, Math.min(sampleCount, SAMPLES));
+        Arrays.sort(known);
         return known[known.length / 2];
     }
 
@@ -155,32 +168,13 @@ final class UnknownUserCost {
 
     private void measure() {
         try {
-            String hash = dummyHash;
-            if (hash == null) {
-                hash = scheme.hash(randomText());
-                dummyHash = hash;
-            }
+            String hash = unusableHash(CostLimits.forHashing().withoutWaiting());
             long start = clock.getAsLong();
-            scheme.verify(randomText(), hash, limits);
-            long end = clock.getAsLong();
-            observe(end - start);
+            scheme.verify(randomText(), hash, measurement);
             LOG.debugf("Unknown-user cost: one %s verification took %d ms", scheme.id(),
-                    TimeUnit.NANOSECONDS.toMillis(end - start));
+                    TimeUnit.NANOSECONDS.toMillis(clock.getAsLong() - start));
         } catch (RuntimeException e) {
             LOG.debugf("Unknown-user cost: not measured, %s", e.getMessage());
-        }
-    }
-
-    /** Whether the session serves a login: a browser flow (authentication session) or a token request. */
-    static boolean isLogin(KeycloakSession session) {
-        KeycloakContext context = session.getContext();
-        if (context.getAuthenticationSession() != null) {
-            return true;
-        }
-        try {
-            return context.getUri() != null && context.getUri().getPath().endsWith(TOKEN_ENDPOINT);
-        } catch (RuntimeException e) {
-            return false; // no HTTP request behind this session (background task)
         }
     }
 

@@ -2,14 +2,12 @@ package dev.appusers.keycloak;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.appusers.keycloak.jdbc.UserRow;
+import dev.appusers.keycloak.metrics.ComponentMeters;
 import dev.appusers.keycloak.password.CostLimits;
 import dev.appusers.keycloak.password.PasswordSchemes;
 
@@ -19,15 +17,11 @@ class AppPasswordsTest {
     private final AppPasswords passwords = new AppPasswords(PasswordSchemes.defaults());
     private final CountingScheme scheme = new CountingScheme(0);
     private final UnknownUserCost cost = new UnknownUserCost(scheme, CostLimits.defaults(), System::nanoTime,
-            new java.util.concurrent.Semaphore(1), Runnable::run); // measures on the calling thread
-
-    private static UserRow row(String hash) {
-        return new UserRow("4a7c3a4e-0000-4000-8000-000000000001", "alice", "alice@example.com", null, null, hash,
-                true, true, Map.of());
-    }
+            Runnable::run); // measures on the calling thread
 
     private boolean verify(String hash, String password) {
-        return passwords.verify(row(hash), password, CostLimits.defaults(), cost);
+        return passwords.verify("4a7c3a4e-0000-4000-8000-000000000001", hash, password, CostLimits.defaults(), cost,
+                ComponentMeters.NONE);
     }
 
     @Test

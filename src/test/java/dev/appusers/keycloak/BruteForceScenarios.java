@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.appusers.keycloak.it.AdminClient;
 import dev.appusers.keycloak.it.AppDb;
+import dev.appusers.keycloak.it.ConcurrentRequests;
 import dev.appusers.keycloak.it.Http;
 import dev.appusers.keycloak.it.ItRealm;
 import dev.appusers.keycloak.it.OidcClient;
@@ -32,7 +34,9 @@ import dev.appusers.keycloak.it.OidcClient;
  * Keycloak's brute-force detection on app users, with the component's cache on (DEFAULT): in each of the four modes
  * (live or imported, READ_ONLY or WRITABLE, one realm each), failures are counted, a temporary or permanent lockout
  * holds against the right password, the admin sees it and lifts it, and the app's row is never written. A user the
- * app disabled after Keycloak cached it is told "Account disabled" at once, and that is no failure.
+ * app disabled after Keycloak cached it is told "Account disabled" at once, and that is no failure. A sign-in whose
+ * password could not be checked because every hashing slot stayed busy is told to try again, and that is no failure
+ * either; the component's raised {@code hashCostLimits} apply, imported users included.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class BruteForceScenarios {
@@ -60,10 +64,27 @@ abstract class BruteForceScenarios {
     private static final String WRONG = "dave-Secret-X";
     private static final int FAILURES = 3;
 
+    /** passlib pbkdf2-sha256 of {@link #BUSY_PASSWORD} with 2,500,000 rounds: over the default ceiling (2,000,000). */
+    private static final String SLOW_HASH = "$pbkdf2-sha256$2500000$ca51LoUwJoSQkjIG4FyrtQ"
+            + "$nJgCOcBDNg7lLjer/mhRAXczX.JE/Qwex7Jo8/zeFZM";
+    /** The same with 4,000,000 rounds claimed: over the raised ceiling, refused before anything is computed. */
+    private static final String OVER_HASH = SLOW_HASH.replace("$2500000$", "$4000000$");
+    private static final String BUSY_PASSWORD = "busy-Secret-7";
+    /** The components' setting: the slow hashes verify. */
+    private static final String RAISED_LIMITS = "pbkdf2=3000000";
+    /**
+     * Sign-ins sent at once to make the hashing slots busy: more than the slots (one per processor of Keycloak's
+     * machine, which is this one) and the callers allowed to wait (eight per slot), so some are refused at once and
+     * the waiting ones give up after their bounded wait.
+     */
+    private static final int BUSY_SIGN_INS = 9 * Runtime.getRuntime().availableProcessors() + 6;
+
     ItRealm realm;
     String schema;
     final Map<Mode, String> realms = new LinkedHashMap<>();
     final Map<Mode, OidcClient> clients = new LinkedHashMap<>();
+    final Map<Mode, String> components = new LinkedHashMap<>();
+    final Map<Mode, String> overLimitIds = new LinkedHashMap<>();
 
     @BeforeAll
     void setUp() {
@@ -73,12 +94,18 @@ abstract class BruteForceScenarios {
             for (String kind : List.of("permanent", "temporary", "disabled", "disabled-form")) {
                 db().insertUser(schema, UUID.randomUUID(), mode.email(kind), WritableFixture.DAVE_HASH, true, true);
             }
+            for (int i = 0; i < BUSY_SIGN_INS; i++) {
+                db().insertUser(schema, UUID.randomUUID(), mode.email("busy-" + i), SLOW_HASH, true, true);
+            }
+            UUID overLimit = UUID.randomUUID();
+            db().insertUser(schema, overLimit, mode.email("over-limit"), OVER_HASH, true, true);
+            overLimitIds.put(mode, overLimit.toString());
             String name = realm.name + "_" + mode.name().toLowerCase();
             realm.admin.deleteIfPresent("/" + name);
             realm.admin.createRealm(name);
-            realm.admin.addFederation(name, ItRealm.config("dbSchema", schema, "cachePolicy", "DEFAULT",
-                    "editMode", mode.writable ? "WRITABLE" : "READ_ONLY", "importEnabled",
-                    String.valueOf(mode.imported)));
+            components.put(mode, realm.admin.addFederation(name, ItRealm.config("dbSchema", schema,
+                    "cachePolicy", "DEFAULT", "editMode", mode.writable ? "WRITABLE" : "READ_ONLY", "importEnabled",
+                    String.valueOf(mode.imported), "hashCostLimits", RAISED_LIMITS)));
             realms.put(mode, name);
             clients.put(mode, new OidcClient(realm.server, name));
         }
@@ -177,6 +204,68 @@ abstract class BruteForceScenarios {
         assertThat(clients.get(mode).passwordGrant(email, WRONG).status()).isIn(OidcClient.REFUSED);
         assertThat(awaitStatus(mode, id, s -> s.path("numFailures").asInt() >= 1).path("numFailures").asInt())
                 .as("only the wrong password counted").isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aSignInWhosePasswordCannotBeCheckedForBusySlotsIsToldToTryAgainAndIsNoFailure(Mode mode)
+            throws InterruptedException {
+        bruteForce(mode, false);
+        if (mode.imported) { // imported first, so the sign-ins below only check passwords
+            AdminClient.expect(realm.admin.post("/" + realms.get(mode) + "/user-storage/" + components.get(mode)
+                    + "/sync?action=triggerFullSync", Map.of()), 200, "full sync");
+        }
+        List<ConcurrentRequests.Call> calls = new ArrayList<>();
+        for (int i = 0; i < BUSY_SIGN_INS; i++) {
+            String email = mode.email("busy-" + i);
+            calls.add(new ConcurrentRequests.Call("sign-in", email, "",
+                    () -> clients.get(mode).passwordGrant(email, BUSY_PASSWORD)));
+        }
+
+        List<ConcurrentRequests.Outcome> outcomes = ConcurrentRequests.sendAtOnce(calls, 600);
+
+        List<ConcurrentRequests.Outcome> busy = outcomes.stream().filter(o -> o.status() == 503).toList();
+        assertThat(outcomes).as("each signed in or was told to try again").allMatch(o -> o.status() == 200
+                || o.status() == 503);
+        assertThat(busy).as("some found every slot busy").isNotEmpty();
+        assertThat(outcomes).as("some were checked: the raised hashCostLimits apply")
+                .anyMatch(o -> o.status() == 200);
+        for (ConcurrentRequests.Outcome refused : busy) {
+            JsonNode body = new Http.Response(refused.status(), refused.body(), null).json();
+            assertThat(body.path("error").asText()).isEqualTo("temporarily_unavailable");
+            assertThat(body.path("error_description").asText())
+                    .isEqualTo("The server is busy checking passwords. Please try again in a moment.");
+        }
+        sleep(); // Keycloak records failures on its brute-force thread
+        sleep();
+        for (ConcurrentRequests.Outcome refused : busy) {
+            String id = idOf(mode, refused.call().user());
+            assertThat(status(mode, id).path("numFailures").asInt()).as("%s was not counted a failure", refused)
+                    .isZero();
+        }
+        String again = busy.get(0).call().user();
+        assertThat(clients.get(mode).passwordGrant(again, BUSY_PASSWORD).status()).as("trying again signs in")
+                .isEqualTo(200);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aHashOverTheComponentsRaisedLimitIsRefusedWithAWarningNamingTheUserAndTheSetting(Mode mode) {
+        Http.Response refused = clients.get(mode).passwordGrant(mode.email("over-limit"), BUSY_PASSWORD);
+
+        assertThat(refused.status()).isIn(OidcClient.REFUSED);
+        assertThat(refused.json().path("error_description").asText()).isEqualTo("Invalid user credentials");
+        assertThat(realm.log().lines().filter(line -> line.contains("WARN")
+                && line.contains("User " + overLimitIds.get(mode) + " cannot sign in")).toList())
+                .as("one warning naming the user, the ceiling and the setting").singleElement().asString()
+                .contains("rounds=4000000 is over the ceiling pbkdf2=3000000", "hashCostLimits");
+    }
+
+    /** The Keycloak id of a user, found by the admin's search by email (an app user in every mode). */
+    private String idOf(Mode mode, String email) {
+        JsonNode found = realm.admin.getJson("/" + realms.get(mode) + "/users?exact=true&email=" + Http.encode(email));
+        assertThat(found.size()).as("users with email %s", email).isEqualTo(1);
+        return found.get(0).path("id").asText();
     }
 
     /** Brute-force detection on the mode's realm, small and quick: {@value #FAILURES} failures lock the user out. */

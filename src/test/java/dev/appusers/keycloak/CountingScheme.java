@@ -7,7 +7,10 @@ import dev.appusers.keycloak.password.CostLimits;
 import dev.appusers.keycloak.password.HashingScheme;
 import dev.appusers.keycloak.password.PasswordSchemes;
 
-/** A cheap writing scheme (pbkdf2 with one round) that counts its verifications, each taking at least a given time. */
+/**
+ * A cheap writing scheme (pbkdf2 with one round) that counts its verifications, each holding a slot of the limiter at
+ * least a given time.
+ */
 final class CountingScheme implements HashingScheme {
 
     private final HashingScheme real = PasswordSchemes.hashingScheme("pbkdf2-sha256", Map.of("rounds", "1"));
@@ -21,7 +24,7 @@ final class CountingScheme implements HashingScheme {
 
     @Override public String id() { return real.id(); }
     @Override public boolean recognises(String encodedHash) { return real.recognises(encodedHash); }
-    @Override public String hash(String password) { return real.hash(password); }
+    @Override public String hash(String password, CostLimits limits) { return real.hash(password, limits); }
     @Override public void checkCost(CostLimits limits) { real.checkCost(limits); }
     @Override public java.util.List<String> currentPrefixes() { return real.currentPrefixes(); }
     @Override public String form() { return real.form(); }
@@ -29,13 +32,11 @@ final class CountingScheme implements HashingScheme {
     @Override
     public boolean verify(String password, String encodedHash, CostLimits limits) {
         verifications.incrementAndGet();
-        if (verifyMillis > 0) {
-            try {
-                Thread.sleep(verifyMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (verifyMillis == 0) {
+            return real.verify(password, encodedHash, limits);
         }
-        return real.verify(password, encodedHash, limits);
+        // the given time in a slot of the given limits, as one computation (what an observer of them is told)
+        limits.occupy(real.id(), 0, java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(verifyMillis));
+        return real.verify(password, encodedHash, CostLimits.defaults());
     }
 }

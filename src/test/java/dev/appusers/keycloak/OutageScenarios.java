@@ -16,6 +16,7 @@ import org.junit.jupiter.api.TestInstance;
 import dev.appusers.keycloak.it.AppDb;
 import dev.appusers.keycloak.it.Http;
 import dev.appusers.keycloak.it.ItRealm;
+import dev.appusers.keycloak.it.MetricsPage;
 import dev.appusers.keycloak.it.TcpProxy;
 
 /**
@@ -95,6 +96,23 @@ abstract class OutageScenarios {
         assertThat(metrics.status()).as("/metrics").isEqualTo(200);
         assertThat(metrics.body().lines().filter(l -> l.startsWith("agroal_") && l.contains("datasource=\"appdb\"")))
                 .as("agroal meters of the appdb datasource").isNotEmpty();
+    }
+
+    /**
+     * The provider's own meters next to the pool's, on every Keycloak line: the sign-in of the set-up was timed, under
+     * the names the README lists, tagged with the realm and the component.
+     */
+    @Test
+    void theProvidersMetersShowTheSignInsUnderTheContractsNames() {
+        assertThat(realm.oidc.passwordGrant("alice@example.com", "alice-Secret-1").status()).isEqualTo(200);
+        MetricsPage metrics = MetricsPage.of(realm.server);
+
+        assertThat(metrics.sum("app_users_password_verifications_seconds_count", "realm", realm.name,
+                "component", "app-users", "outcome", "match")).isGreaterThanOrEqualTo(2);
+        assertThat(metrics.sum("app_users_db_calls_seconds_count", "realm", realm.name, "component", "app-users",
+                "operation", "user_lookup")).isGreaterThanOrEqualTo(2);
+        assertThat(metrics.find("app_users_db_available", "realm", realm.name)).isNotEmpty();
+        assertThat(MetricsScenarios.CONTRACT).containsAll(metrics.names("app_users_"));
     }
 
     /** Keycloak's health answer on the management port is 200 and says UP, while the app database is cut. */

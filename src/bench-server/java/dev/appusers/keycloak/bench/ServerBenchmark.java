@@ -42,6 +42,10 @@ public final class ServerBenchmark {
             SoakBench.main(args);
             return;
         }
+        if ("metrics".equals(System.getProperty("bench.only"))) {
+            metricsCost(); // only what the meters cost (README, "Operations")
+            return;
+        }
         if (Boolean.getBoolean("bench.sync")) {
             SyncBench.run(); // import mode at scale instead (README, "Moving users into Keycloak")
             return;
@@ -124,8 +128,34 @@ public final class ServerBenchmark {
         } finally {
             server.stop();
         }
+        String only = System.getProperty("bench.only", "");
+        if (!"scale".equals(only) && !"changes".equals(only)) {
+            // after the main server stopped: two servers of their own, metrics on and off
+            new MetricsCostBench(report, Integer.getInteger("bench.concurrency", 4),
+                    Duration.ofSeconds(Integer.getInteger("bench.round.seconds", 15)),
+                    Integer.getInteger("bench.rounds", 3) * 2).run(Map.of(
+                            BenchData.AppHash.KEYCLOAK_ARGON2.label, federated));
+        }
         report.line("");
         report.line("Benchmark took " + (System.nanoTime() - started) / 60_000_000_000.0 + " min.");
+    }
+
+    /** {@code -Dbench.only=metrics}: the metrics-on against metrics-off comparison alone, on a small app database. */
+    private static void metricsCost() throws Exception {
+        Report report = new Report(Path.of("target", "bench-server").resolve("report-metrics.md"));
+        report.line("# Metrics cost, " + Instant.now());
+        report.line("");
+        report.line("Machine: " + Runtime.getRuntime().availableProcessors() + " cores (nproc); Keycloak 26.7.5 "
+                + "(start-dev), two servers (metrics on, off); the app database PostgreSQL on this machine.");
+        BenchData.create();
+        Map<String, List<String>> groups = new LinkedHashMap<>();
+        groups.put(BenchData.AppHash.KEYCLOAK_ARGON2.label, BenchData.addUsers("kcargon", 100,
+                BenchData.AppHash.KEYCLOAK_ARGON2.make()));
+        groups.put(BenchData.AppHash.BCRYPT_4.label.replace(" (scale data only)", ""), BenchData.addUsers("bcrypt4",
+                100, BenchData.AppHash.BCRYPT_4.make()));
+        new MetricsCostBench(report, Integer.getInteger("bench.concurrency", 4),
+                Duration.ofSeconds(Integer.getInteger("bench.round.seconds", 15)),
+                Integer.getInteger("bench.rounds", 6)).run(groups);
     }
 
     /** Logins (federated against local, heavier schemes), statements per login, heap after distinct logins. */

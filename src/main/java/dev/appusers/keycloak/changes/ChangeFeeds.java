@@ -18,6 +18,7 @@ import org.keycloak.storage.UserStorageProvider;
 import org.keycloak.storage.UserStorageProviderModel;
 
 import dev.appusers.keycloak.config.AppUsersConfig;
+import dev.appusers.keycloak.metrics.AppUsersMeters;
 
 /**
  * The change feeds of this node, one per app-users component it has seen, polled every {@value #INTERVAL_MILLIS} ms
@@ -160,8 +161,8 @@ public final class ChangeFeeds {
             if (component == null) {
                 // deleted (through another node), or created in a transaction not committed yet: forgotten only
                 // once it stays away
-                if (watched.feed().absentFor(now) > ABSENT_NANOS) {
-                    byComponentId.remove(componentId, watched);
+                if (watched.feed().absentFor(now) > ABSENT_NANOS && byComponentId.remove(componentId, watched)) {
+                    AppUsersMeters.server().remove(componentId); // its realm went, say: its meters go too
                 }
                 return;
             }
@@ -172,6 +173,8 @@ public final class ChangeFeeds {
                 } catch (RuntimeException e) {
                     LOG.debugf("Change feed of %s skipped: %s", component.getName(), e.getMessage());
                 }
+            } else {
+                AppUsersMeters.server().existing(componentId).feedOff(); // no poll age while nothing is polled
             }
         });
     }

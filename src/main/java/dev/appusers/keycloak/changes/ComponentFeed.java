@@ -14,6 +14,9 @@ import dev.appusers.keycloak.jdbc.ChangeReads;
 import dev.appusers.keycloak.jdbc.ChangeTable;
 import dev.appusers.keycloak.jdbc.SchemaException;
 import dev.appusers.keycloak.jdbc.StoreUnavailable;
+import dev.appusers.keycloak.metrics.AppUsersMeters;
+import dev.appusers.keycloak.metrics.ComponentMeters;
+import dev.appusers.keycloak.metrics.DbOperation;
 
 /**
  * The change feed of one app-users component on this node: its change table's reader (started where the table
@@ -39,6 +42,12 @@ final class ComponentFeed {
     private String outage;
     private String lastFailure;
     private long lastRead;
+    /**
+     * When the last successful read of the table began (this node's nanoTime): a change that read did not see was
+     * committed after it, so "now minus this" bounds the lag of every change the next poll applies (the meters'
+     * {@code app_users_change_feed_lag_seconds}). One clock, this node's, whatever the database's says.
+     */
+    private long lastReadStart;
 
     ComponentFeed(String name) {
         this.name = name;
@@ -101,15 +110,18 @@ final class ComponentFeed {
                 || missingSince != null && now - missingSince < TimeUnit.SECONDS.toNanos(MISSING_RECHECK_SECONDS)) {
             return;
         }
+        ComponentMeters meters = AppUsersMeters.server().of(realm.getName(), model.getId(), model.getName());
         AppDatabase database = new AppDatabase(session, config.datasource())
-                .withNetworkTimeout(config.queryTimeoutSeconds());
+                .withNetworkTimeout(config.queryTimeoutSeconds()).metered(meters);
         try {
             if (reader == null) {
                 start(session, realm, model, database, config, now);
+                meters.feedPolled();
                 return;
             }
             FeedReader polled = reader;
-            FeedOutcome outcome = database.run("reading the change table",
+            long readStart = System.nanoTime();
+            FeedOutcome outcome = database.run(DbOperation.CHANGE_FEED_POLL, "reading the change table",
                     c -> ChangeReads.orGone(polled.table, polled::poll, c));
             if (outcome.clearAll() == null && now - lastRead > polled.retention.toNanos()) {
                 outcome = new FeedOutcome(outcome.userIds(), "this node could not read " + polled.table.name()
@@ -117,8 +129,10 @@ final class ComponentFeed {
                         outcome.unreadable(), List.of());
             }
             session.getContext().setRealm(realm);
-            apply(session, realm, model, database, outcome);
+            apply(session, realm, model, database, outcome, meters);
             lastRead = now;
+            lastReadStart = readStart;
+            meters.feedPolled();
             lastFailure = null;
         } catch (SchemaException e) {
             gone(e);
@@ -129,13 +143,15 @@ final class ComponentFeed {
 
     private void start(KeycloakSession session, RealmModel realm, ComponentModel model, AppDatabase database,
             AppUsersConfig config, long now) {
-        FeedReader started = database.run("starting the change feed", c -> {
+        long readStart = System.nanoTime();
+        FeedReader started = database.run(DbOperation.CHANGE_FEED_POLL, "starting the change feed", c -> {
             ChangeTable table = ChangeTable.resolve(c, config);
             return FeedReader.start(c, table, true);
         });
         reader = started;
         missingSince = null;
         lastRead = now;
+        lastReadStart = readStart;
         if (seenBefore) {
             LOG.warnf("Change feed of %s: %s is there again; changes made while it was gone were recorded nowhere, "
                     + "the realm's user cache was cleared", name, started.table.name());
@@ -184,7 +200,7 @@ final class ComponentFeed {
     }
 
     private void apply(KeycloakSession session, RealmModel realm, ComponentModel model, AppDatabase database,
-            FeedOutcome outcome) {
+            FeedOutcome outcome, ComponentMeters meters) {
         String table = reader.table.name();
         for (Long seq : outcome.unreadable()) {
             LOG.warnf("Change feed of %s: change %d of %s names no user id of the user table; skipped", name, seq,
@@ -192,7 +208,7 @@ final class ComponentFeed {
         }
         if (!outcome.givenUp().isEmpty()) {
             FeedReader polled = reader;
-            String open = database.run("reading the oldest open transaction",
+            String open = database.run(DbOperation.CHANGE_FEED_POLL, "reading the oldest open transaction",
                     c -> ChangeReads.oldestOpenTransaction(c, polled.table)).orElse("no transaction open now");
             LOG.warnf("Change feed of %s: %d numbers of %s still missing after the retention (%s) are no longer waited "
                     + "for; %s", name, outcome.givenUp().size(), table, FeedReader.human(reader.retention), open);
@@ -203,6 +219,10 @@ final class ComponentFeed {
             evicted = -1;
         } else {
             evicted = UserEviction.evict(session, realm, model, outcome.userIds());
+        }
+        int changes = outcome.everyone() ? 1 : outcome.userIds().size();
+        if (changes > 0) {
+            meters.feedApplied(changes, Math.max(0, evicted), System.nanoTime() - lastReadStart);
         }
         if (outage != null) {
             LOG.infof("Change feed of %s reads %s again: %s", name, table, evicted < 0

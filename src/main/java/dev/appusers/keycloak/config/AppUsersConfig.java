@@ -91,6 +91,16 @@ public final class AppUsersConfig {
         return datasource(model.getConfig());
     }
 
+    /**
+     * The ceilings of {@code hashCostLimits} alone, for a check that needs nothing else of the component (an imported
+     * user's password, which must verify while the app database is down).
+     *
+     * @throws InvalidConfigException for a setting Save would have refused
+     */
+    public static CostLimits costLimitsOf(ComponentModel model) {
+        return costLimits(model.getConfig());
+    }
+
     /** The query timeout alone (the default where it is not a valid number: Save refuses that anyway). */
     public static int queryTimeoutOf(ComponentModel model) {
         try {

@@ -6,6 +6,9 @@ package dev.appusers.keycloak.config;
  */
 public final class ConfigKeys {
 
+    /** The provider id of the {@code app-users} user storage components these keys configure. */
+    public static final String PROVIDER_ID = "app-users";
+
     public static final String DATASOURCE = "datasource";
     public static final String DB_SCHEMA = "dbSchema";
     public static final String USER_TABLE = "userTable";

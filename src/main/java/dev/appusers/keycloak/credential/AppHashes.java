@@ -1,7 +1,10 @@
 package dev.appusers.keycloak.credential;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+
+import org.keycloak.common.util.MultivaluedHashMap;
 
 import org.keycloak.models.credential.PasswordCredentialModel;
 
@@ -17,6 +20,9 @@ public final class AppHashes {
 
     /** Prefix of the algorithm ids this jar registers. */
     public static final String ALGORITHM_PREFIX = "app-";
+
+    /** The additional parameter of an imported credential naming the component that imported it. */
+    static final String COMPONENT_PARAMETER = "appUsersComponent";
 
     /** The schemes of {@link PasswordSchemes#defaults()}, each an algorithm {@code app-<id>}. */
     public static final List<String> SCHEMES = List.of("argon2", "bcrypt", "bcrypt-sha256", "pbkdf2-sha256",
@@ -41,14 +47,24 @@ public final class AppHashes {
         return PasswordSchemes.defaults().malformation(appHash);
     }
 
-    /** A password credential carrying the app's hash; empty when the hash is of no known scheme. */
-    public static Optional<PasswordCredentialModel> credentialOf(String appHash) {
+    /**
+     * A password credential carrying the app's hash, with the id of the component that imported it (so that a check
+     * of the credential alone knows whose {@code hashCostLimits} apply: {@link ImportedHashLimits}); empty when the
+     * hash is of no known scheme.
+     */
+    public static Optional<PasswordCredentialModel> credentialOf(String appHash, String componentId) {
         return algorithmOf(appHash).map(algorithm -> {
             PasswordCredentialModel credential = PasswordCredentialModel.createFromValues(algorithm, new byte[0], 0,
-                    appHash);
+                    Map.of(COMPONENT_PARAMETER, List.of(componentId)), appHash);
             credential.setCreatedDate(System.currentTimeMillis());
             return credential;
         });
+    }
+
+    /** The component that imported a credential, if it says: credentials imported before it was recorded do not. */
+    public static Optional<String> componentOf(PasswordCredentialModel credential) {
+        MultivaluedHashMap<String, String> parameters = credential.getPasswordCredentialData().getAdditionalParameters();
+        return Optional.ofNullable(parameters == null ? null : parameters.getFirst(COMPONENT_PARAMETER));
     }
 
     /** Whether a stored credential still carries an app hash (not yet re-hashed by Keycloak). */

@@ -6,6 +6,7 @@ import org.keycloak.credential.hash.PasswordHashProviderFactory;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 
+
 /**
  * Registers one {@code app-<scheme>} password hash algorithm ({@link AppHashes#SCHEMES}); the nested classes are the
  * ones listed in {@code META-INF/services/org.keycloak.credential.hash.PasswordHashProviderFactory}.
@@ -13,11 +14,9 @@ import org.keycloak.models.KeycloakSessionFactory;
 public abstract class AppPasswordHashProviderFactory implements PasswordHashProviderFactory {
 
     private final String id;
-    private final AppPasswordHashProvider provider;
 
     protected AppPasswordHashProviderFactory(String scheme) {
         this.id = AppHashes.ALGORITHM_PREFIX + scheme;
-        this.provider = new AppPasswordHashProvider(id);
     }
 
     @Override
@@ -27,7 +26,7 @@ public abstract class AppPasswordHashProviderFactory implements PasswordHashProv
 
     @Override
     public PasswordHashProvider create(KeycloakSession session) {
-        return provider;
+        return new AppPasswordHashProvider(id, session);
     }
 
     @Override

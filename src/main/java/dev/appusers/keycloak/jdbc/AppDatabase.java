@@ -11,6 +11,9 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelException;
 import org.keycloak.transaction.JtaTransactionManagerLookup;
 
+import dev.appusers.keycloak.metrics.ComponentMeters;
+import dev.appusers.keycloak.metrics.DbOperation;
+
 /**
  * The app database of one component in one Keycloak session, reached through a Keycloak named datasource. This is
  * the store boundary: JDBC failures leave it as {@link StoreUnavailable#exception} (database unreachable, refusing
@@ -25,6 +28,10 @@ import org.keycloak.transaction.JtaTransactionManagerLookup;
  * no pool-validation setting is needed. <b>Writes</b> ({@link #write}) join Keycloak's transaction, so a failure
  * anywhere rolls back both sides; once a session has written to a datasource (through any instance of this class),
  * its reads of that datasource join that transaction too and see the writes.
+ *
+ * <p>A database {@linkplain #metered metered} for a component times every call made with a {@link DbOperation}
+ * (lookups and writes are named by the method), counts failures by kind and malformed rows, and keeps the
+ * component's availability gauge; calls without one (the checks of a configuration on Save) are not recorded.
  */
 public final class AppDatabase {
 
@@ -35,6 +42,7 @@ public final class AppDatabase {
     private AppDataSource dataSource;
     /** Bound on each wait for the network, in milliseconds (0: the driver's default, none). */
     private int networkTimeoutMillis;
+    private ComponentMeters meters = ComponentMeters.NONE;
 
     public AppDatabase(KeycloakSession session, String datasourceName) {
         this.session = session;
@@ -49,6 +57,12 @@ public final class AppDatabase {
      */
     public AppDatabase withNetworkTimeout(int queryTimeoutSeconds) {
         this.networkTimeoutMillis = queryTimeoutSeconds * 1000 + 500;
+        return this;
+    }
+
+    /** Records this object's calls in the component's meters (with {@link ComponentMeters#NONE}: nothing). */
+    public AppDatabase metered(ComponentMeters componentMeters) {
+        this.meters = componentMeters;
         return this;
     }
 
@@ -95,6 +109,35 @@ public final class AppDatabase {
         }
     }
 
+    /** {@link #run(String, SqlWork)}, timed as {@code kind} in the component's meters. */
+    public <T> T run(DbOperation kind, String operation, SqlWork<T> work) {
+        if (!meters.on() || session.getAttribute(unavailableKey()) != null) {
+            return run(operation, work);
+        }
+        return timed(kind, () -> run(operation, work));
+    }
+
+    private <T> T timed(DbOperation kind, java.util.function.Supplier<T> call) {
+        MalformedRows.take();
+        long start = System.nanoTime();
+        try {
+            T result = call.get();
+            meters.dbCall(kind, System.nanoTime() - start, null);
+            return result;
+        } catch (SchemaException e) {
+            meters.dbCall(kind, System.nanoTime() - start, null); // answered: the table is not there (yet)
+            throw e;
+        } catch (RuntimeException e) {
+            meters.dbCall(kind, System.nanoTime() - start, DatabaseErrors.kindOf(e));
+            throw e;
+        } finally {
+            int malformed = MalformedRows.take();
+            if (malformed > 0) {
+                meters.malformedRows(malformed);
+            }
+        }
+    }
+
     private String unavailableKey() {
         return AppDatabase.class.getName() + ".unavailable." + datasourceName;
     }
@@ -129,7 +172,7 @@ public final class AppDatabase {
      * for it, instead of failing the whole request.
      */
     public <T> T lookup(String operation, SqlWork<T> work, T whenUnavailable) {
-        return StoreUnavailable.keycloakSkipsProvider() ? run(operation, work)
+        return StoreUnavailable.keycloakSkipsProvider() ? run(DbOperation.USER_LOOKUP, operation, work)
                 : orWhenUnavailable(operation, work, whenUnavailable, "going on without the app's users");
     }
 
@@ -143,7 +186,7 @@ public final class AppDatabase {
 
     private <T> T orWhenUnavailable(String operation, SqlWork<T> work, T fallback, String consequence) {
         try {
-            return run(operation, work);
+            return run(DbOperation.USER_LOOKUP, operation, work);
         } catch (RuntimeException e) {
             if (!StoreUnavailable.is(e)) {
                 throw e;
@@ -156,7 +199,8 @@ public final class AppDatabase {
     /** Writes to the app database in Keycloak's transaction (and reads in it from then on). */
     public <T> T write(String operation, SqlWork<T> work) {
         session.setAttribute(wroteKey(), Boolean.TRUE);
-        return inTransaction(operation, work);
+        return meters.on() ? timed(DbOperation.WRITE, () -> inTransaction(operation, work))
+                : inTransaction(operation, work);
     }
 
     /**

@@ -180,6 +180,7 @@ public final class ChangeTable {
         try {
             return new Change(number, userIdCodec.read(rs, userColumn));
         } catch (IllegalArgumentException | SQLException e) {
+            MalformedRows.seen();
             return Change.unreadable(number);
         }
     }

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.ModelException;
 
+import dev.appusers.keycloak.metrics.DbFailure;
+
 /**
  * What a JDBC failure on the app database means for Keycloak, and how it may be told. Drivers put row data into
  * their messages (PostgreSQL's {@code Detail: Failing row contains (...)} carries the whole row, password hash
@@ -95,6 +97,24 @@ final class DatabaseErrors {
     static boolean isMissingObject(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         return MISSING_SCHEMA_STATES.contains(state) || MISSING_SCHEMA_CODES.contains(e.getErrorCode());
+    }
+
+    /**
+     * What a failure that left {@link AppDatabase} was, for the meters: a database that could not serve or did not
+     * answer in time, or one that answered with an error.
+     */
+    static DbFailure kindOf(RuntimeException e) {
+        if (!StoreUnavailable.is(e)) {
+            return DbFailure.REFUSED;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTimeoutException || t instanceof java.net.SocketTimeoutException
+                    || t instanceof SQLException s && s.getSQLState() != null
+                    && TIMEOUT_STATES.contains(s.getSQLState())) {
+                return DbFailure.TIMEOUT;
+            }
+        }
+        return DbFailure.UNAVAILABLE;
     }
 
     /** A failure of a statement on a working connection. */

@@ -276,11 +276,13 @@ public final class UserRepository {
         } catch (IllegalArgumentException e) {
             LOG.warnf("Skipping a row of %s whose id cannot be read as a UUID (%s): fix that row in the app's table",
                     table.table, e.getMessage());
+            MalformedRows.seen();
             return Optional.empty();
         }
         String username = rs.getString(2);
         if (username == null || username.isBlank()) {
             LOG.warnf("Skipping user %s of %s: its username column is empty", id, table.table);
+            MalformedRows.seen();
             return Optional.empty();
         }
         boolean enabled = table.enabled == null || rs.getBoolean(7) && !rs.wasNull();

@@ -141,17 +141,26 @@ final class Argon2 implements HashingScheme {
     }
 
     @Override
-    public String hash(String password) {
-        return hash(password, Secrets.randomSalt(SALT_BYTES));
+    public String hash(String password, CostLimits limits) {
+        return hash(password, Secrets.randomSalt(SALT_BYTES), limits);
+    }
+
+    @Override
+    public long memoryKib() {
+        return memoryKib;
     }
 
     /** Hashes with a given salt (for known-answer tests). */
     String hash(String password, byte[] salt) {
+        return hash(password, salt, CostLimits.forHashing());
+    }
+
+    private String hash(String password, byte[] salt, CostLimits limits) {
         byte[] secret = Secrets.utf8(password);
         byte[] digest = null;
         try {
             digest = derive(Argon2Engine.ARGON2_ID, Argon2Engine.VERSION_13, memoryKib, iterations, parallelism,
-                    secret, salt, null, DIGEST_BYTES, CostLimits.forHashing());
+                    secret, salt, null, DIGEST_BYTES, limits);
             return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism + "$"
                     + PasslibBase64.encodeStandard(salt) + "$" + PasslibBase64.encodeStandard(digest);
         } finally {

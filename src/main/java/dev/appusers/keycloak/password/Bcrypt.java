@@ -81,18 +81,22 @@ final class Bcrypt implements HashingScheme {
     }
 
     @Override
-    public String hash(String password) {
-        return hash(password, Secrets.randomSalt(PasslibBase64.BCRYPT_SALT_BYTES));
+    public String hash(String password, CostLimits limits) {
+        return hash(password, Secrets.randomSalt(PasslibBase64.BCRYPT_SALT_BYTES), limits);
     }
 
     /** Hashes with a given 16-byte salt (for known-answer tests). */
     String hash(String password, byte[] salt) {
+        return hash(password, salt, CostLimits.forHashing());
+    }
+
+    private String hash(String password, byte[] salt, CostLimits limits) {
         byte[] secret = Secrets.utf8(password);
         try {
             if (containsNul(secret)) {
                 throw new IllegalArgumentException("bcrypt cannot hash a password containing a NUL character");
             }
-            return generate("2b", secret, salt, rounds, CostLimits.forHashing());
+            return generate("2b", secret, salt, rounds, limits);
         } finally {
             Secrets.wipe(secret);
         }

@@ -4,6 +4,8 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -55,23 +57,41 @@ public final class CostLimits {
 
     private static final CostLimits DEFAULTS = new CostLimits(new EnumMap<>(Limit.class),
             ComputeSlots.shared(), MemoryBudget.shared());
-    /** How long hashing a new password waits for a slot (see {@link ComputeSlots#patient}). */
-    static final long HASHING_WAIT_MILLIS = 120_000;
-    private static final CostLimits HASHING = DEFAULTS.withGuards(ComputeSlots.shared().patient(HASHING_WAIT_MILLIS),
-            MemoryBudget.shared());
+    /**
+     * How long hashing a new password waits for a slot (see {@link ComputeSlots#waitingFor}): longer than a sign-in,
+     * bounded all the same, and among the same bounded waiters.
+     */
+    static final long HASHING_WAIT_MILLIS = 20_000;
+    private static final CostLimits HASHING = DEFAULTS.withGuards(
+            ComputeSlots.shared().waitingFor(HASHING_WAIT_MILLIS), MemoryBudget.shared());
 
     private final Map<Limit, Long> values;
     private final ComputeSlots slots;
     private final MemoryBudget memory;
+    /** Told how long each computation took inside its slot, or null. */
+    private final LongConsumer observer;
+    /** A slot and memory taken in advance, used by the next computation instead of waiting again, or null. */
+    private final HashingReservation reserved;
 
     private CostLimits(Map<Limit, Long> given, ComputeSlots slots, MemoryBudget memory) {
+        this(complete(given), slots, memory, null, null);
+    }
+
+    private CostLimits(Map<Limit, Long> values, ComputeSlots slots, MemoryBudget memory, LongConsumer observer,
+                       HashingReservation reserved) {
+        this.values = values;
+        this.slots = slots;
+        this.memory = memory;
+        this.observer = observer;
+        this.reserved = reserved;
+    }
+
+    private static Map<Limit, Long> complete(Map<Limit, Long> given) {
         Map<Limit, Long> all = new EnumMap<>(Limit.class);
         for (Limit limit : Limit.values()) {
             all.put(limit, given.getOrDefault(limit, limit.defaultValue));
         }
-        this.values = all;
-        this.slots = slots;
-        this.memory = memory;
+        return all;
     }
 
     /** @return the default ceilings with the process-wide limiter and memory budget */
@@ -81,12 +101,54 @@ public final class CostLimits {
 
     /** @return these ceilings with the same slots and memory taken only when free at once, never waited for */
     public CostLimits withoutWaiting() {
-        return new CostLimits(values, slots.immediate(), memory);
+        return new CostLimits(values, slots.immediate(), memory, observer, reserved);
     }
 
-    /** @return the default ceilings for hashing new passwords: the same slots and memory, a longer wait */
-    static CostLimits forHashing() {
+    /**
+     * @param computeNanos told, after each computation, how long it ran inside its slot (the wait for the slot and
+     *     the memory left out)
+     * @return these limits, telling {@code computeNanos}
+     */
+    public CostLimits observing(LongConsumer computeNanos) {
+        return new CostLimits(values, slots, memory, computeNanos, reserved);
+    }
+
+    /** @return the default ceilings for hashing new passwords: the same slots, waiters and memory, a longer wait */
+    public static CostLimits forHashing() {
         return HASHING;
+    }
+
+    /**
+     * @return a slot and {@code memoryKib} KiB taken now, as {@link #compute} takes them, for a computation later in
+     *     the same request: see {@link HashingReservation}
+     * @throws VerificationBusyException as {@link #compute} does
+     */
+    public HashingReservation reserve(String schemeId, long memoryKib) {
+        return HashingReservation.take(slots, memory, schemeId, memoryKib);
+    }
+
+    /** @return these ceilings computing in {@code reservation}'s slot and memory, without waiting again */
+    public CostLimits using(HashingReservation reservation) {
+        return new CostLimits(values, slots, memory, observer, reservation);
+    }
+
+    /**
+     * Holds a slot and {@code memoryKib} KiB for {@code nanos}, taken and waited for exactly as {@link #compute}
+     * takes them, without computing anything: an unknown username's stand-in for a verification, which takes its
+     * place in the same queue, under the same bounds, and is refused as busy in the same cases, but costs no
+     * processor time.
+     *
+     * @throws VerificationBusyException as {@link #compute} does
+     */
+    public void occupy(String schemeId, long memoryKib, long nanos) {
+        compute(schemeId, memoryKib, () -> {
+            try {
+                TimeUnit.NANOSECONDS.sleep(Math.max(0, nanos));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        });
     }
 
     /**
@@ -137,9 +199,25 @@ public final class CostLimits {
                 + ".." + limit.max + " (default " + limit.defaultValue + ")");
     }
 
+    /**
+     * The most permissive of several ceilings, each limit the highest any of them allows (with the process-wide
+     * limiter and memory budget): for a check that cannot tell which of them applies.
+     *
+     * @return the defaults when {@code limits} is empty
+     */
+    public static CostLimits widest(Iterable<CostLimits> limits) {
+        Map<Limit, Long> widest = new EnumMap<>(Limit.class);
+        boolean any = false;
+        for (CostLimits some : limits) {
+            any = true;
+            some.values.forEach((limit, value) -> widest.merge(limit, value, Math::max));
+        }
+        return any ? new CostLimits(widest, ComputeSlots.shared(), MemoryBudget.shared()) : DEFAULTS;
+    }
+
     /** The same ceilings with another limiter and memory budget (for tests). */
     CostLimits withGuards(ComputeSlots otherSlots, MemoryBudget otherMemory) {
-        return new CostLimits(values, otherSlots, otherMemory);
+        return new CostLimits(values, otherSlots, otherMemory, observer, reserved);
     }
 
     public int bcryptCost() { return values.get(Limit.BCRYPT).intValue(); }
@@ -188,13 +266,30 @@ public final class CostLimits {
      * @throws VerificationBusyException if the slot or the memory did not come free within the bounded wait
      */
     <T> T compute(String schemeId, long memoryKib, Supplier<T> work) {
-        long deadline = System.nanoTime() + slots.waitNanos();
         memory.checkFits(schemeId, "memory m", memoryKib);
+        if (reserved != null && reserved.enter(memoryKib)) {
+            try {
+                return timed(work);
+            } finally {
+                reserved.exit();
+            }
+        }
+        long deadline = System.nanoTime() + slots.waitNanos();
         try (ComputeSlots.Slot slot = slots.acquire();
-             MemoryBudget.Reservation reserved = memory.reserve(schemeId, "memory m", memoryKib,
+             MemoryBudget.Reservation held = memory.reserve(schemeId, "memory m", memoryKib,
                      deadline - System.nanoTime())) {
+            return timed(work);
+        }
+    }
+
+    private <T> T timed(Supplier<T> work) {
+        if (observer == null) {
             return work.get();
         }
+        long start = System.nanoTime();
+        T result = work.get();
+        observer.accept(System.nanoTime() - start);
+        return result;
     }
 
     @Override

@@ -15,7 +15,19 @@ public interface HashingScheme extends PasswordScheme {
      *     {@value PasswordSchemes#MAX_PASSWORD_BYTES} UTF-8 bytes
      * @throws VerificationBusyException when no hashing slot came free within the bounded wait
      */
-    String hash(String password);
+    default String hash(String password) {
+        return hash(password, CostLimits.forHashing());
+    }
+
+    /**
+     * Like {@link #hash(String)}, computing within the given limiter (a {@linkplain CostLimits#using reservation}, say).
+     */
+    String hash(String password, CostLimits limits);
+
+    /** @return the memory one computation in this scheme's parameters holds, in KiB (argon2's {@code m}; else 0) */
+    default long memoryKib() {
+        return 0;
+    }
 
     /**
      * Checks that the hashes this scheme writes are within the given ceilings (and, for argon2, the memory budget),

@@ -112,16 +112,20 @@ final class PasslibPbkdf2 implements HashingScheme {
     }
 
     @Override
-    public String hash(String password) {
-        return hash(password, Secrets.randomSalt(SALT_BYTES));
+    public String hash(String password, CostLimits limits) {
+        return hash(password, Secrets.randomSalt(SALT_BYTES), limits);
     }
 
     /** Hashes with a given salt (for known-answer tests). */
     String hash(String password, byte[] salt) {
+        return hash(password, salt, CostLimits.forHashing());
+    }
+
+    private String hash(String password, byte[] salt, CostLimits limits) {
         byte[] secret = Secrets.utf8(password);
         byte[] checksum = null;
         try {
-            checksum = derive(secret, salt, rounds, CostLimits.forHashing());
+            checksum = derive(secret, salt, rounds, limits);
             return prefix + rounds + "$" + PasslibBase64.encodeAdapted(salt) + "$"
                     + PasslibBase64.encodeAdapted(checksum);
         } finally {

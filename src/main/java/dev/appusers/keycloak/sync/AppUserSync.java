@@ -29,6 +29,9 @@ import dev.appusers.keycloak.jdbc.OpenTransactions;
 import dev.appusers.keycloak.jdbc.UserPage;
 import dev.appusers.keycloak.jdbc.UserRepository;
 import dev.appusers.keycloak.jdbc.UserRow;
+import dev.appusers.keycloak.metrics.AppUsersMeters;
+import dev.appusers.keycloak.metrics.ComponentMeters;
+import dev.appusers.keycloak.metrics.DbOperation;
 
 /**
  * "Sync all users" and "Sync changed users" of one component: reads the app's users page by page in id order and
@@ -89,18 +92,19 @@ public final class AppUserSync {
      *                 previous start or it, less the horizon ({@link ChangeWindow})
      */
     public SynchronizationResult run(Timestamp lastSync) {
+        ComponentMeters meters = AppUsersMeters.server().of(factory, realmId, componentId, componentName);
         SyncStarts.SyncStart start = start();
         if (lastSync == null) {
-            return run(start, null, List.of(), false);
+            return run(meters, start, null, List.of(), false);
         }
         ChangePlanner.ChangePlan plan = KeycloakModelUtils.runJobInTransactionWithResult(factory,
                 session -> ChangePlanner.plan(session, source.apply(session), componentName, lastSync,
                         SyncStarts.lastFinished(componentId)));
         if (plan.fullSyncReason() != null) {
             LOG.infof("Changed users sync of %s runs as a full sync: %s", componentName, plan.fullSyncReason());
-            return run(start, null, List.of(), true);
+            return run(meters, start, null, List.of(), true);
         }
-        return run(start, plan.rowsSince(), plan.userIds(), true);
+        return run(meters, start, plan.rowsSince(), plan.userIds(), true);
     }
 
     /** Now, and what the app database tells of its open transactions (nothing, when it cannot be read). */
@@ -109,7 +113,7 @@ public final class AppUserSync {
         try {
             return new SyncStarts.SyncStart(now, KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> {
                 AppSource app = source.apply(session);
-                return app.database(session).run("reading the app database's open transactions",
+                return app.database(session).run(DbOperation.SYNC_PAGE, "reading the app database's open transactions",
                         c -> OpenTransactions.now(c, app.config().queryTimeoutSeconds()));
             }));
         } catch (RuntimeException e) {
@@ -118,9 +122,12 @@ public final class AppUserSync {
         }
     }
 
-    /** @param throwOnStop a changed sync (or a full one in its place) throws when it stops midway */
-    private SynchronizationResult run(SyncStarts.SyncStart start, Timestamp changedSince, List<String> changedIds,
-                                      boolean throwOnStop) {
+    /**
+     * @param meters      told the counts and the duration when the sync ends
+     * @param throwOnStop a changed sync (or a full one in its place) throws when it stops midway
+     */
+    private SynchronizationResult run(ComponentMeters meters, SyncStarts.SyncStart start, Timestamp changedSince,
+                                      List<String> changedIds, boolean throwOnStop) {
         long started = System.nanoTime();
         SynchronizationResult result = new SynchronizationResult();
         Set<String> seen = changedSince == null || !changedIds.isEmpty() ? new HashSet<>() : null;
@@ -153,6 +160,8 @@ public final class AppUserSync {
         }
         pages.awaitAll(); // also when reading stopped: the answer counts what the pages already read did
         if (stopped != null) {
+            meters.synced(result.getAdded(), result.getUpdated(), result.getRemoved(), result.getFailed() + 1,
+                    System.nanoTime() - started);
             if (throwOnStop) {
                 // thrown, Keycloak keeps its last-sync time: the next changed sync reads these rows again
                 throw stopped;
@@ -167,6 +176,8 @@ public final class AppUserSync {
             removeGone(seen, result);
         }
         SyncStarts.finished(componentId, start);
+        meters.synced(result.getAdded(), result.getUpdated(), result.getRemoved(), result.getFailed(),
+                System.nanoTime() - started);
         LOG.infof("Sync of %s finished in %d ms: %d app users read; %s", componentName,
                 (System.nanoTime() - started) / 1_000_000, read, result.getStatus());
         return result;
@@ -204,7 +215,7 @@ public final class AppUserSync {
 
     private Page read(KeycloakSession session, UsersRead query) {
         AppSource app = source.apply(session);
-        return app.database(session).run("reading app users to sync", c -> {
+        return app.database(session).run(DbOperation.SYNC_PAGE, "reading app users to sync", c -> {
             UserPage users = query.read(app.users(), c);
             List<String> ids = users.rows().stream().map(UserRow::id).toList();
             Map<String, List<AppRole>> roles = app.roles().isPresent() ? app.roles().get().ofUsers(c, ids) : Map.of();

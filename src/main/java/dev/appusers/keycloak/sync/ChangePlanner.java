@@ -10,6 +10,7 @@ import org.keycloak.models.KeycloakSession;
 
 import dev.appusers.keycloak.jdbc.ChangeTable;
 import dev.appusers.keycloak.jdbc.SchemaException;
+import dev.appusers.keycloak.metrics.DbOperation;
 
 /**
  * Decides what one "Sync changed users" reads ({@link ChangeWindow}): from when the last-modified column, and which
@@ -32,7 +33,7 @@ final class ChangePlanner {
         if (app.config().changeTable().isEmpty()) {
             return withoutTable(componentName, lastSync, previous);
         }
-        return app.database(session).run("reading the change table to sync", c -> {
+        return app.database(session).run(DbOperation.SYNC_PAGE, "reading the change table to sync", c -> {
             ChangeTable table;
             try {
                 table = ChangeTable.resolve(c, app.config());

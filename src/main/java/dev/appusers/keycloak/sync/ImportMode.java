@@ -14,6 +14,7 @@ import dev.appusers.keycloak.jdbc.AppRole;
 import dev.appusers.keycloak.jdbc.UserPage;
 import dev.appusers.keycloak.jdbc.UserRow;
 import dev.appusers.keycloak.roles.KeycloakRoles;
+import dev.appusers.keycloak.metrics.DbOperation;
 
 /**
  * Import mode ({@code importEnabled=true}) of one component in one session, as Keycloak's LDAP federation does it:
@@ -53,7 +54,7 @@ public final class ImportMode {
         if (appId == null) {
             return proxy(realm, user);
         }
-        UserPage page = source.database(session).run("checking an imported user",
+        UserPage page = source.database(session).run(DbOperation.USER_LOOKUP, "checking an imported user",
                 c -> source.users().byIds(c, List.of(appId)));
         Optional<UserRow> row = page.rows().stream().findFirst();
         if (row.isEmpty() && !page.unreadableIds().isEmpty()) { // there, but unreadable: logged when read
@@ -69,7 +70,8 @@ public final class ImportMode {
     }
 
     private List<AppRole> roles(UserRow row) {
-        return source.roles().isEmpty() ? List.of() : source.database(session).run("reading a user's roles",
+        return source.roles().isEmpty() ? List.of() : source.database(session).run(DbOperation.ROLE_READ,
+                "reading a user's roles",
                 c -> source.roles().get().ofUser(c, row.id()));
     }
 

@@ -130,8 +130,8 @@ final class UserImport {
         Set<RoleModel> wanted = roles.isPresent() ? roles.get().rolesFor(appRoles) : Set.of();
         boolean hashed = source.config().passwordHashColumn().isPresent();
         String fingerprint = hashed ? ImportedUser.fingerprint(row.passwordHash()) : "";
-        PasswordCredentialModel credential = fingerprint.isEmpty() ? null
-                : AppHashes.credentialOf(row.passwordHash()).orElseThrow(); // refusal() checked the format
+        PasswordCredentialModel credential = fingerprint.isEmpty() ? null // refusal() checked the format:
+                : AppHashes.credentialOf(row.passwordHash(), source.componentId()).orElseThrow();
         newUsers.add(id, row, wanted, credential, fingerprint);
     }
 
@@ -301,7 +301,8 @@ final class UserImport {
             user.credentialManager().getStoredCredentialsByTypeStream(PasswordCredentialModel.TYPE).toList()
                     .forEach(credential -> user.credentialManager().removeStoredCredentialById(credential.getId()));
         }
-        AppHashes.credentialOf(row.passwordHash()).ifPresent(user.credentialManager()::createStoredCredential);
+        AppHashes.credentialOf(row.passwordHash(), source.componentId())
+                .ifPresent(user.credentialManager()::createStoredCredential);
         user.setSingleAttribute(ImportedUser.HASH_FINGERPRINT_ATTRIBUTE, fingerprint);
         LOG.debugf("App user %s: password credential taken from the app's hash", row.id());
         return true;

@@ -41,9 +41,9 @@ class AppPasswordHashProviderTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("samples")
     void everyFixtureHashBecomesACredentialOfARegisteredAlgorithmThatVerifiesOnlyItsPassword(Sample sample) {
-        PasswordCredentialModel credential = AppHashes.credentialOf(sample.hash()).orElseThrow();
+        PasswordCredentialModel credential = AppHashes.credentialOf(sample.hash(), "component-1").orElseThrow();
         String algorithm = credential.getPasswordCredentialData().getAlgorithm();
-        AppPasswordHashProvider provider = new AppPasswordHashProvider(algorithm);
+        AppPasswordHashProvider provider = new AppPasswordHashProvider(algorithm, null);
 
         assertThat(registeredIds()).contains(algorithm);
         assertThat(AppHashes.isAppHash(credential)).isTrue();
@@ -53,15 +53,24 @@ class AppPasswordHashProviderTest {
     }
 
     @Test
+    void anImportedCredentialNamesTheComponentThatImportedIt() {
+        PasswordCredentialModel credential = AppHashes.credentialOf("$2b$12$jGb85H7GMn9ScYrvYTPJWuNZxzZriFBWsIY7FqYg8ca"
+                + "CEXd1S4QTy", "component-7").orElseThrow();
+        PasswordCredentialModel stored = PasswordCredentialModel.createFromCredentialModel(credential);
+
+        assertThat(AppHashes.componentOf(stored)).as("read back from the stored credential data").hasValue("component-7");
+    }
+
+    @Test
     void unknownOrBlankHashesGiveNoCredential() {
-        assertThat(AppHashes.credentialOf("{SSHA}abc")).isEmpty();
-        assertThat(AppHashes.credentialOf(" ")).isEmpty();
-        assertThat(AppHashes.credentialOf(null)).isEmpty();
+        assertThat(AppHashes.credentialOf("{SSHA}abc", "component-1")).isEmpty();
+        assertThat(AppHashes.credentialOf(" ", "component-1")).isEmpty();
+        assertThat(AppHashes.credentialOf(null, "component-1")).isEmpty();
     }
 
     @Test
     void anAppAlgorithmRefusesToHashNewPasswords() {
-        assertThatThrownBy(() -> new AppPasswordHashProvider("app-bcrypt").encodedCredential("x", 1))
+        assertThatThrownBy(() -> new AppPasswordHashProvider("app-bcrypt", null).encodedCredential("x", 1))
                 .isInstanceOf(ModelException.class).hasMessageContaining("only verifies hashes imported from the app");
     }
 

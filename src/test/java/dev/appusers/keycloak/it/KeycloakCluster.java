@@ -150,8 +150,11 @@ public final class KeycloakCluster implements AutoCloseable {
                 + FORM_TIMEOUT_MILLIS / 1000 + " s; see target/keycloak-cluster-a.log and -b.log");
     }
 
-    /** The distribution without its {@code data/} (Keycloak's H2 files, transaction log, temp files). */
-    private static Path copyDistribution(Path from, Path to) throws IOException {
+    /**
+     * The distribution without its {@code data/} (Keycloak's H2 files, transaction log, temp files): a home of its
+     * own for a second server on this machine (the server benchmark's metrics-off twin too).
+     */
+    public static Path copyDistribution(Path from, Path to) throws IOException {
         try (Stream<Path> paths = Files.walk(from)) {
             for (Path path : paths.toList()) {
                 Path relative = from.relativize(path);

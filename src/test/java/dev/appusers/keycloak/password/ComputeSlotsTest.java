@@ -8,6 +8,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The shared hashing limiter waits a bounded time, lets a bounded number wait, and never waits forever. */
 class ComputeSlotsTest {
@@ -118,24 +120,70 @@ class ComputeSlotsTest {
     }
 
     @Test
-    void theSharedLimiterHasOneSlotPerProcessorAndWaitsFiveSeconds() {
-        assertThat(ComputeSlots.shared().slots()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    void theSharedLimiterHasOneSlotPerProcessorWaitsFiveSecondsAndHoldsAtMostHalfTheWorkerPool() {
+        int processors = Runtime.getRuntime().availableProcessors();
+        assertThat(ComputeSlots.shared().slots()).isEqualTo(processors);
         assertThat(ComputeSlots.shared().waitNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(5));
+        // outside Keycloak the pool cannot be read: Keycloak's default for this machine
+        assertThat(ComputeSlots.shared().maxWaiting())
+                .isEqualTo(ComputeSlots.maxWaiting(WorkerThreads.keycloakDefault(processors), processors));
+    }
+
+    @ParameterizedTest(name = "{0} processors, pool {1}: {2} waiters")
+    @CsvSource({
+        // Keycloak's default pool: the greater of 4 per processor and 50
+        "2, 50, 23", "4, 50, 21", "12, 50, 13", "13, 52, 13", "16, 64, 16", "48, 192, 48",
+        // http-pool-max-threads set by the operator
+        "2, 200, 98", "2, 10, 3", "16, 20, 1"})
+    void slotsAndWaitersTogetherHoldAtMostHalfOfKeycloaksWorkerThreads(int processors, int pool, int waiters) {
+        if (pool == Math.max(4 * processors, 50)) {
+            assertThat(WorkerThreads.keycloakDefault(processors)).as("Keycloak's default pool").isEqualTo(pool);
+        }
+        assertThat(ComputeSlots.maxWaiting(pool, processors)).isEqualTo(waiters);
+        if (pool / 2 > processors) {
+            assertThat(processors + waiters).as("threads hashing or waiting").isLessThanOrEqualTo(pool / 2);
+        }
     }
 
     @Test
-    void hashingANewPasswordWaitsBeyondTheSignInBoundForTheSameSlots() throws Exception {
-        ComputeSlots slots = new ComputeSlots(1, 0, 100);
-        ComputeSlots patient = slots.patient(10_000);
+    void onSixteenProcessorsWithKeycloaksDefaultPoolHalfTheWorkerThreadsStayFree() {
+        int pool = WorkerThreads.keycloakDefault(16);
+        int waiters = ComputeSlots.maxWaiting(pool, 16);
+        assertThat(pool).isEqualTo(64);
+        assertThat(16 + waiters).as("threads hashing or waiting, of 64").isEqualTo(32);
+        assertThat(waiters).as("before: 8 waiters per processor, 128 waiters for 64 threads").isLessThan(128);
+    }
+
+    @Test
+    void hashingANewPasswordWaitsLongerButAmongTheSameBoundedWaiters() throws Exception {
+        ComputeSlots slots = new ComputeSlots(1, 1, 100);
+        ComputeSlots hashing = slots.waitingFor(10_000);
         ComputeSlots.Slot held = slots.acquire();
-        assertThatThrownBy(slots::acquire).as("a sign-in beyond the waiter bound").isInstanceOf(
-                VerificationBusyException.class);
-        CompletableFuture<Void> hashing = CompletableFuture.runAsync(() -> patient.acquire().close());
+        CompletableFuture<Void> hashed = CompletableFuture.runAsync(() -> hashing.acquire().close());
         Thread.sleep(300);
-        assertThat(hashing).as("still waiting, not refused").isNotDone();
+        assertThat(hashed).as("still waiting beyond the sign-in wait, not refused").isNotDone();
+        assertThatThrownBy(slots::acquire).as("a sign-in finds the one waiter place taken")
+                .isInstanceOf(VerificationBusyException.class)
+                .hasMessage("all 1 password hashing slots are taken and 1 callers already wait");
+        assertThatThrownBy(hashing::acquire).as("so does another new password")
+                .isInstanceOf(VerificationBusyException.class);
 
         held.close();
-        hashing.get(10, TimeUnit.SECONDS);
+        hashed.get(10, TimeUnit.SECONDS);
         slots.acquire().close(); // the one slot is back for everyone
+    }
+
+    @Test
+    void anImmediateCallerNeverCountsAmongTheWaiters() throws Exception {
+        ComputeSlots slots = new ComputeSlots(1, 1, 5_000);
+        ComputeSlots.Slot held = slots.acquire();
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(slots.immediate()::acquire).isInstanceOf(VerificationBusyException.class)
+                    .hasMessage("all 1 password hashing slots are taken");
+        }
+        CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> slots.acquire().close());
+        Thread.sleep(100);
+        held.close();
+        waiter.get(5, TimeUnit.SECONDS);
     }
 }

@@ -47,6 +47,15 @@ class CostLimitsTest {
         assertThat(CostLimits.parse(limits.toString())).isEqualTo(limits);
     }
 
+    @Test
+    void theWidestOfSeveralTakesEachCeilingFromWhicheverAllowsMost() {
+        CostLimits widest = CostLimits.widest(java.util.List.of(CostLimits.parse("bcrypt=13,pbkdf2=9000000"),
+                CostLimits.parse("bcrypt=18,argon2-t=4"), CostLimits.defaults()));
+
+        assertThat(widest).hasToString("bcrypt=18,pbkdf2=9000000,sha-crypt=2000000,argon2-t=64,argon2-work=1048576");
+        assertThat(CostLimits.widest(java.util.List.of())).as("none: the defaults").isEqualTo(CostLimits.defaults());
+    }
+
     static Stream<Arguments> badEntries() {
         return Stream.of(
                 Arguments.of("scrypt=5", "'scrypt=5' is not name=value with a known name; allowed: bcrypt (4..31"),

@@ -1,0 +1,10 @@
+package dev.appusers.keycloak;
+
+import dev.appusers.keycloak.it.AppDb;
+
+class MariadbRegistrationFloodIT extends RegistrationFloodScenarios {
+    @Override
+    AppDb db() {
+        return AppDb.MARIADB;
+    }
+}
