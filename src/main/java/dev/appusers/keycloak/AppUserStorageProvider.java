@@ -185,6 +185,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         }
         if (importing) { // Keycloak checks its credential itself, after this component checked an app hash in it
             new ImportedPasswords(session, model, passwords, meters).check(user, input);
+            imports.upgradeHash(user, input.getChallengeResponse(), meters); // an old app hash rewritten first
             return false;
         }
         AppUserAdapter current = current(realm, user);
@@ -198,6 +199,8 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         } catch (VerificationBusyException e) {
             throw SignInBusy.answer(session);
         }
+        HashUpgrades.afterMatch(current.row().id(), current.row().passwordHash(), input.getChallengeResponse(),
+                mapping(), database);
         return !disabledSince || AccountDisabled.answer(user);
     }
 

@@ -133,8 +133,10 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
             throw invalid(AppDatabase.missingDatasource(config.datasource()));
         }
         Optional<String> problem;
+        String hashUpgrades;
         try {
             ComponentMapping mapping = ComponentMappings.resolveChecked(session, config);
+            hashUpgrades = HashUpgrades.status(mapping, new AppDatabase(session, config.datasource()));
             if (config.writable() && config.write().syncRegistrations()) {
                 mapping.userTable().checkInsertable();
             }
@@ -151,6 +153,7 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
         }
         model.getConfig().putSingle(ConfigKeys.CHANGE_FEED, ChangeFeeds.status(session, model, config));
         model.getConfig().putSingle(ConfigKeys.READINESS, readiness.check(config.datasource()).text());
+        model.getConfig().putSingle(ConfigKeys.HASH_UPGRADES, hashUpgrades);
         LOG.debugf("Configuration of %s checked against the app database: %s", model.getName(), config);
     }
 

@@ -1,5 +1,6 @@
 package dev.appusers.keycloak;
 
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
@@ -12,6 +13,8 @@ import org.keycloak.models.UserModel;
 
 import dev.appusers.keycloak.jdbc.AppDatabase;
 import dev.appusers.keycloak.jdbc.UserRow;
+import dev.appusers.keycloak.metrics.ComponentMeters;
+import dev.appusers.keycloak.password.VerificationBusyException;
 import dev.appusers.keycloak.sync.ImportMode;
 import dev.appusers.keycloak.sync.ImportedUser;
 
@@ -87,7 +90,45 @@ final class ImportedUsers {
         String hash = passwords.write(session, realm, user, appId, input.getChallengeResponse(), mapping.get(),
                 database, registrations.hashing());
         ImportedUser.rememberAppHash(user, hash);
+        ImportedUser.markCurrent(user, mapping.get().hashing().form());
         return false;
+    }
+
+    /**
+     * Before Keycloak checks an imported WRITABLE user's password against its own credential: rewrites the app's hash
+     * in the configured form if it is older and {@code password} matches it ({@link HashUpgrades}), and keeps
+     * Keycloak's fingerprint of the app hash on the new hash, so the next import leaves Keycloak's credential alone.
+     * A user whose app hash was found or made current is marked so for that hash and form, so later sign-ins read
+     * nothing from the app database; the mark is checked again when the app's hash or the configured form changes.
+     */
+    void upgradeHash(UserModel user, String password, ComponentMeters meters) {
+        ComponentMapping current = mapping.get();
+        String appId = ImportedUser.appId(user);
+        String form = current.hashing().form();
+        if (!HashUpgrades.enabled(current) || password == null || appId == null
+                || !ImportedUser.hasAppHash(user) || ImportedUser.isMarkedCurrent(user, form)) {
+            return;
+        }
+        Optional<UserRow> row = database.readOrEmpty("reading an app user's password hash",
+                c -> current.users().findById(c, appId));
+        if (row.isEmpty() || !ImportedUser.standsFor(user, row.get().passwordHash())) {
+            return; // Keycloak's copy is behind the app's row: the next import brings it in line first
+        }
+        if (current.hashing().isCurrent(row.get().passwordHash())) {
+            ImportedUser.markCurrent(user, form);
+            return;
+        }
+        try {
+            if (!passwords.verify(row.get(), password, current, meters)) {
+                return;
+            }
+        } catch (VerificationBusyException e) {
+            return; // logged by the check; Keycloak's own check answers the sign-in, the next one tries again
+        }
+        HashUpgrades.afterMatch(appId, row.get().passwordHash(), password, current, database).ifPresent(hash -> {
+            ImportedUser.rememberAppHash(user, hash);
+            ImportedUser.markCurrent(user, form);
+        });
     }
 
     private ImportMode mode(RealmModel realm) {

@@ -149,6 +149,9 @@ abstract class AdminConsoleScenarios {
                 // the PostgreSQL server leaves appdb out of Keycloak's readiness check, as the README says
                 softly.assertThat(group.findElement(By.id("config." + property.getName())).getAttribute("value"))
                         .as("readiness status").startsWith("independent of the app database");
+            } else if (ConfigKeys.HASH_UPGRADES.equals(property.getName())) {
+                softly.assertThat(group.findElement(By.id("config." + property.getName())).getAttribute("value"))
+                        .as("old hashes status").isEqualTo("not rewritten: READ_ONLY never writes the app's hashes");
             } else if (ProviderConfigProperty.STRING_TYPE.equals(property.getType())) {
                 String expected = property.getDefaultValue() == null ? "" : property.getDefaultValue().toString();
                 softly.assertThat(group.findElement(By.id("config." + property.getName())).getAttribute("value"))

@@ -26,6 +26,8 @@ final class CountingScheme implements HashingScheme {
     @Override public boolean recognises(String encodedHash) { return real.recognises(encodedHash); }
     @Override public String hash(String password, CostLimits limits) { return real.hash(password, limits); }
     @Override public void checkCost(CostLimits limits) { real.checkCost(limits); }
+    @Override public java.util.List<String> currentPrefixes() { return real.currentPrefixes(); }
+    @Override public String form() { return real.form(); }
 
     @Override
     public boolean verify(String password, String encodedHash, CostLimits limits) {

@@ -162,6 +162,30 @@ abstract class ImportWritableScenarios extends WritableFixture {
 
     @Test
     @Order(8)
+    void aSignInRewritesTheOldAppHashAndKeycloakKeepsItsOwnCredentialOfThePassword() {
+        String hank = HANK.toString();
+        String before = (String) column(hank, "password_hash"); // bcrypt cost 10, imported as Keycloak's credential
+
+        int wrong = realm.oidc.passwordGrant("hank@example.com", "dave-Secret-5").status();
+        Object afterWrong = column(hank, "password_hash");
+        int first = realm.oidc.passwordGrant("hank@example.com", "dave-Secret-4").status();
+        String rewritten = (String) column(hank, "password_hash");
+        int second = realm.oidc.passwordGrant("hank@example.com", "dave-Secret-4").status();
+
+        assertThat(before).startsWith("$2y$10$");
+        assertThat(wrong).isIn(OidcClient.REFUSED);
+        assertThat(afterWrong).isEqualTo(before);
+        assertThat(first).isEqualTo(200);
+        assertThat(rewritten).startsWith("$argon2id$v=19$m=102400,t=2,p=8$");
+        assertThat(AppPython.verifies("argon2", "dave-Secret-4", rewritten)).isTrue();
+        assertThat(second).isEqualTo(200);
+        assertThat(column(hank, "password_hash")).isEqualTo(rewritten);
+        assertThat(passwordAlgorithm("hank@example.com")).as("Keycloak re-hashed its copy with its own algorithm")
+                .doesNotStartWith("app-");
+    }
+
+    @Test
+    @Order(9)
     void aFullSyncAfterwardsFindsNothingToChange() {
         JsonNode sync = sync();
 
@@ -171,6 +195,22 @@ abstract class ImportWritableScenarios extends WritableFixture {
         assertThat(sync.get("failed").asInt()).as(sync.toString()).isZero();
         assertThat(realm.oidc.passwordGrant("dave@example.com", "Dave-New-Secret-9").status())
                 .as("the sync kept Keycloak's credential of the new password").isEqualTo(200);
+        assertThat(passwordAlgorithm("hank@example.com")).as("and its credential of a rewritten app hash")
+                .doesNotStartWith("app-");
+    }
+
+    /** The algorithm of the user's password credential in Keycloak ({@code app-<scheme>}: still the app's hash). */
+    private String passwordAlgorithm(String username) {
+        for (JsonNode credential : realm.admin.getJson("/" + realm.name + "/users/" + id(username) + "/credentials")) {
+            if ("password".equals(credential.path("type").asText())) {
+                try {
+                    return Http.JSON.readTree(credential.path("credentialData").asText()).path("algorithm").asText();
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        throw new AssertionError(username + " has no password credential");
     }
 
     private JsonNode sync() {

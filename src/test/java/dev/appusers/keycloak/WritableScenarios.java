@@ -22,8 +22,11 @@ import dev.appusers.keycloak.it.Http;
 import dev.appusers.keycloak.it.ItRealm;
 import dev.appusers.keycloak.it.OidcClient;
 
-/** WRITABLE mode, admin side: what an admin does to a user in Keycloak is written to the app's tables, in a form the app accepts. */
-abstract class WritableScenarios extends WritableFixture {
+/**
+ * WRITABLE mode, admin side: what an admin does to a user in Keycloak is written to the app's tables, in a form the app
+ * accepts; and the hashes sign-ins rewrite ({@link HashUpgradeScenarios}, a class of its own for its size).
+ */
+abstract class WritableScenarios extends HashUpgradeScenarios {
 
     @Override
     String fixtureName() {

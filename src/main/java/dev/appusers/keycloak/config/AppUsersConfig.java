@@ -77,6 +77,7 @@ public final class AppUsersConfig {
         write = new WriteConfig(scheme == null ? WriteConfig.DEFAULT_SCHEME : scheme,
                 WriteConfig.parameters(ConfigKeys.PASSWORD_HASH_PARAMETERS,
                         value(config, ConfigKeys.PASSWORD_HASH_PARAMETERS)),
+                flag(config, ConfigKeys.UPGRADE_HASHES_ON_LOGIN, WriteConfig.DEFAULT_UPGRADE_HASHES_ON_LOGIN),
                 flag(config, ConfigKeys.SYNC_REGISTRATIONS, false), flag(config, ConfigKeys.DELETE_ENABLED, false),
                 WriteConfig.defaults(ConfigKeys.INSERT_DEFAULTS, list(config, ConfigKeys.INSERT_DEFAULTS)));
         write.check(costLimits);

@@ -26,6 +26,8 @@ public final class ConfigKeys {
 
     public static final String PASSWORD_HASH_SCHEME = "passwordHashScheme";
     public static final String PASSWORD_HASH_PARAMETERS = "passwordHashParameters";
+    /** WRITABLE: a correct password rewrites a hash that is not in the configured scheme and parameters. */
+    public static final String UPGRADE_HASHES_ON_LOGIN = "upgradeHashesOnLogin";
     public static final String SYNC_REGISTRATIONS = "syncRegistrations";
     public static final String DELETE_ENABLED = "deleteEnabled";
     public static final String INSERT_DEFAULTS = "insertDefaults";
@@ -47,6 +49,8 @@ public final class ConfigKeys {
     public static final String CHANGE_FEED = "changeFeed";
     /** Read-only status written on save: whether Keycloak's readiness follows this component's datasource. */
     public static final String READINESS = "readiness";
+    /** Read-only status written on save: how many app hashes are not in the configured form, and what happens to them. */
+    public static final String HASH_UPGRADES = "hashUpgrades";
 
     /** Common key of every user storage component: absent or false federates live, true imports (and syncs). */
     public static final String IMPORT_ENABLED = "importEnabled";

@@ -12,7 +12,8 @@ import dev.appusers.keycloak.password.CostLimits;
 public final class ConfigProperties {
 
     /** The read-only status lines the provider writes on save and the admin only reads. */
-    public static final List<String> STATUSES = List.of(ConfigKeys.CHANGE_FEED, ConfigKeys.READINESS);
+    public static final List<String> STATUSES = List.of(ConfigKeys.CHANGE_FEED, ConfigKeys.READINESS,
+            ConfigKeys.HASH_UPGRADES);
 
     private static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
             .property().name(ConfigKeys.DATASOURCE).label("Datasource")
@@ -76,6 +77,14 @@ public final class ConfigProperties {
                     + "iterations, lanes: Litestar-Users' defaults); bcrypt rounds=12; pbkdf2-sha256 rounds=29000. "
                     + "Empty: those defaults.")
             .type(ProviderConfigProperty.STRING_TYPE).add()
+            .property().name(ConfigKeys.UPGRADE_HASHES_ON_LOGIN).label("Upgrade old hashes at sign-in (WRITABLE)")
+            .helpText("On: when a user signs in with the right password and the app's hash is of another scheme or "
+                    + "other parameters than the two settings above (an old bcrypt, argon2 with less memory), Keycloak "
+                    + "rewrites it in the configured form, as the app's CryptContext(deprecated=\"auto\") would: one "
+                    + "extra hash and one UPDATE per user, once. A failed rewrite never fails the sign-in (it is logged "
+                    + "and tried again at the next one). Off: the app's hashes stay as they are. READ_ONLY never writes.")
+            .type(ProviderConfigProperty.BOOLEAN_TYPE)
+            .defaultValue(String.valueOf(WriteConfig.DEFAULT_UPGRADE_HASHES_ON_LOGIN)).add()
             .property().name(ConfigKeys.SYNC_REGISTRATIONS).label("Sync registrations (WRITABLE)")
             .helpText("On: users created in Keycloak (admin console, admin API, self-registration) are inserted into "
                     + "the app's user table. Off: they stay Keycloak's own users, as in Keycloak's LDAP federation.")
@@ -158,6 +167,11 @@ public final class ConfigProperties {
                     + "readiness check leaves the datasource out, 'follows the app database' when an outage of the "
                     + "app database would turn Keycloak's /health/ready DOWN and take every pod out of service, with "
                     + "the server setting that prevents it (README, Install).")
+            .type(ProviderConfigProperty.STRING_TYPE).add()
+            .property().name(ConfigKeys.HASH_UPGRADES).label("Old password hashes (status)")
+            .helpText("Written when the component is saved: how many of the app's users have a password hash that is "
+                    + "not in the configured scheme and parameters, and whether Keycloak rewrites each at its user's "
+                    + "next sign-in (WRITABLE with 'Upgrade old hashes at sign-in') or leaves it.")
             .type(ProviderConfigProperty.STRING_TYPE).add()
             .build();
 

@@ -11,13 +11,17 @@ import dev.appusers.keycloak.password.PasswordSchemes;
 
 /**
  * What WRITABLE mode writes: the scheme new password hashes use (Litestar-Users' default: argon2id, m=102400, t=2,
- * p=8), whether Keycloak's new users go to the app's table, whether deleting a user deletes its row, and the values of
- * the app's NOT NULL columns a new row needs.
+ * p=8), whether a correct password rewrites a hash of another scheme or other parameters in that scheme, whether
+ * Keycloak's new users go to the app's table, whether deleting a user deletes its row, and the values of the app's NOT
+ * NULL columns a new row needs.
  */
 public record WriteConfig(String passwordHashScheme, Map<String, String> passwordHashParameters,
-                          boolean syncRegistrations, boolean deleteEnabled, Map<String, String> insertDefaults) {
+                          boolean upgradeHashesOnLogin, boolean syncRegistrations, boolean deleteEnabled,
+                          Map<String, String> insertDefaults) {
 
     public static final String DEFAULT_SCHEME = "argon2";
+    /** On, as the app's own {@code CryptContext(deprecated="auto")} rewrites old hashes at sign-in. */
+    public static final boolean DEFAULT_UPGRADE_HASHES_ON_LOGIN = true;
 
     /** A new hasher for the configured scheme. */
     public HashingScheme hashingScheme() {

@@ -204,6 +204,35 @@ public final class AppDatabase {
     }
 
     /**
+     * A write in Keycloak's transaction whose failure must not fail that transaction (a hash rewritten at sign-in):
+     * it runs after a savepoint, and a failure rolls back to it, so the transaction stays usable (PostgreSQL refuses
+     * every later statement of a transaction in which one failed) and commits the rest of the request.
+     *
+     * @throws RuntimeException the failure as {@link #write} translates it, not logged here (the caller logs it once)
+     */
+    public <T> T writeAside(String operation, SqlWork<T> work) {
+        session.setAttribute(wroteKey(), Boolean.TRUE);
+        Connection connection = connect(operation, true);
+        try (connection) {
+            Savepoint savepoint = Savepoint.set(connection);
+            try {
+                T result = work.run(connection);
+                savepoint.release();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    savepoint.rollBack();
+                } catch (SQLException undo) {
+                    e.addSuppressed(undo); // the connection is broken: Keycloak's commit reports it
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw DatabaseErrors.translate(operation, e);
+        }
+    }
+
+    /**
      * Whether this session wrote to the datasource: kept on the session, so that an import-mode check of a user
      * ({@code ImportedUserValidation}) after a write in the same request reads the written row, not the committed one.
      */

@@ -57,6 +57,9 @@ final class DatabaseErrors {
     static boolean isConnectionFailure(SQLException e) {
         for (SQLException s = e; s != null; s = next(s)) {
             String state = s.getSQLState();
+            if (state != null && state.startsWith("45")) {
+                continue; // a trigger's SIGNAL: MariaDB Connector/J 3.5 throws it as SQLTransientConnectionException
+            }
             if (s instanceof SQLTransientConnectionException || s instanceof SQLNonTransientConnectionException
                     || s instanceof SQLRecoverableException || state != null && state.startsWith("08")
                     || state != null && (UNAVAILABLE_STATES.contains(state) || state.startsWith("53"))

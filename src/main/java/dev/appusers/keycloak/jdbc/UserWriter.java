@@ -44,6 +44,26 @@ public final class UserWriter {
         update(connection, id, column, value);
     }
 
+    /**
+     * Replaces the user's password hash with {@code newHash} only while it is still exactly {@code verifiedHash} (the
+     * hash a sign-in just verified): a password the app changed in between is never overwritten.
+     *
+     * @return 1 when the hash was replaced, 0 when the row or its hash changed meanwhile
+     */
+    public int replacePasswordHash(Connection connection, String id, String verifiedHash, String newHash)
+            throws SQLException {
+        if (table.passwordHash == null) {
+            throw new IllegalStateException("PASSWORD_HASH is not mapped to a column");
+        }
+        try (PreparedStatement statement = prepare(connection, "UPDATE " + table.table + " SET " + table.passwordHash
+                + " = ? WHERE " + table.idCodec.matches(table.id) + " AND " + table.passwordHash + " = ?")) {
+            statement.setString(1, newHash);
+            int index = table.idCodec.bind(statement, 2, UUID.fromString(id));
+            statement.setString(index, verifiedHash);
+            return statement.executeUpdate();
+        }
+    }
+
     /** @throws IllegalArgumentException naming the attribute and the type its column expects */
     public void setAttribute(Connection connection, String id, MappedAttribute attribute, String value)
             throws SQLException {

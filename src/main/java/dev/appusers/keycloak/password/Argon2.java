@@ -185,6 +185,20 @@ final class Argon2 implements HashingScheme {
         limits.checkArgon2(memoryKib, iterations);
     }
 
+    /**
+     * argon2id, v=19 and exactly these m, t and p (passlib's argon2 also rewrites another type, an older version or
+     * another memory cost). The salt and digest lengths are not part of the form.
+     */
+    @Override
+    public java.util.List<String> currentPrefixes() {
+        return java.util.List.of("$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism + "$");
+    }
+
+    @Override
+    public String form() {
+        return ID + " m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism;
+    }
+
     @Override
     public String toString() {
         return "Argon2[m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism + "]";

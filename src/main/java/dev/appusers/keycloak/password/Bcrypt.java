@@ -134,6 +134,21 @@ final class Bcrypt implements HashingScheme {
         limits.checkBcrypt(ID, rounds);
     }
 
+    /**
+     * This cost with any of {@code $2a$}, {@code $2b$}, {@code $2y$}: the same algorithm for the passwords pyca/bcrypt
+     * accepts, so a {@code $2y$} hash of the configured cost is not rewritten (nor does passlib rewrite it).
+     */
+    @Override
+    public java.util.List<String> currentPrefixes() {
+        String cost = String.format(java.util.Locale.ROOT, "%02d", rounds);
+        return java.util.List.of("$2a$" + cost + "$", "$2b$" + cost + "$", "$2y$" + cost + "$");
+    }
+
+    @Override
+    public String form() {
+        return ID + " rounds=" + rounds;
+    }
+
     @Override
     public String toString() {
         return "Bcrypt[rounds=" + rounds + "]";

@@ -36,4 +36,23 @@ public interface HashingScheme extends PasswordScheme {
      * @throws HashCostException naming the parameter and the ceiling it exceeds
      */
     void checkCost(CostLimits limits);
+
+    /**
+     * The beginnings of a hash in this scheme's configured form: scheme, variant and every cost parameter, up to the
+     * salt. A hash that starts with none of them was written in another scheme or with other parameters, and is
+     * rewritten at its user's next sign-in in WRITABLE mode (passlib's {@code CryptContext(deprecated="auto")} does
+     * the same in the app). They hold no LIKE wildcard ({@code %}, {@code _}), so SQL can count such hashes.
+     */
+    java.util.List<String> currentPrefixes();
+
+    /**
+     * @param encodedHash a stored hash, may be {@code null}
+     * @return whether it is in this scheme's configured form (see {@link #currentPrefixes()}): nothing to rewrite
+     */
+    default boolean isCurrent(String encodedHash) {
+        return encodedHash != null && currentPrefixes().stream().anyMatch(encodedHash::startsWith);
+    }
+
+    /** The configured form for the admin and the log, e.g. {@code argon2 m=102400,t=2,p=8}, {@code bcrypt rounds=12}. */
+    String form();
 }

@@ -148,6 +148,17 @@ final class PasslibPbkdf2 implements HashingScheme {
         limits.checkPbkdf2(id, rounds);
     }
 
+    /** This digest and exactly these rounds (passlib writes them without leading zeros, as {@link #verify} demands). */
+    @Override
+    public java.util.List<String> currentPrefixes() {
+        return java.util.List.of(prefix + rounds + "$");
+    }
+
+    @Override
+    public String form() {
+        return id + " rounds=" + rounds;
+    }
+
     @Override
     public String toString() {
         return "PasslibPbkdf2[" + id + ",rounds=" + rounds + "]";

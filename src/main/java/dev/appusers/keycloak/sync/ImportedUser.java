@@ -43,6 +43,39 @@ public final class ImportedUser {
         user.setSingleAttribute(HASH_FINGERPRINT_ATTRIBUTE, fingerprint(appHash));
     }
 
+    /**
+     * Set in WRITABLE mode once the app hash of the fingerprint above was found, or made, in the configured form
+     * ({@code upgradeHashesOnLogin}): the form and that fingerprint, so sign-ins read nothing more from the app until
+     * either changes.
+     */
+    public static final String HASH_CURRENT_ATTRIBUTE = "APP_USERS_HASH_CURRENT";
+
+    /** Whether Keycloak's copy of the user has a fingerprint of an app hash. */
+    public static boolean hasAppHash(UserModel user) {
+        String imported = user.getFirstAttribute(HASH_FINGERPRINT_ATTRIBUTE);
+        return imported != null && !imported.isEmpty();
+    }
+
+    /** Whether {@code appHash} is the app hash Keycloak's copy of the user stands for. */
+    public static boolean standsFor(UserModel user, String appHash) {
+        String fingerprint = fingerprint(appHash);
+        return !fingerprint.isEmpty() && fingerprint.equals(user.getFirstAttribute(HASH_FINGERPRINT_ATTRIBUTE));
+    }
+
+    /** Whether the app hash the user stands for was found or made current in the configured {@code form}. */
+    public static boolean isMarkedCurrent(UserModel user, String form) {
+        return currentMark(user, form).equals(user.getFirstAttribute(HASH_CURRENT_ATTRIBUTE));
+    }
+
+    /** Records that the app hash the user stands for is in the configured {@code form}. */
+    public static void markCurrent(UserModel user, String form) {
+        user.setSingleAttribute(HASH_CURRENT_ATTRIBUTE, currentMark(user, form));
+    }
+
+    private static String currentMark(UserModel user, String form) {
+        return form + " " + user.getFirstAttribute(HASH_FINGERPRINT_ATTRIBUTE);
+    }
+
     /** A one-way fingerprint of a hash (never the hash itself); {@code ""} for none. */
     static String fingerprint(String appHash) {
         if (appHash == null || appHash.isBlank()) {

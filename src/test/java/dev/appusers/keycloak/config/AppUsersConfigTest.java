@@ -64,7 +64,7 @@ class AppUsersConfigTest {
         assertThat(ConfigProperties.all()).filteredOn(p -> p.getName().equals(ConfigKeys.READINESS))
                 .singleElement().satisfies(p -> assertThat(p.isReadOnly()).isTrue());
         assertThat(ConfigProperties.all()).filteredOn(p -> p.isReadOnly()).extracting(p -> p.getName())
-                .containsExactlyInAnyOrder(ConfigKeys.CHANGE_FEED, ConfigKeys.READINESS);
+                .containsExactlyInAnyOrder(ConfigKeys.CHANGE_FEED, ConfigKeys.READINESS, ConfigKeys.HASH_UPGRADES);
     }
 
     @ParameterizedTest
@@ -86,6 +86,21 @@ class AppUsersConfigTest {
     void queryTimeoutOutsideOneToThreeHundredIsRefused(String value) {
         assertThatThrownBy(() -> AppUsersConfig.from(model("queryTimeoutSeconds", value)))
                 .hasMessageContaining("queryTimeoutSeconds: '" + value + "' is not a number of seconds between 1 and 300");
+    }
+
+    @Test
+    void oldHashesAreUpgradedAtSignInUnlessSwitchedOffAndTheFormShowsThatDefault() {
+        assertThat(AppUsersConfig.from(model()).write().upgradeHashesOnLogin()).isTrue();
+        assertThat(AppUsersConfig.from(model("upgradeHashesOnLogin", "false")).write().upgradeHashesOnLogin())
+                .isFalse();
+        assertThatThrownBy(() -> AppUsersConfig.from(model("upgradeHashesOnLogin", "sometimes")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("upgradeHashesOnLogin: 'sometimes' is not true or false");
+        assertThat(ConfigProperties.all()).filteredOn(p -> p.getName().equals(ConfigKeys.UPGRADE_HASHES_ON_LOGIN))
+                .singleElement().satisfies(p -> {
+                    assertThat(p.getDefaultValue()).isEqualTo("true");
+                    assertThat(p.getHelpText()).contains("one extra hash and one UPDATE per user, once");
+                });
     }
 
     @Test

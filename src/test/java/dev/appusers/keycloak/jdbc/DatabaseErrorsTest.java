@@ -56,6 +56,19 @@ class DatabaseErrorsTest {
     }
 
     @Test
+    void aTriggersSignalIsAStatementFailureToldWithoutItsText() {
+        // what MariaDB Connector/J 3.5.9 throws for SIGNAL SQLSTATE '45000' in a trigger (checked against MariaDB)
+        SQLException e = new java.sql.SQLTransientConnectionException("(conn=24) refused for " + HASH, "45000", 1644);
+
+        RuntimeException translated = DatabaseErrors.translate("rewriting a password hash", e);
+
+        assertThat(DatabaseErrors.isConnectionFailure(e)).isFalse();
+        assertThat(StoreUnavailable.is(translated)).isFalse();
+        assertThat(translated.getMessage()).contains("rewriting a password hash", "45000").doesNotContain(HASH)
+                .doesNotContain("refused");
+    }
+
+    @Test
     void checkViolationNamesTheConstraintAndNeverTheRow() {
         SQLException e = new SQLException("ERROR: new row for relation \"user\" violates check constraint "
                 + "\"no_forbidden_mail\"\n  Detail: Failing row contains (6a1f0f3e, null, hank@forbidden.example, "
