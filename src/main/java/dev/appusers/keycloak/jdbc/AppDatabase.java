@@ -3,13 +3,10 @@ package dev.appusers.keycloak.jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 
-import jakarta.transaction.Transaction;
-import jakarta.transaction.TransactionManager;
 
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelException;
-import org.keycloak.transaction.JtaTransactionManagerLookup;
 
 import dev.appusers.keycloak.metrics.ComponentMeters;
 import dev.appusers.keycloak.metrics.DbOperation;
@@ -146,9 +143,7 @@ public final class AppDatabase {
         if (wrote()) {
             return inTransaction(operation, work);
         }
-        TransactionManager manager = transactionManager();
-        Transaction suspended = suspend(manager);
-        try {
+        try (SuspendedTransaction ignored = SuspendedTransaction.of(session)) {
             try {
                 return alone(operation, work);
             } catch (StaleConnection e) {
@@ -161,8 +156,6 @@ public final class AppDatabase {
                     throw DatabaseErrors.unavailable(operation, again.failure);
                 }
             }
-        } finally {
-            resume(manager, suspended);
         }
     }
 
@@ -302,33 +295,6 @@ public final class AppDatabase {
             }
             throw StoreUnavailable.exception("The app database is unavailable (" + operation + "): "
                     + e.getClass().getSimpleName(), e);
-        }
-    }
-
-    private TransactionManager transactionManager() {
-        JtaTransactionManagerLookup lookup = session.getProvider(JtaTransactionManagerLookup.class);
-        return lookup == null ? null : lookup.getTransactionManager();
-    }
-
-    private static Transaction suspend(TransactionManager manager) {
-        if (manager == null) {
-            return null;
-        }
-        try {
-            return manager.suspend();
-        } catch (Exception e) {
-            throw new ModelException("Keycloak's transaction could not be suspended for a read of the app database", e);
-        }
-    }
-
-    private static void resume(TransactionManager manager, Transaction suspended) {
-        if (manager == null || suspended == null) {
-            return;
-        }
-        try {
-            manager.resume(suspended);
-        } catch (Exception e) {
-            throw new ModelException("Keycloak's transaction could not be resumed after a read of the app database", e);
         }
     }
 
