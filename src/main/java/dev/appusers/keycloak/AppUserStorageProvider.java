@@ -184,8 +184,8 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
             return false;
         }
         if (importing) { // Keycloak checks its credential itself, after this component checked an app hash in it
-            new ImportedPasswords(session, model, passwords, meters).check(user, input);
-            imports.upgradeHash(user, input.getChallengeResponse(), meters); // an old app hash rewritten first
+            Boolean matched = new ImportedPasswords(session, model, passwords, meters).check(user, input);
+            imports.upgradeHash(user, input.getChallengeResponse(), matched, meters); // an old app hash rewritten
             return false;
         }
         AppUserAdapter current = current(realm, user);

@@ -42,27 +42,29 @@ final class ImportedPasswords {
      * Checks {@code input} against the user's app hash, if its credential still carries one, and records the outcome
      * for Keycloak's own check; a credential Keycloak already re-hashed is left to Keycloak.
      *
+     * @return whether the password matches the app hash Keycloak holds; {@code null} when nothing was checked
      * @throws jakarta.ws.rs.WebApplicationException the "try again" answer when no hashing slot came free in time
      */
-    void check(UserModel user, CredentialInput input) {
+    Boolean check(UserModel user, CredentialInput input) {
         PasswordCredentialModel credential = user.credentialManager()
                 .getStoredCredentialsByTypeStream(PasswordCredentialModel.TYPE).findFirst()
                 .map(PasswordCredentialModel::createFromCredentialModel).orElse(null);
         String password = input.getChallengeResponse();
         if (credential == null || password == null || !AppHashes.isAppHash(credential)) {
-            return;
+            return null;
         }
         CostLimits limits;
         try {
             limits = AppUsersConfig.costLimitsOf(model);
         } catch (InvalidConfigException e) {
-            return; // Save refuses it; the hash provider checks with its fallback and logs the setting
+            return null; // Save refuses it; the hash provider checks with its fallback and logs the setting
         }
         String appId = ImportedUser.appId(user);
         try {
             boolean matches = passwords.verify(appId == null ? user.getId() : appId,
                     credential.getPasswordSecretData().getValue(), password, limits, null, meters);
             CheckedPasswords.record(session, credential.getId(), password, matches);
+            return matches;
         } catch (VerificationBusyException e) {
             throw SignInBusy.answer(session);
         }

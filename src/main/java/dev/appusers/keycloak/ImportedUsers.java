@@ -100,8 +100,11 @@ final class ImportedUsers {
      * Keycloak's fingerprint of the app hash on the new hash, so the next import leaves Keycloak's credential alone.
      * A user whose app hash was found or made current is marked so for that hash and form, so later sign-ins read
      * nothing from the app database; the mark is checked again when the app's hash or the configured form changes.
+     *
+     * @param matched whether {@code password} matched the app hash in Keycloak's credential, when that was checked in
+     *     this request ({@link ImportedPasswords}): the app row holding that very hash is then not checked again
      */
-    void upgradeHash(UserModel user, String password, ComponentMeters meters) {
+    void upgradeHash(UserModel user, String password, Boolean matched, ComponentMeters meters) {
         ComponentMapping current = mapping.get();
         String appId = ImportedUser.appId(user);
         String form = current.hashing().form();
@@ -118,12 +121,18 @@ final class ImportedUsers {
             ImportedUser.markCurrent(user, form);
             return;
         }
-        try {
-            if (!passwords.verify(row.get(), password, current, meters)) {
+        if (matched != null) { // Keycloak's credential holds the row's very hash (standsFor): checked already
+            if (!matched) {
                 return;
             }
-        } catch (VerificationBusyException e) {
-            return; // logged by the check; Keycloak's own check answers the sign-in, the next one tries again
+        } else {
+            try {
+                if (!passwords.verify(row.get(), password, current, meters)) {
+                    return;
+                }
+            } catch (VerificationBusyException e) {
+                return; // logged by the check; Keycloak's own check answers the sign-in, the next one tries again
+            }
         }
         HashUpgrades.afterMatch(appId, row.get().passwordHash(), password, current, database).ifPresent(hash -> {
             ImportedUser.rememberAppHash(user, hash);
