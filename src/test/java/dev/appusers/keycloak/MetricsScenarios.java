@@ -40,7 +40,10 @@ import dev.appusers.keycloak.it.TcpProxy;
 abstract class MetricsScenarios {
 
     static final String PASSWORD = "dave-Secret-4";
-    /** Every name the provider may show, as in the README and /work's contract with the alert rules. */
+    /**
+     * Every name the provider may show, as in the README's table, which the alert rules and the dashboard are checked
+     * against.
+     */
     static final Set<String> CONTRACT = Set.of(
             "app_users_db_calls_seconds_count", "app_users_db_calls_seconds_sum", "app_users_db_calls_seconds_max",
             "app_users_db_failures_total", "app_users_db_available",
