@@ -45,14 +45,34 @@ class PostgresStatementsIT {
         LogHygiene.assertNoSecretsIn(realm);
     }
 
+    /**
+     * The statements of {@code action}, the fewest of up to three tries: the server is shared, and other realms'
+     * components run background work on the same database meanwhile (a change feed looks for its missing table every
+     * few seconds). That work can only add statements, never take the action's own away.
+     */
+    private List<Statement> statementsOf(Runnable action, int expectedAtMost) {
+        List<Statement> fewest = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            int mark = statements.mark();
+            action.run();
+            List<Statement> run = statements.dataSince(mark);
+            if (fewest == null || run.size() < fewest.size()) {
+                fewest = run;
+            }
+            if (fewest.size() <= expectedAtMost) {
+                break;
+            }
+        }
+        return fewest;
+    }
+
     @Test
     void passwordLoginOfAUserWithTwoRolesIsTwoStatements() {
-        int mark = statements.mark();
+        List<Statement> run = statementsOf(() -> {
+            Http.Response login = realm.oidc.passwordGrant("alice@example.com", "alice-Secret-1");
+            assertThat(login.status()).as(login.body()).isEqualTo(200);
+        }, 2);
 
-        Http.Response login = realm.oidc.passwordGrant("alice@example.com", "alice-Secret-1");
-
-        assertThat(login.status()).as(login.body()).isEqualTo(200);
-        List<Statement> run = statements.dataSince(mark);
         assertThat(run).as("statements of one login: %s", run).hasSize(2);
         assertThat(run.get(0).sql()).as("first the user").containsIgnoringCase("from \"user\"")
                 .doesNotContainIgnoringCase("user_role");
@@ -63,26 +83,23 @@ class PostgresStatementsIT {
 
     @Test
     void wrongPasswordAndUnknownUserAreOneStatementEach() {
-        int mark = statements.mark();
-        assertThat(realm.oidc.passwordGrant("bob@example.com", "not-his").status()).isEqualTo(400);
-        assertThat(statements.dataSince(mark)).as("wrong password").hasSize(1);
+        List<Statement> wrong = statementsOf(
+                () -> assertThat(realm.oidc.passwordGrant("bob@example.com", "not-his").status()).isEqualTo(400), 1);
+        assertThat(wrong).as("wrong password: %s", wrong).hasSize(1);
 
-        mark = statements.mark();
-        assertThat(realm.oidc.passwordGrant("nobody@example.com", "whatever").status()).isEqualTo(400);
-        List<Statement> unknown = statements.dataSince(mark);
+        List<Statement> unknown = statementsOf(
+                () -> assertThat(realm.oidc.passwordGrant("nobody@example.com", "whatever").status()).isEqualTo(400), 2);
         assertThat(unknown).as("unknown user: looked up by email, then by username: %s", unknown).hasSizeBetween(1, 2);
         assertThat(unknown).allSatisfy(s -> assertThat(s.sql()).doesNotContain("nobody"));
     }
 
     @Test
     void adminListPageIsOneStatementForTheUsersNotOnePerUser() {
-        int mark = statements.mark();
-
-        Http.Response page = realm.admin.get("/" + realm.name + "/users?briefRepresentation=true&first=0&max=11");
-
-        assertThat(page.status()).isEqualTo(200);
-        assertThat(page.json().size()).isGreaterThan(3);
-        List<Statement> run = statements.dataSince(mark);
+        List<Statement> run = statementsOf(() -> {
+            Http.Response page = realm.admin.get("/" + realm.name + "/users?briefRepresentation=true&first=0&max=11");
+            assertThat(page.status()).isEqualTo(200);
+            assertThat(page.json().size()).isGreaterThan(3);
+        }, 1);
         long userSelects = run.stream().filter(s -> s.sql().toLowerCase(Locale.ROOT).contains("from \"user\"")).count();
         assertThat(userSelects).as("statements: %s", run).isEqualTo(1);
     }
