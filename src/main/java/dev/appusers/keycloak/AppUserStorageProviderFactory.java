@@ -65,6 +65,9 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
     @Override
     public void init(Config.Scope config) {
         DriverLogging.quietServerErrorEcho();
+        if (!config.getBoolean("metrics-enabled", true)) {
+            AppUsersMeters.server().switchOff();
+        }
     }
 
     @Override

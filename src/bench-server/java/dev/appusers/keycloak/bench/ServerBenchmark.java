@@ -130,7 +130,7 @@ public final class ServerBenchmark {
         }
         String only = System.getProperty("bench.only", "");
         if (!"scale".equals(only) && !"changes".equals(only)) {
-            // after the main server stopped: two servers of their own, metrics on and off
+            // after the main server stopped: three servers of their own, metrics on, Keycloak's only, off
             new MetricsCostBench(report, Integer.getInteger("bench.concurrency", 4),
                     Duration.ofSeconds(Integer.getInteger("bench.round.seconds", 15)),
                     Integer.getInteger("bench.rounds", 3) * 2).run(Map.of(
@@ -146,7 +146,7 @@ public final class ServerBenchmark {
         report.line("# Metrics cost, " + Instant.now());
         report.line("");
         report.line("Machine: " + Runtime.getRuntime().availableProcessors() + " cores (nproc); Keycloak 26.7.5 "
-                + "(start-dev), two servers (metrics on, off); the app database PostgreSQL on this machine.");
+                + "(start-dev), three servers (metrics on, Keycloak's only, off); the app database PostgreSQL on this machine.");
         BenchData.create();
         Map<String, List<String>> groups = new LinkedHashMap<>();
         groups.put(BenchData.AppHash.KEYCLOAK_ARGON2.label, BenchData.addUsers("kcargon", 100,

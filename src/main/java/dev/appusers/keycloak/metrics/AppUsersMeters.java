@@ -32,6 +32,8 @@ public final class AppUsersMeters {
     private final MeterRegistry given;
     private final Map<String, RegisteredMeters> byComponent = new ConcurrentHashMap<>();
     private volatile MeterRegistry registry;
+    /** Whether the operator switched the provider's meters off ({@link #switchOff}): Keycloak's own stay. */
+    private volatile boolean switchedOff;
 
     AppUsersMeters(MeterRegistry given) {
         this.given = given;
@@ -43,6 +45,18 @@ public final class AppUsersMeters {
     }
 
     /**
+     * The operator set {@value #OPTION}{@code =false}: the provider registers and records nothing, whether or not
+     * Keycloak runs with metrics. Components that already have meters keep them until the next restart.
+     */
+    public void switchOff() {
+        switchedOff = true;
+        LOG.infof("The app-users provider's meters are off (%s=false); Keycloak's own meters are not affected", OPTION);
+    }
+
+    /** The server option that switches the provider's meters off, as an operator writes it. */
+    public static final String OPTION = "--spi-storage--app-users--metrics-enabled";
+
+    /**
      * Whether Keycloak runs with metrics: its Prometheus registry is in Micrometer's global registry. Asked until it
      * is (Quarkus adds it as the server starts); then the hashing-slot meters are bound once.
      */
@@ -51,6 +65,9 @@ public final class AppUsersMeters {
     }
 
     private MeterRegistry registry() {
+        if (switchedOff) {
+            return null;
+        }
         MeterRegistry known = registry;
         if (known != null || given == null && !globalHasRegistries()) {
             return known;

@@ -54,6 +54,20 @@ class AppUsersMetersTest {
     }
 
     @Test
+    void switchedOffByTheOperatorNothingIsRegisteredThoughKeycloakHasMetrics() {
+        AppUsersMeters switched = new AppUsersMeters(registry);
+        switched.switchOff();
+
+        ComponentMeters component = switched.of("realm", "id-1", "app");
+        component.dbCall(DbOperation.USER_LOOKUP, 1_000, null);
+        component.passwordChecked("$2b$12$abc", Verification.MATCH, 1_000);
+
+        assertThat(switched.on()).isFalse();
+        assertThat(component).isSameAs(ComponentMeters.NONE);
+        assertThat(appUsersMeters(registry)).isEmpty();
+    }
+
+    @Test
     void databaseCallsAreTimedByOperationAndOutcomeAndFailuresCountedByKind() {
         ComponentMeters component = meters.of("acme", "id-1", "app users");
 
