@@ -65,7 +65,17 @@ public final class ItRealm {
         if (setup != null && setup.production()) {
             return concat(KeycloakOwnDatabase.productionOptions(), healthOptions(line));
         }
-        return db == AppDb.POSTGRES ? concat(transactionOptions(db), healthOptions(line)) : transactionOptions(db);
+        return db == AppDb.POSTGRES ? concat(transactionOptions(db), healthOptions(line))
+                : concat(transactionOptions(db), providerMetersOff());
+    }
+
+    /**
+     * Keycloak's metrics on and the provider's meters switched off, as an operator may run it: the MariaDB server
+     * (MariadbMetersOffIT).
+     */
+    static String[] providerMetersOff() {
+        return new String[] {"--metrics-enabled=true",
+                dev.appusers.keycloak.metrics.AppUsersMeters.OPTION + "=false"};
     }
 
     /**
