@@ -17,7 +17,7 @@ ARG KC_DB=postgres
 # The app's database: the named datasource "appdb" a component uses unless it names another.
 ARG KC_DB_KIND_APPDB=postgres
 # Keycloak's own defaults, all READ_ONLY needs (the provider reads outside Keycloak's transaction). WRITABLE writes
-# join Keycloak's transaction and one side must prepare (README, "Install", WRITABLE mode): for a PostgreSQL app
+# join Keycloak's transaction and one side must prepare (docs/configuration.md, "Transactions: which database prepares"): for a PostgreSQL app
 # database with max_prepared_transactions = 0, build with KC_TRANSACTION_XA_ENABLED=true and
 # KC_TRANSACTION_XA_ENABLED_APPDB=false (Keycloak's own database then prepares).
 ARG KC_TRANSACTION_XA_ENABLED=false

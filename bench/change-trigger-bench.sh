@@ -4,7 +4,7 @@
 # it while 50,000 rows older than the retention wait to be pruned (on PostgreSQL every 101st change then deletes 500
 # of them; on MariaDB the triggers no longer prune, Keycloak's feed does, so there that run measures the same as the
 # second).
-# README, "Changes made in the app". Needs the servers of the integration tests (127.0.0.1, postgres / root) and the
+# docs/change-feed.md, "Changes made in the app". Needs the servers of the integration tests (127.0.0.1, postgres / root) and the
 # database clients; a few seconds per run. BENCH_UPDATES=... changes the count.
 set -euo pipefail
 cd "$(dirname "$0")/.."

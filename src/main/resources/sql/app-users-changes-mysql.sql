@@ -1,7 +1,7 @@
 -- keycloak-app-users change feed, MariaDB 10.6 or newer (MySQL 8.0.29 or newer: written for it, not tested). Run in
 -- the app's database with the mysql client (mysql appdb < app-users-changes-mysql.sql). Every change of a user's row
 -- or roles adds a row here; each Keycloak node polls the table every second and evicts those users from its cache
--- (README, "Changes made in the app"). user_id must have the type of user.id (BINARY(16) here; CHAR(32) or CHAR(36)
+-- (docs/change-feed.md in the project, "Changes made in the app"). user_id must have the type of user.id (BINARY(16) here; CHAR(32) or CHAR(36)
 -- if the app stores ids as text). Running it again is safe: it upgrades a table made by an older version in place,
 -- keeps its rows, and keeps an edited app_users_changes_retention_seconds().
 --

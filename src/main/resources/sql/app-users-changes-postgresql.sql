@@ -1,7 +1,7 @@
 -- keycloak-app-users change feed, PostgreSQL 13 or newer. Run in the app's schema (psql -f, or a migration), with
 -- that schema first in search_path: the functions are bound to it, so the app may connect with any search_path.
 -- Every change of a user's row or roles adds a row here; each Keycloak node polls the table every second and
--- evicts those users from its cache (README, "Changes made in the app"). user_id must have the type of "user".id.
+-- evicts those users from its cache (docs/change-feed.md in the project, "Changes made in the app"). user_id must have the type of "user".id.
 -- Running it again is safe: it upgrades a table made by an older version in place, keeps its rows, and keeps an
 -- edited app_users_changes_retention().
 

@@ -116,7 +116,8 @@ class DockerComposeTest {
         known.add(env(DatabaseOptions.DB_HEALTH_EXCLUDE.getKey().replace("<datasource>", datasource)));
 
         assertThat(environment().keySet()).allSatisfy(name -> assertThat(known).contains(name));
-        // README, "Transactions": Keycloak's own database is XA, the app database the one-phase resource.
+        // docs/configuration.md, "Transactions: which database prepares": Keycloak's own database is XA, the app
+        // database the one-phase resource.
         assertThat(environment()).containsEntry("KC_TRANSACTION_XA_ENABLED", "true")
                 .containsEntry("KC_TRANSACTION_XA_ENABLED_APPDB", "false");
     }

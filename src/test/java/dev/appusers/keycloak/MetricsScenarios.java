@@ -31,7 +31,7 @@ import dev.appusers.keycloak.it.TcpProxy;
 /**
  * The provider's own meters on Keycloak's /metrics (management port, {@code --metrics-enabled=true}), read the way
  * Prometheus scrapes them while sign-ins, an app-database outage, a change-feed eviction and a sync are driven: each
- * meter moves as README's "Operations" says, with the names of the alert rules' contract, realm and component tags,
+ * meter moves as docs/operations.md says, with the names of the alert rules' contract, realm and component tags,
  * and no user's name in any tag. Three realms, one component each: live (NO_CACHE), feed (DEFAULT with the change
  * table) and import. PostgreSQL only: the outage is cut in the test proxy.
  */
@@ -41,8 +41,8 @@ abstract class MetricsScenarios {
 
     static final String PASSWORD = "dave-Secret-4";
     /**
-     * Every name the provider may show, as in the README's table, which the alert rules and the dashboard are checked
-     * against.
+     * Every name the provider may show, as in the table of docs/operations.md, which the alert rules and the dashboard
+     * are checked against.
      */
     static final Set<String> CONTRACT = Set.of(
             "app_users_db_calls_seconds_count", "app_users_db_calls_seconds_sum", "app_users_db_calls_seconds_max",

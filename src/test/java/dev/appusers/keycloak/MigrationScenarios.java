@@ -23,7 +23,7 @@ import dev.appusers.keycloak.it.Http;
 import dev.appusers.keycloak.it.ItRealm;
 
 /**
- * Moving every user into Keycloak, as the README's "Moving users into Keycloak" says: import all users, unlink them,
+ * Moving every user into Keycloak, as docs/migration.md says: import all users, unlink them,
  * remove the component, drop the app's tables. Every seed user then signs in with the app's password, keeps its app
  * roles as ordinary role grants and its mapped attribute, and is asked for nothing (no reset, no required action).
  */
@@ -102,7 +102,7 @@ abstract class MigrationScenarios {
 
     /**
      * Declares {@code name} in the realm's user profile, so it stays visible once no provider declares it, and makes
-     * first and last name optional, as the provider did for its users (README, migration step 6).
+     * first and last name optional, as the provider did for its users (docs/migration.md, migration step 6).
      */
     private void declare(String name) {
         ObjectNode profile = (ObjectNode) realm.admin.getJson("/" + realm.name + "/users/profile");

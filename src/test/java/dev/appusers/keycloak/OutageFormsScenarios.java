@@ -77,7 +77,8 @@ abstract class OutageFormsScenarios {
     void startKeycloak() throws Exception {
         createDedicatedDatabaseAndLogin();
         proxy = new TcpProxy("127.0.0.1", db() == AppDb.POSTGRES ? 5432 : 3306, db() == AppDb.POSTGRES);
-        // -Dit.outage.poolValidation=true runs the same forms with the README's validate-on-borrow lines, to compare
+        // -Dit.outage.poolValidation=true runs the same forms with the validate-on-borrow lines older READMEs advised,
+        // to compare
         boolean poolValidation = Boolean.getBoolean("it.outage.poolValidation");
         KeycloakServer server = KeycloakServer.with(db(), new KeycloakServer.Datasource(urlThroughProxy(proxy.port()),
                 LOGIN, LOGIN_PASSWORD), poolValidation, ItRealm.transactionOptions(db()));

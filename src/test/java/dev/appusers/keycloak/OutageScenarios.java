@@ -100,7 +100,7 @@ abstract class OutageScenarios {
 
     /**
      * The provider's own meters next to the pool's, on every Keycloak line: the sign-in of the set-up was timed, under
-     * the names the README lists, tagged with the realm and the component.
+     * the names docs/operations.md lists, tagged with the realm and the component.
      */
     @Test
     void theProvidersMetersShowTheSignInsUnderTheContractsNames() {

@@ -248,7 +248,8 @@ final class ComponentFeed {
                 return "active: " + probe.table.name() + " polled every 1 s; " + probe.waits();
             });
         } catch (SchemaException e) {
-            return "not installed: " + e.getMessage() + " (see the README, 'Changes made in the app')";
+            return "not installed: " + e.getMessage()
+                    + " (see docs/change-feed.md in the project, 'Changes made in the app')";
         }
     }
 }

@@ -153,14 +153,15 @@ public final class ConfigProperties {
                     + "Empty: only 'Sync all users' is offered.")
             .type(ProviderConfigProperty.STRING_TYPE).add()
             .property().name(ConfigKeys.CHANGE_TABLE).label("Change table")
-            .helpText("Table the app's triggers fill with the id of every user whose row or roles changed (README, "
-                    + "'Changes made in the app'). Each Keycloak node polls it every second and evicts those users "
-                    + "from its cache, so the app's changes take effect with the DEFAULT cache policy. Not there: "
-                    + "changes are seen when Keycloak evicts the user. Empty: no polling.")
+            .helpText("Table the app's triggers fill with the id of every user whose row or roles changed (see "
+                    + "docs/change-feed.md in the project). Each Keycloak node polls it every second and evicts "
+                    + "those users from its cache, so the app's changes take effect with the DEFAULT cache policy. "
+                    + "Not there: changes are seen when Keycloak evicts the user. Empty: no polling.")
             .type(ProviderConfigProperty.STRING_TYPE).defaultValue(AppUsersConfig.DEFAULT_CHANGE_TABLE).add()
             .property().name(ConfigKeys.CHANGE_FEED).label("Change feed (status)")
             .helpText("Written when the component is saved: 'active' when the change table was found and is polled, "
-                    + "'not installed' when it was not (the README's SQL scripts install it).")
+                    + "'not installed' when it was not (the SQL scripts of docs/change-feed.md in the project "
+                    + "install it).")
             .type(ProviderConfigProperty.STRING_TYPE).add()
             .property().name(ConfigKeys.READINESS).label("Readiness (status)")
             .helpText("Written when the component is saved: 'independent of the app database' when Keycloak's "

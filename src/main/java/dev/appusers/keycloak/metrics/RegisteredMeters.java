@@ -24,7 +24,7 @@ import dev.appusers.keycloak.password.Verification;
  * The meters of one component on a Micrometer registry, tagged with its realm's and its own name. Each meter is
  * registered the first time it records (a scheme no user has leaves no series) and remembered, so that
  * {@link #remove} takes every one of them off the registry when the component goes. Names are Micrometer's dotted
- * form; the Prometheus registry shows them as in the README ({@code app_users.db.calls} as
+ * form; the Prometheus registry shows them as in docs/operations.md ({@code app_users.db.calls} as
  * {@code app_users_db_calls_seconds}).
  */
 final class RegisteredMeters implements ComponentMeters {

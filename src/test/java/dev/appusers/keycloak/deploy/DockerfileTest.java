@@ -115,7 +115,8 @@ class DockerfileTest {
         assertThat(dockerfile.args(BUILDER)).containsEntry("KC_DB", "postgres").containsEntry(kind, "postgres");
         // the operator's probes need these in an optimized image (operator guide, "Using custom Keycloak images")
         assertThat(env).containsEntry("KC_HEALTH_ENABLED", "true").containsEntry("KC_METRICS_ENABLED", "true");
-        // README, "Install": Keycloak's own defaults (READ_ONLY needs no more); WRITABLE operators flip them per README
+        // README, "Install": Keycloak's own defaults (READ_ONLY needs no more); WRITABLE operators flip them per
+        // docs/configuration.md, "Transactions: which database prepares"
         assertThat(dockerfile.resolve(BUILDER, env.get("KC_TRANSACTION_XA_ENABLED"))).isEqualTo("false");
         assertThat(dockerfile.resolve(BUILDER, env.get("KC_TRANSACTION_XA_ENABLED_APPDB"))).isEqualTo("true");
         assertThat(env.values()).allSatisfy(v -> assertThat(dockerfile.resolve(BUILDER, v)).doesNotContain("${"));

@@ -73,9 +73,9 @@ class GrafanaDashboardTest {
         assertThat(Promtool.run("check", "rules", file.toString()).exit()).isNotZero();
     }
 
-    /** The README's table, which the checks below go by, is there and lists the meters with their kinds. */
+    /** The meter table of docs/operations.md, which the checks below go by, is there and lists the meters and kinds. */
     @Test
-    void theReadmeListsTheProvidersMeters() {
+    void theOperationsPageListsTheProvidersMeters() {
         assertThat(ProviderMeters.METERS).hasSize(12)
                 .containsEntry("app_users_db_available", ProviderMeters.Kind.GAUGE)
                 .containsEntry("app_users_password_verifications_seconds", ProviderMeters.Kind.HISTOGRAM)

@@ -13,14 +13,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The provider's meters as the README's table lists them (section "Operations: the provider's meters"), and the series
+ * The provider's meters as the table of docs/operations.md lists them (section "The provider's meters"), and the series
  * each publishes on /metrics: what the alert rules and the dashboard may name. Timers publish {@code _count},
  * {@code _sum} and {@code _max}, histograms {@code _bucket} too. The meters the table marks server-wide (the hashing
  * slots) have no realm or component: queries do not filter them by either.
  */
 final class ProviderMeters {
 
-    static final Path README = Path.of("README.md");
+    static final Path TABLE = Path.of("docs/operations.md");
     private static final Pattern ROW = Pattern.compile("^\\| `(app_users_[a-z0-9_]+)` \\|([^|]+)\\|([^|]*)\\|");
 
     enum Kind {
@@ -48,7 +48,7 @@ final class ProviderMeters {
 
     static {
         try {
-            for (String line : Files.readAllLines(README)) {
+            for (String line : Files.readAllLines(TABLE)) {
                 Matcher row = ROW.matcher(line);
                 if (row.find()) {
                     METERS.put(row.group(1), Kind.of(row.group(2)));

@@ -56,8 +56,9 @@ public final class ItRealm {
     }
 
     /**
-     * One of the two datasources in Keycloak's transaction must be XA (README, "Transactions"). Both wirings the README
-     * offers are run: on PostgreSQL, Keycloak's own database is XA and the app database the one-phase last resource
+     * One of the two datasources in Keycloak's transaction must be XA (docs/configuration.md, "Transactions: which
+     * database prepares"). Both wirings that page offers are run: on PostgreSQL, Keycloak's own database is XA and
+     * the app database the one-phase last resource
      * (no prepared transactions needed on the app's server); on MariaDB, Keycloak's defaults: the app database is XA.
      */
     private static String[] options(AppDb db, OnKeycloak setup) {

@@ -53,7 +53,7 @@ class TransactionWiringTest {
                 Arguments.of("app XA prepares, Keycloak's one-phase (Keycloak's defaults)", XA_PREPARES,
                         Optional.of(ONE_PHASE)),
                 Arguments.of("both XA, both prepare", XA_PREPARES, Optional.of(XA_PREPARES)),
-                Arguments.of("app one-phase, Keycloak's XA prepares (the README's PostgreSQL wiring)", ONE_PHASE,
+                Arguments.of("app one-phase, Keycloak's XA prepares (the documented PostgreSQL wiring)", ONE_PHASE,
                         Optional.of(XA_PREPARES)),
                 Arguments.of("Keycloak's own unknown, app XA prepares", XA_PREPARES, Optional.empty()),
                 Arguments.of("Keycloak's own unknown, app one-phase", ONE_PHASE, Optional.empty()));
