@@ -56,8 +56,10 @@ final class MetricsCostBench {
                     + "provider's meters, keycloak = Keycloak's metrics only, off = no metrics");
             report.table("hash", "server", "logins", "failed", "logins/s", "p50", "p95");
             List<String> totals = new ArrayList<>();
+            double cheapest = Double.MAX_VALUE;
             for (Map.Entry<String, List<String>> group : groups.entrySet()) {
                 double[] ratios = compare(group.getKey(), group.getValue(), servers);
+                cheapest = Math.min(cheapest, ratios[3]);
                 totals.add(group.getKey() + ": provider's meters (on / keycloak) **" + Report.ratio(ratios[0])
                         + "**, Keycloak's metrics (keycloak / off) " + Report.ratio(ratios[1]) + ", all (on / off) "
                         + Report.ratio(ratios[2]));
@@ -66,6 +68,13 @@ final class MetricsCostBench {
             report.line("Throughput ratios, medians of the rounds (goal for the provider's meters: within 2 %, i.e. "
                     + ">= 0.98): " + String.join("; ", totals));
             report.line("");
+            double recording = RecordingCost.nanosPerSignIn(200_000);
+            double cpuPerLogin = Runtime.getRuntime().availableProcessors() * 1e9 / cheapest;
+            report.line(String.format("The provider's recording of one sign-in, in-process (RecordingCost): %.2f µs; "
+                    + "at the cheapest hash's %.1f logins/s on %d cores a login has %.1f ms of CPU, so the recording "
+                    + "is %.3f %% of it.", recording / 1000, cheapest, Runtime.getRuntime().availableProcessors(),
+                    cpuPerLogin / 1e6, 100 * recording / cpuPerLogin));
+            report.line("");
             report.line("Series after the runs: on " + appUsersSeries(servers.get(0)) + " app_users_, keycloak "
                     + appUsersSeries(servers.get(1)) + " app_users_; the off-server has no /metrics.");
         } finally {
@@ -73,7 +82,10 @@ final class MetricsCostBench {
         }
     }
 
-    /** @return the medians over rounds of on / keycloak, keycloak / off and on / off */
+    /**
+     * @return the medians over rounds of on / keycloak, keycloak / off and on / off, and the on-server's logins per
+     *         second
+     */
     private double[] compare(String label, List<String> users, List<KeycloakServer> servers) {
         List<OidcClient> clients = servers.stream().map(s -> new OidcClient(s, REALM)).toList();
         clients.forEach(c -> logins(c, users, Duration.ofSeconds(5), 40));
@@ -101,7 +113,8 @@ final class MetricsCostBench {
                     String.format("%.1f", merged.perSecond()), Report.ms(merged.p50Micros()),
                     Report.ms(merged.p95Micros()));
         }
-        double[] medians = {median(provider), median(keycloak), median(all)};
+        double[] medians = {median(provider), median(keycloak), median(all),
+                Result.merge(results.get(0)).perSecond()};
         report.line("");
         report.line(label + ": on / keycloak " + Report.ratio(medians[0]) + ", keycloak / off "
                 + Report.ratio(medians[1]) + ", on / off " + Report.ratio(medians[2])
