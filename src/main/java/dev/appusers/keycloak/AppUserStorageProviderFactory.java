@@ -189,8 +189,15 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
                     model.getName());
             return SynchronizationResult.ignored();
         }
+        declareProfile(factory, realmId, model);
         return new AppUserSync(factory, realmId, model.getId(), model.getName(),
                 session -> mappings.get(session, model).source(model.getId())).run(null);
+    }
+
+    /** Before users are imported: what they need in the realm's user profile once unlinked (step 4 of the migration). */
+    private void declareProfile(KeycloakSessionFactory factory, String realmId, UserStorageProviderModel model) {
+        UserProfileDeclarations.declareForImport(factory, realmId, model,
+                session -> mappings.get(session, model).mapped());
     }
 
     @Override
@@ -205,6 +212,7 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
         if (!model.isImportEnabled() || lastSync == null) {
             return sync(factory, realmId, model);
         }
+        declareProfile(factory, realmId, model);
         return new AppUserSync(factory, realmId, model.getId(), model.getName(),
                 session -> mappings.get(session, model).source(model.getId())).run(new Timestamp(lastSync.getTime()));
     }
