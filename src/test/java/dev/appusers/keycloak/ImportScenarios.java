@@ -140,6 +140,11 @@ abstract class ImportScenarios {
 
         assertThat(lookedUp.get("id").asText()).isNotEqualTo(synced.get("id").asText());
         assertThat(comparable(lookupRealm, lookedUp)).isEqualTo(comparable(realm.name, synced));
+        for (JsonNode user : List.of(synced, lookedUp)) {
+            assertThat(metadataOf(user, "token_count").get("readOnly").asBoolean()).as("mapped attribute: READ_ONLY")
+                    .isTrue();
+            assertThat(metadataOf(user, "firstName").get("required").asBoolean()).as("no name column").isFalse();
+        }
         assertThat(comparable(realm.name, synced).toString())
                 .contains("default-roles-REALM", "editor", "/app-members", "APP_USERS_ID", "APP_USERS_HASH_FINGERPRINT",
                         "token_count", "app-argon2");
@@ -164,9 +169,20 @@ abstract class ImportScenarios {
     }
 
     /** What a user is, without what differs by realm or by the moment: ids, time stamps, the component's id. */
+    private static JsonNode metadataOf(JsonNode user, String attribute) {
+        for (JsonNode declared : user.at("/userProfileMetadata/attributes")) {
+            if (declared.get("name").asText().equals(attribute)) {
+                return declared;
+            }
+        }
+        throw new AssertionError(attribute + " not in the user's profile metadata: " + user);
+    }
+
     private com.fasterxml.jackson.databind.node.ObjectNode comparable(String realmName, JsonNode user) {
         com.fasterxml.jackson.databind.node.ObjectNode copy = user.deepCopy();
-        copy.remove(List.of("id", "createdTimestamp", "federationLink", "origin", "access"));
+        // the profile's metadata is the realm's, not the user's: a sync also declares the mapped attributes in its
+        // realm's profile (for the users once unlinked), a lookup does not; what it says of the user is checked apart
+        copy.remove(List.of("id", "createdTimestamp", "federationLink", "origin", "access", "userProfileMetadata"));
         String base = "/" + realmName + "/users/" + user.get("id").asText();
         List<String> roles = new ArrayList<>();
         AdminClient.expect(realm.admin.get(base + "/role-mappings/realm"), 200, "role mappings").json()
