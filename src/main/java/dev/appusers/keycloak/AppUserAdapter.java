@@ -239,7 +239,7 @@ final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
     @Override
     public Map<String, List<String>> getAttributes() {
         Map<String, List<String>> attributes = keycloakSideAttributes();
-        attributes.putAll(Maps.toLists(row.attributes()));
+        attributes.putAll(row.attributeLists());
         for (String name : PROFILE_FIELDS) {
             if (isMapped(name)) {
                 String value = mappedValue(name);

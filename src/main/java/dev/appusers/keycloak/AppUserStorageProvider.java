@@ -38,6 +38,7 @@ import dev.appusers.keycloak.metrics.AppUsersMeters;
 import dev.appusers.keycloak.metrics.ComponentMeters;
 import dev.appusers.keycloak.metrics.DbOperation;
 import dev.appusers.keycloak.password.VerificationBusyException;
+import dev.appusers.keycloak.jdbc.Pages;
 
 /**
  * The {@code app-users} user storage provider of one Keycloak session: looks up, lists and counts the app's users
@@ -298,8 +299,9 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     /**
      * A login that names no app user, where a known user's password would be hashed, pays a stand-in for that
-     * verification (once per request): see {@link UnknownUserCost}. Refused as busy, it is answered as a busy
-     * verification of a known user is: "try again" ({@link SignInBusy}), never counted as a failure.
+     * verification (once per request): see {@link dev.appusers.keycloak.password.UnknownUserCost}. Refused as busy,
+     * it is answered as a busy verification of a known user is: "try again" ({@link SignInBusy}), never counted as a
+     * failure.
      */
     private UserModel unlessUnknownAtLogin(UserModel found) {
         if (found == null && !unknownUserPaid && PasswordChecks.hashesThePassword(session)) {

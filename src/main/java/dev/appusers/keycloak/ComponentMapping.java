@@ -10,6 +10,8 @@ import dev.appusers.keycloak.jdbc.UserTable;
 import dev.appusers.keycloak.jdbc.UserWriter;
 import dev.appusers.keycloak.password.HashingScheme;
 import dev.appusers.keycloak.sync.AppSource;
+import dev.appusers.keycloak.jdbc.UserTotal;
+import dev.appusers.keycloak.password.UnknownUserCost;
 
 /** A component's configuration resolved against the app database once: what every request of it uses. */
 record ComponentMapping(AppUsersConfig config, UserTable userTable, UserRepository users, MappedFields mapped,

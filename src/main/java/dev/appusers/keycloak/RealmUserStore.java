@@ -21,6 +21,7 @@ import dev.appusers.keycloak.jdbc.UserWriter;
 import dev.appusers.keycloak.roles.KeycloakRoles;
 import dev.appusers.keycloak.sync.AppUserWrites;
 import dev.appusers.keycloak.metrics.DbOperation;
+import dev.appusers.keycloak.jdbc.Pages;
 
 /**
  * The {@link AppUserStore} of one realm in one Keycloak session, and the {@link AppUserWrites} of its imported users
