@@ -40,6 +40,8 @@ import dev.appusers.keycloak.metrics.AppUsersMeters;
 import dev.appusers.keycloak.password.PasswordSchemes;
 import dev.appusers.keycloak.sync.AppUserSync;
 import dev.appusers.keycloak.sync.SyncTimeUpdate;
+import dev.appusers.keycloak.store.ComponentMapping;
+import dev.appusers.keycloak.store.AppUserStore;
 
 /**
  * Registers the {@code app-users} user federation provider: its admin form, the check of a configuration against the
@@ -187,7 +189,7 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
             return SynchronizationResult.ignored();
         }
         return new AppUserSync(factory, realmId, model.getId(), model.getName(),
-                session -> mappings.get(session, model).source(model.getId())).run(null);
+                session -> AppUserStore.of(session, model.getId(), mappings.get(session, model))).run(null);
     }
 
     @Override
@@ -203,7 +205,7 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
             return sync(factory, realmId, model);
         }
         return new AppUserSync(factory, realmId, model.getId(), model.getName(),
-                session -> mappings.get(session, model).source(model.getId())).run(new Timestamp(lastSync.getTime()));
+                session -> AppUserStore.of(session, model.getId(), mappings.get(session, model))).run(new Timestamp(lastSync.getTime()));
     }
 
     /**
