@@ -3,7 +3,6 @@ package dev.appusers.keycloak.sync;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,21 +18,18 @@ import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserManager;
-import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
-import org.keycloak.storage.UserStoragePrivateUtil;
 import org.keycloak.storage.user.SynchronizationResult;
 
 import dev.appusers.keycloak.jdbc.AppRole;
 import dev.appusers.keycloak.jdbc.OpenTransactions;
+import dev.appusers.keycloak.jdbc.RoleRepository;
 import dev.appusers.keycloak.jdbc.UserPage;
 import dev.appusers.keycloak.jdbc.UserRepository;
 import dev.appusers.keycloak.jdbc.UserRow;
 import dev.appusers.keycloak.metrics.AppUsersMeters;
 import dev.appusers.keycloak.metrics.ComponentMeters;
 import dev.appusers.keycloak.metrics.DbOperation;
-import dev.appusers.keycloak.jdbc.RoleRepository;
 import dev.appusers.keycloak.store.AppUserStore;
 
 /**
@@ -176,7 +172,7 @@ public final class AppUserSync {
             return result;
         }
         if (changedSince == null) {
-            removeGone(seen, result);
+            GoneUsers.remove(factory, realmId, componentId, componentName, seen, result, BATCH);
         }
         SyncStarts.finished(componentId, start);
         meters.synced(result.getAdded(), result.getUpdated(), result.getRemoved(), result.getFailed(),
@@ -289,27 +285,5 @@ public final class AppUserSync {
         importer.finish();
         LOG.debugf("Sync of %s: a batch of %d app users: %s", componentName, rows.size(), result.getStatus());
         return result;
-    }
-
-    /** After a full sync: the imported users whose app rows are gone are removed, a batch per transaction. */
-    private void removeGone(Set<String> seen, SynchronizationResult result) {
-        List<String> gone = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> LinkedUsers
-                .ids(session, realmId, componentId).stream()
-                .filter(id -> !seen.contains(id)).toList());
-        for (int from = 0; from < gone.size(); from += BATCH) {
-            List<String> batch = new ArrayList<>(gone.subList(from, Math.min(gone.size(), from + BATCH)));
-            KeycloakModelUtils.runJobInTransaction(factory, session -> {
-                RealmModel realm = session.realms().getRealm(realmId);
-                session.getContext().setRealm(realm);
-                for (String id : batch) {
-                    UserModel user = UserStoragePrivateUtil.userLocalStorage(session).getUserById(realm, id);
-                    if (user != null && new UserManager(session).removeUser(realm, user,
-                            UserStoragePrivateUtil.userLocalStorage(session))) {
-                        LOG.debugf("Sync of %s: removed user %s, whose app row is gone", componentName, id);
-                        result.increaseRemoved();
-                    }
-                }
-            });
-        }
     }
 }
