@@ -38,10 +38,10 @@ import dev.appusers.keycloak.roles.KeycloakRoles;
 import dev.appusers.keycloak.jdbc.SchemaException;
 import dev.appusers.keycloak.metrics.AppUsersMeters;
 import dev.appusers.keycloak.password.PasswordSchemes;
+import dev.appusers.keycloak.store.AppUserStore;
+import dev.appusers.keycloak.store.ComponentMapping;
 import dev.appusers.keycloak.sync.AppUserSync;
 import dev.appusers.keycloak.sync.SyncTimeUpdate;
-import dev.appusers.keycloak.store.ComponentMapping;
-import dev.appusers.keycloak.store.AppUserStore;
 
 /**
  * Registers the {@code app-users} user federation provider: its admin form, the check of a configuration against the
@@ -205,7 +205,8 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
             return sync(factory, realmId, model);
         }
         return new AppUserSync(factory, realmId, model.getId(), model.getName(),
-                session -> AppUserStore.of(session, model.getId(), mappings.get(session, model))).run(new Timestamp(lastSync.getTime()));
+                session -> AppUserStore.of(session, model.getId(), mappings.get(session, model)))
+                .run(new Timestamp(lastSync.getTime()));
     }
 
     /**

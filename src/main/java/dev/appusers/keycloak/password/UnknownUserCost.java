@@ -20,9 +20,9 @@ import org.jboss.logging.Logger;
  * <p>Where a known user's sign-in would compute a hash (the provider's {@code PasswordChecks}), an unknown username
  * (or a known user whose hash cannot be checked) takes a stand-in for that computation: it queues for a slot of the
  * same limiter, with the same wait, among the same bounded waiters, holds the same memory, and then holds the slot,
- * without computing, as long as a verification of the app's users runs in a slot now: the median of the last {@link #SAMPLES} real
- * verifications of this component ({@link #timing}) and of runs against a throw-away hash in the configured scheme and
- * parameters ({@code passwordHashScheme}, {@code passwordHashParameters}), made in the background when the component
+ * without computing, as long as a verification of the app's users runs in a slot now: the median of the last
+ * {@link #SAMPLES} real verifications of this component ({@link #timing}) and of runs against a throw-away hash in the
+ * configured scheme and parameters ({@code passwordHashScheme}, {@code passwordHashParameters}), made in the background when the component
  * is loaded and whenever no verification ran for {@link #RECALIBRATE_NANOS}. So under any burst an unknown username
  * waits where a known one waits, and when the queue is full it is refused as busy exactly where a known one is
  * ({@link #pay()} says so, and the caller answers as for a busy verification); and a flood of unknown usernames costs

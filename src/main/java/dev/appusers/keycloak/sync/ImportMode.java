@@ -11,12 +11,12 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
 import dev.appusers.keycloak.jdbc.AppRole;
+import dev.appusers.keycloak.jdbc.RoleRepository;
 import dev.appusers.keycloak.jdbc.UserPage;
+import dev.appusers.keycloak.jdbc.UserRepository;
 import dev.appusers.keycloak.jdbc.UserRow;
 import dev.appusers.keycloak.roles.KeycloakRoles;
 import dev.appusers.keycloak.metrics.DbOperation;
-import dev.appusers.keycloak.jdbc.RoleRepository;
-import dev.appusers.keycloak.jdbc.UserRepository;
 import dev.appusers.keycloak.store.AppUserStore;
 
 /**
