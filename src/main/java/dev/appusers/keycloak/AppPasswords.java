@@ -18,6 +18,8 @@ import dev.appusers.keycloak.password.PasswordSchemes;
 import dev.appusers.keycloak.password.Verdict;
 import dev.appusers.keycloak.password.Verification;
 import dev.appusers.keycloak.password.VerificationBusyException;
+import dev.appusers.keycloak.password.UnknownUserCost;
+import dev.appusers.keycloak.store.ComponentMapping;
 
 /**
  * Checks a typed password against the hash in a user's row, and (WRITABLE) writes new hashes in the configured scheme

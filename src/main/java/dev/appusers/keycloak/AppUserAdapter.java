@@ -21,6 +21,8 @@ import org.keycloak.storage.adapter.AbstractUserAdapterFederatedStorage;
 
 import dev.appusers.keycloak.jdbc.UserRow;
 import dev.appusers.keycloak.lockout.KeycloakLockout;
+import dev.appusers.keycloak.store.AppUserStore;
+import dev.appusers.keycloak.store.MappedFields;
 
 /**
  * One app user as a Keycloak {@link UserModel}. Fields the app's table maps (username, email, names, enabled, email
@@ -135,7 +137,7 @@ final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
     @Override
     protected Set<RoleModel> getRoleMappingsInternal() {
         if (appRoles == null) {
-            appRoles = store.appRoles(this);
+            appRoles = store.appRoles(realm, row.id());
         }
         return appRoles;
     }
@@ -145,7 +147,7 @@ final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
         if (hasDirectRole(role)) {
             return;
         }
-        if (store.grantAppRole(this, role)) {
+        if (store.grantAppRole(realm, row.id(), role)) {
             appRoles = null;
         } else {
             super.grantRole(role);
@@ -155,7 +157,7 @@ final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
     @Override
     public void deleteRoleMapping(RoleModel role) {
         if (getRoleMappingsInternal().contains(role)) {
-            store.revokeAppRole(this, role);
+            store.revokeAppRole(row.id(), role);
             appRoles = null;
         } else {
             super.deleteRoleMapping(role);
@@ -239,7 +241,7 @@ final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
     @Override
     public Map<String, List<String>> getAttributes() {
         Map<String, List<String>> attributes = keycloakSideAttributes();
-        attributes.putAll(Maps.toLists(row.attributes()));
+        attributes.putAll(row.attributeLists());
         for (String name : PROFILE_FIELDS) {
             if (isMapped(name)) {
                 String value = mappedValue(name);
@@ -279,7 +281,7 @@ final class AppUserAdapter extends AbstractUserAdapterFederatedStorage {
             throw new ReadOnlyException(field + " of this user is read-only: it comes from the app's user table "
                     + "(app-users provider, editMode READ_ONLY)");
         }
-        row = store.write(this, field, blankToNull(wanted));
+        row = store.write(row.id(), field, blankToNull(wanted));
     }
 
     private static Object blankToNull(Object value) {

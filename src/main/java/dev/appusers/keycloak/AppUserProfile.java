@@ -16,6 +16,7 @@ import org.keycloak.userprofile.UserProfileUtil;
 import org.keycloak.validate.ValidatorConfig;
 
 import dev.appusers.keycloak.jdbc.AttributeType;
+import dev.appusers.keycloak.store.MappedFields;
 
 /**
  * How Keycloak's declarative user profile treats the component's users: attributes mapped to the app's columns are

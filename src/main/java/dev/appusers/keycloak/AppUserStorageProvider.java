@@ -3,7 +3,7 @@ package dev.appusers.keycloak;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.keycloak.component.ComponentModel;
@@ -31,13 +31,12 @@ import org.keycloak.userprofile.UserProfileMetadata;
 import dev.appusers.keycloak.changes.UserEviction;
 import dev.appusers.keycloak.config.AppUsersConfig;
 import dev.appusers.keycloak.jdbc.AppDatabase;
-import dev.appusers.keycloak.jdbc.SqlWork;
-import dev.appusers.keycloak.jdbc.UserFilter;
 import dev.appusers.keycloak.jdbc.UserRow;
 import dev.appusers.keycloak.metrics.AppUsersMeters;
 import dev.appusers.keycloak.metrics.ComponentMeters;
-import dev.appusers.keycloak.metrics.DbOperation;
 import dev.appusers.keycloak.password.VerificationBusyException;
+import dev.appusers.keycloak.store.AppUserStore;
+import dev.appusers.keycloak.store.ComponentMapping;
 
 /**
  * The {@code app-users} user storage provider of one Keycloak session: looks up, lists and counts the app's users
@@ -54,12 +53,12 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     private final ComponentMappings mappings;
     private final AppPasswords passwords;
     private final Registrations registrations = new Registrations();
-    private final AppDatabase database;
     private final ComponentMeters meters;
     private final SessionUsers loaded = new SessionUsers();
     private final boolean importing;
     private final ImportedUsers imports;
-    private boolean unknownUserPaid;
+    private final AppUserStore store;
+    private final UnknownUserLogins unknownLogins;
     private ComponentMapping mapping;
 
     AppUserStorageProvider(KeycloakSession session, ComponentModel model, ComponentMappings mappings,
@@ -69,10 +68,12 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         this.mappings = mappings;
         this.passwords = passwords;
         this.meters = AppUsersMeters.server().of(session, model);
-        this.database = new AppDatabase(session, AppUsersConfig.datasourceOf(model))
-                .withNetworkTimeout(AppUsersConfig.queryTimeoutOf(model)).metered(meters);
         this.importing = new UserStorageProviderModel(model).isImportEnabled();
-        this.imports = new ImportedUsers(session, model, this::mapping, database, passwords, registrations);
+        this.store = new AppUserStore(model.getId(), this::mapping, new AppDatabase(session,
+                AppUsersConfig.datasourceOf(model)).withNetworkTimeout(AppUsersConfig.queryTimeoutOf(model))
+                .metered(meters));
+        this.imports = new ImportedUsers(session, model, store, passwords, registrations);
+        this.unknownLogins = new UnknownUserLogins(session, meters);
     }
 
     private ComponentMapping mapping() {
@@ -89,33 +90,30 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         if (user != null || UserEviction.cachedCopiesOnly(session)) {
             return user;
         }
-        return adaptFound(realm, database.lookup("looking up a user by id",
-                c -> mapping().users().findById(c, appId), Optional.empty()));
+        return adaptFound(realm, store.byId(appId));
     }
 
     @Override
     public UserModel getUserByUsername(RealmModel realm, String username) {
         UserModel known = loaded.where(u -> u.getUsername().equalsIgnoreCase(username));
         return known != null ? known : findOnce(realm, mapping().config().usernameColumn(), username,
-                "looking up a user by username", c -> mapping().users().findByUsername(c, username));
+                () -> store.byUsername(username));
     }
 
     @Override
     public UserModel getUserByEmail(RealmModel realm, String email) {
         UserModel known = loaded.where(u -> email.equalsIgnoreCase(u.row().email()));
         return known != null ? known : findOnce(realm, mapping().config().emailColumn().orElse(""), email,
-                "looking up a user by email", c -> mapping().users().findByEmail(c, email));
+                () -> store.byEmail(email));
     }
 
     /** One statement per column and value in a session: Keycloak asks by email, then by username (often one column). */
-    private UserModel findOnce(RealmModel realm, String column, String value, String operation,
-                               SqlWork<Optional<UserRow>> query) {
-        Optional<UserRow> row = loaded.isMissing(column, value) ? Optional.empty()
-                : database.lookup(operation, query, Optional.empty());
+    private UserModel findOnce(RealmModel realm, String column, String value, Supplier<Optional<UserRow>> query) {
+        Optional<UserRow> row = loaded.isMissing(column, value) ? Optional.empty() : query.get();
         if (row.isEmpty()) {
             loaded.rememberMissing(column, value);
         }
-        return unlessUnknownAtLogin(adaptFound(realm, row));
+        return unknownLogins.unlessUnknown(adaptFound(realm, row), () -> mapping().unknownUserCost());
     }
 
     @Override
@@ -124,10 +122,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         if (importing) {
             return Stream.empty(); // imported users are Keycloak's own: it lists them itself
         }
-        UserFilter filter = UserFilter.of(mapping().userTable(), params);
-        return Pages.stream(first, max, (offset, limit) -> database.run(DbOperation.SEARCH, "searching users",
-                        c -> mapping().users().search(c, filter, offset, limit)))
-                .map(row -> adapt(realm, row));
+        return store.search(params, first, max).map(row -> adapt(realm, row));
     }
 
     @Override
@@ -135,11 +130,8 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         if (importing) {
             return 0;
         }
-        UserFilter filter = UserFilter.of(mapping().userTable(), params);
-        IntSupplier count = () -> database.run(DbOperation.COUNT, "counting users",
-                c -> mapping().users().count(c, filter));
         boolean live = new UserStorageProviderModel(model).getCachePolicy() == CachePolicy.NO_CACHE;
-        return filter.isEverything() && !live ? mapping().total().get(count) : count.getAsInt();
+        return store.count(params, !live);
     }
 
     @Override
@@ -159,7 +151,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
 
     @Override
     public Stream<UserModel> getRoleMembersStream(RealmModel realm, RoleModel role, Integer first, Integer max) {
-        return importing ? Stream.empty() : store(realm).roleMembers(role, first, max).map(row -> adapt(realm, row));
+        return importing ? Stream.empty() : store.roleMembers(realm, role, first, max).map(row -> adapt(realm, row));
     }
 
     @Override
@@ -190,7 +182,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         }
         AppUserAdapter current = current(realm, user);
         boolean disabledSince = CachedCopy.evictIfStale(session, realm, user, current, mapping().mapped(),
-                store(realm).keycloakRoles());
+                store.keycloakRoles(realm));
         try {
             if (current == null
                     || !passwords.verify(current.row(), input.getChallengeResponse(), mapping(), meters)) {
@@ -200,7 +192,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
             throw SignInBusy.answer(session);
         }
         HashUpgrades.afterMatch(current.row().id(), current.row().passwordHash(), input.getChallengeResponse(),
-                mapping(), database);
+                mapping(), store.database());
         return !disabledSince || AccountDisabled.answer(user);
     }
 
@@ -216,9 +208,9 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
             return imports.updatePassword(realm, user, input);
         }
         AppUserAdapter appUser = (AppUserAdapter) getUserById(realm, user.getId());
-        passwords.write(session, realm, appUser, appUser.row().id(), input.getChallengeResponse(), mapping(), database,
-                registrations.hashing());
-        appUser.replaceRow(store(realm).reload(appUser.row().id()));
+        passwords.write(session, realm, appUser, appUser.row().id(), input.getChallengeResponse(), mapping(),
+                store.database(), registrations.hashing());
+        appUser.replaceRow(store.reload(appUser.row().id()));
         return true;
     }
 
@@ -230,9 +222,9 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         if (importing) {
             return imports.add(realm, username);
         }
-        String id = registrations.insert(session, realm, username, mapping(), database);
+        String id = registrations.insert(session, realm, username, mapping(), store.database());
         mapping().total().forget();
-        AppUserAdapter user = adapt(realm, store(realm).reload(id));
+        AppUserAdapter user = adapt(realm, store.reload(id));
         Registrations.requireDefaultActions(realm, user);
         return user;
     }
@@ -244,7 +236,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         }
         String appId = StorageId.externalId(user.getId());
         loaded.forget(appId);
-        return registrations.delete(user, appId, model.getName(), mapping(), database);
+        return registrations.delete(user, appId, model.getName(), mapping(), store.database());
     }
 
     @Override
@@ -287,31 +279,8 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
         if (known != null) {
             return known;
         }
-        RealmUserStore store = store(realm);
         return store.current(appId).map(found -> adapt(realm, found.row())
-                .withAppRoles(store.keycloakRolesOf(found.roles()))).orElse(null);
-    }
-
-    private RealmUserStore store(RealmModel realm) {
-        return new RealmUserStore(realm, model.getId(), mapping(), database);
-    }
-
-    /**
-     * A login that names no app user, where a known user's password would be hashed, pays a stand-in for that
-     * verification (once per request): see {@link UnknownUserCost}. Refused as busy, it is answered as a busy
-     * verification of a known user is: "try again" ({@link SignInBusy}), never counted as a failure.
-     */
-    private UserModel unlessUnknownAtLogin(UserModel found) {
-        if (found == null && !unknownUserPaid && PasswordChecks.hashesThePassword(session)) {
-            unknownUserPaid = true;
-            try {
-                meters.unknownUserWait(mapping().unknownUserCost().pay());
-            } catch (VerificationBusyException e) {
-                meters.unknownUserWait(-1);
-                throw SignInBusy.answer(session);
-            }
-        }
-        return found;
+                .withAppRoles(store.keycloakRolesOf(realm, found.roles()))).orElse(null);
     }
 
     private UserModel adaptFound(RealmModel realm, Optional<UserRow> row) {
@@ -322,7 +291,7 @@ final class AppUserStorageProvider implements UserStorageProvider, UserLookupPro
     }
 
     private AppUserAdapter adapt(RealmModel realm, UserRow row) {
-        AppUserAdapter user = new AppUserAdapter(session, realm, model, row, mapping().mapped(), store(realm));
+        AppUserAdapter user = new AppUserAdapter(session, realm, model, row, mapping().mapped(), store);
         loaded.remember(user);
         return user;
     }

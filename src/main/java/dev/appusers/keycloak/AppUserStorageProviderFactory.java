@@ -38,6 +38,8 @@ import dev.appusers.keycloak.roles.KeycloakRoles;
 import dev.appusers.keycloak.jdbc.SchemaException;
 import dev.appusers.keycloak.metrics.AppUsersMeters;
 import dev.appusers.keycloak.password.PasswordSchemes;
+import dev.appusers.keycloak.store.AppUserStore;
+import dev.appusers.keycloak.store.ComponentMapping;
 import dev.appusers.keycloak.sync.AppUserSync;
 import dev.appusers.keycloak.sync.SyncTimeUpdate;
 
@@ -191,7 +193,7 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
         }
         declareProfile(factory, realmId, model);
         return new AppUserSync(factory, realmId, model.getId(), model.getName(),
-                session -> mappings.get(session, model).source(model.getId())).run(null);
+                session -> AppUserStore.of(session, model.getId(), mappings.get(session, model))).run(null);
     }
 
     /** Before users are imported: what they need in the realm's user profile once unlinked (step 4 of the migration). */
@@ -214,7 +216,8 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
         }
         declareProfile(factory, realmId, model);
         return new AppUserSync(factory, realmId, model.getId(), model.getName(),
-                session -> mappings.get(session, model).source(model.getId())).run(new Timestamp(lastSync.getTime()));
+                session -> AppUserStore.of(session, model.getId(), mappings.get(session, model)))
+                .run(new Timestamp(lastSync.getTime()));
     }
 
     /**

@@ -15,6 +15,7 @@ import org.keycloak.models.cache.CachedUserModel;
 import org.keycloak.models.cache.UserCache;
 
 import dev.appusers.keycloak.roles.KeycloakRoles;
+import dev.appusers.keycloak.store.MappedFields;
 
 /**
  * At sign-in the password check reads the user's current row anyway: when Keycloak's cached copy of the user differs

@@ -15,6 +15,7 @@ import dev.appusers.keycloak.jdbc.AppDatabase;
 import dev.appusers.keycloak.jdbc.TableAccess;
 import dev.appusers.keycloak.jdbc.RoleTables;
 import dev.appusers.keycloak.jdbc.UserTable;
+import dev.appusers.keycloak.store.ComponentMapping;
 
 /**
  * Resolved mappings per component, so the database's metadata is read once per configuration and not on every

@@ -9,6 +9,7 @@ import dev.appusers.keycloak.jdbc.AppDatabase;
 import dev.appusers.keycloak.jdbc.OldHashes;
 import dev.appusers.keycloak.password.HashingScheme;
 import dev.appusers.keycloak.password.VerificationBusyException;
+import dev.appusers.keycloak.store.ComponentMapping;
 
 /**
  * Keeps the app's password hashes in the configured scheme and parameters (WRITABLE, {@code upgradeHashesOnLogin}),

@@ -1,7 +1,6 @@
 package dev.appusers.keycloak;
 
 import java.util.Optional;
-import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;
@@ -11,10 +10,11 @@ import org.keycloak.models.ModelException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
-import dev.appusers.keycloak.jdbc.AppDatabase;
 import dev.appusers.keycloak.jdbc.UserRow;
 import dev.appusers.keycloak.metrics.ComponentMeters;
 import dev.appusers.keycloak.password.VerificationBusyException;
+import dev.appusers.keycloak.store.AppUserStore;
+import dev.appusers.keycloak.store.ComponentMapping;
 import dev.appusers.keycloak.sync.ImportMode;
 import dev.appusers.keycloak.sync.ImportedUser;
 
@@ -31,34 +31,34 @@ final class ImportedUsers {
 
     private final KeycloakSession session;
     private final ComponentModel model;
-    private final Supplier<ComponentMapping> mapping;
-    private final AppDatabase database;
+    private final AppUserStore store;
+    private final ImportMode mode;
     private final AppPasswords passwords;
     private final Registrations registrations;
 
-    ImportedUsers(KeycloakSession session, ComponentModel model, Supplier<ComponentMapping> mapping,
-                  AppDatabase database, AppPasswords passwords, Registrations registrations) {
+    ImportedUsers(KeycloakSession session, ComponentModel model, AppUserStore store, AppPasswords passwords,
+                  Registrations registrations) {
         this.session = session;
         this.model = model;
-        this.mapping = mapping;
-        this.database = database;
+        this.store = store;
+        this.mode = new ImportMode(session, store);
         this.passwords = passwords;
         this.registrations = registrations;
     }
 
     /** The Keycloak user of an app row a lookup found, imported now if needed; null when Keycloak cannot take it. */
     UserModel found(RealmModel realm, UserRow row) {
-        return mode(realm).imported(realm, row);
+        return mode.imported(realm, row);
     }
 
     UserModel validate(RealmModel realm, UserModel local) {
-        return mode(realm).validate(realm, local);
+        return mode.validate(realm, local);
     }
 
     /** A user created in Keycloak (WRITABLE with syncRegistrations): inserted into the app's table, then imported. */
     UserModel add(RealmModel realm, String username) {
-        String id = registrations.insert(session, realm, username, mapping.get(), database);
-        UserModel user = found(realm, store(realm).reload(id));
+        String id = registrations.insert(session, realm, username, store.mapping(), store.database());
+        UserModel user = found(realm, store.reload(id));
         if (user == null) {
             throw new ModelException("The new user was written to the app's table but Keycloak cannot import it "
                     + "(app-users provider " + model.getName() + "): see the server log for app user " + id);
@@ -71,10 +71,10 @@ final class ImportedUsers {
     /** @return whether Keycloak may delete its copy: always in READ_ONLY mode, in WRITABLE once the row is gone */
     boolean remove(RealmModel realm, UserModel user) {
         String appId = ImportedUser.appId(user);
-        if (!mapping.get().config().writable() || appId == null) {
+        if (!store.mapping().config().writable() || appId == null) {
             return true;
         }
-        return registrations.delete(user, appId, model.getName(), mapping.get(), database);
+        return registrations.delete(user, appId, model.getName(), store.mapping(), store.database());
     }
 
     /**
@@ -87,10 +87,10 @@ final class ImportedUsers {
         if (appId == null) {
             return false;
         }
-        String hash = passwords.write(session, realm, user, appId, input.getChallengeResponse(), mapping.get(),
-                database, registrations.hashing());
+        String hash = passwords.write(session, realm, user, appId, input.getChallengeResponse(), store.mapping(),
+                store.database(), registrations.hashing());
         ImportedUser.rememberAppHash(user, hash);
-        ImportedUser.markCurrent(user, mapping.get().hashing().form());
+        ImportedUser.markCurrent(user, store.mapping().hashing().form());
         return false;
     }
 
@@ -105,14 +105,14 @@ final class ImportedUsers {
      *     this request ({@link ImportedPasswords}): the app row holding that very hash is then not checked again
      */
     void upgradeHash(UserModel user, String password, Boolean matched, ComponentMeters meters) {
-        ComponentMapping current = mapping.get();
+        ComponentMapping current = store.mapping();
         String appId = ImportedUser.appId(user);
         String form = current.hashing().form();
         if (!HashUpgrades.enabled(current) || password == null || appId == null
                 || !ImportedUser.hasAppHash(user) || ImportedUser.isMarkedCurrent(user, form)) {
             return;
         }
-        Optional<UserRow> row = database.readOrEmpty("reading an app user's password hash",
+        Optional<UserRow> row = store.database().readOrEmpty("reading an app user's password hash",
                 c -> current.users().findById(c, appId));
         if (row.isEmpty() || !ImportedUser.standsFor(user, row.get().passwordHash())) {
             return; // Keycloak's copy is behind the app's row: the next import brings it in line first
@@ -134,17 +134,10 @@ final class ImportedUsers {
                 return; // logged by the check; Keycloak's own check answers the sign-in, the next one tries again
             }
         }
-        HashUpgrades.afterMatch(appId, row.get().passwordHash(), password, current, database).ifPresent(hash -> {
-            ImportedUser.rememberAppHash(user, hash);
-            ImportedUser.markCurrent(user, form);
-        });
-    }
-
-    private ImportMode mode(RealmModel realm) {
-        return new ImportMode(session, mapping.get().source(model.getId()), store(realm));
-    }
-
-    private RealmUserStore store(RealmModel realm) {
-        return new RealmUserStore(realm, model.getId(), mapping.get(), database);
+        HashUpgrades.afterMatch(appId, row.get().passwordHash(), password, current, store.database())
+                .ifPresent(hash -> {
+                    ImportedUser.rememberAppHash(user, hash);
+                    ImportedUser.markCurrent(user, form);
+                });
     }
 }

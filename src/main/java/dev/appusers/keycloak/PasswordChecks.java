@@ -11,9 +11,10 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
  * Tells the requests in which a known user's sign-in computes a hash of the typed password, so that an unknown
- * username pays its stand-in there ({@link UnknownUserCost}) and nowhere else: a lookup that costs a known user no
- * hash (the username step of an identity-first login, "forgot password", a registration's duplicate check) must not
- * cost an unknown one more either, or the difference tells which accounts exist.
+ * username pays its stand-in there ({@link dev.appusers.keycloak.password.UnknownUserCost}) and nowhere else: a
+ * lookup that costs a known user no hash (the username step of an identity-first login, "forgot password", a
+ * registration's duplicate check) must not cost an unknown one more either, or the difference tells which accounts
+ * exist.
  *
  * <p>Decided by what Keycloak runs, not by what the client sends where Keycloak would ignore it: the token endpoint's
  * password grant (Keycloak checks any {@code password} given, an empty one too), and the browser step Keycloak is

@@ -16,6 +16,7 @@ import dev.appusers.keycloak.jdbc.SchemaException;
 import dev.appusers.keycloak.password.CostLimits;
 import dev.appusers.keycloak.password.HashingReservation;
 import dev.appusers.keycloak.password.VerificationBusyException;
+import dev.appusers.keycloak.store.ComponentMapping;
 
 /**
  * Inserts users created in Keycloak into the app's user table (WRITABLE with syncRegistrations), and deletes users

@@ -17,6 +17,8 @@ import org.keycloak.representations.userprofile.config.UPAttributePermissions;
 import org.keycloak.representations.userprofile.config.UPConfig;
 import org.keycloak.userprofile.UserProfileProvider;
 
+import dev.appusers.keycloak.store.MappedFields;
+
 /**
  * What users imported by a component need in the realm's own user profile to stay usable once they are unlinked
  * (README, "The migration, step by step"). While linked, the component's {@link AppUserProfile} decorator declares

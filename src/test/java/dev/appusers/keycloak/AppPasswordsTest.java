@@ -9,7 +9,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.appusers.keycloak.metrics.ComponentMeters;
 import dev.appusers.keycloak.password.CostLimits;
+import dev.appusers.keycloak.password.CountingScheme;
 import dev.appusers.keycloak.password.PasswordSchemes;
+import dev.appusers.keycloak.password.UnknownUserCost;
 
 /** A user whose hash cannot be checked pays the unknown-user cost, so timing does not tell the cases apart. */
 class AppPasswordsTest {

@@ -17,6 +17,7 @@ import org.keycloak.userprofile.UserProfileContext;
 import org.keycloak.userprofile.UserProfileMetadata;
 
 import dev.appusers.keycloak.jdbc.AttributeType;
+import dev.appusers.keycloak.store.MappedFields;
 
 /** What the provider declares to Keycloak's user profile for mapped columns (the running server is in the ITs). */
 class AppUserProfileTest {

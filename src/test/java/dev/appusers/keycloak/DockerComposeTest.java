@@ -31,6 +31,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
+import dev.appusers.keycloak.config.ConfigDefaults;
+import dev.appusers.keycloak.config.ConfigKeys;
+
 /**
  * docker-compose.yml says what the project documents: Keycloak's options for the named datasource the jar declares,
  * the jar Maven builds, the demo realm, and the Keycloak version the jar is built against. Runs without Docker.
@@ -66,7 +69,7 @@ class DockerComposeTest {
 
     /** The datasource a component uses unless it names another: {@code appdb}. */
     static String datasourceOfTheJar() {
-        return dev.appusers.keycloak.config.AppUsersConfig.DEFAULT_DATASOURCE;
+        return ConfigDefaults.of(ConfigKeys.DATASOURCE);
     }
 
     Map<String, String> environment() {

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.keycloak.component.ComponentModel;
 
 import dev.appusers.keycloak.jdbc.UserRow;
+import dev.appusers.keycloak.store.MappedFields;
 
 class SessionUsersTest {
 

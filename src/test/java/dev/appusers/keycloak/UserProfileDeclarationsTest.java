@@ -14,6 +14,7 @@ import org.keycloak.representations.userprofile.config.UPAttributeRequired;
 import org.keycloak.representations.userprofile.config.UPConfig;
 
 import dev.appusers.keycloak.jdbc.AttributeType;
+import dev.appusers.keycloak.store.MappedFields;
 
 /** What the provider adds to the realm's user profile for users it imports (the running server is in the ITs). */
 class UserProfileDeclarationsTest {

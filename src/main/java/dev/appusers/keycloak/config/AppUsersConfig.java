@@ -12,17 +12,15 @@ import dev.appusers.keycloak.password.CostLimits;
 
 /**
  * The component's configuration, read once from the {@link ComponentModel} into typed, validated values with the
- * Litestar-Users defaults. Table and column names here are as the admin typed them; {@code jdbc.Schema} resolves them
- * against the live database before any of them reaches SQL.
+ * Litestar-Users defaults ({@link ConfigDefaults}). Table and column names here are as the admin typed them;
+ * {@code jdbc.UserTable} and {@code jdbc.RoleTables} resolve them against the live database before any of them reaches
+ * SQL.
  */
 public final class AppUsersConfig {
 
     /** Names an admin may configure: letters, digits, {@code _} and {@code $}; no quotes, spaces, semicolons or comments. */
     private static final Pattern IDENTIFIER = Pattern.compile("[\\p{L}_][\\p{L}\\p{N}_$]{0,127}");
 
-    public static final int DEFAULT_QUERY_TIMEOUT_SECONDS = 5;
-    public static final String DEFAULT_DATASOURCE = "appdb";
-    public static final String DEFAULT_CHANGE_TABLE = "app_users_changes";
     /** Keycloak's datasource names (its option names carry them): letters, digits, '-' and '_'. */
     private static final Pattern DATASOURCE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
@@ -49,41 +47,41 @@ public final class AppUsersConfig {
     private AppUsersConfig(MultivaluedHashMap<String, String> config) {
         datasource = datasource(config);
         dbSchema = optionalIdentifier(config, ConfigKeys.DB_SCHEMA);
-        userTable = requiredIdentifier(config, ConfigKeys.USER_TABLE, "user");
-        userIdColumn = requiredIdentifier(config, ConfigKeys.USER_ID_COLUMN, "id");
-        usernameColumn = requiredIdentifier(config, ConfigKeys.USERNAME_COLUMN, "email");
-        emailColumn = optionalIdentifier(config, ConfigKeys.EMAIL_COLUMN, "email");
-        passwordHashColumn = optionalIdentifier(config, ConfigKeys.PASSWORD_HASH_COLUMN, "password_hash");
-        enabledColumn = optionalIdentifier(config, ConfigKeys.ENABLED_COLUMN, "is_active");
-        emailVerifiedColumn = optionalIdentifier(config, ConfigKeys.EMAIL_VERIFIED_COLUMN, "is_verified");
+        userTable = requiredIdentifier(config, ConfigKeys.USER_TABLE);
+        userIdColumn = requiredIdentifier(config, ConfigKeys.USER_ID_COLUMN);
+        usernameColumn = requiredIdentifier(config, ConfigKeys.USERNAME_COLUMN);
+        emailColumn = optionalIdentifier(config, ConfigKeys.EMAIL_COLUMN);
+        passwordHashColumn = optionalIdentifier(config, ConfigKeys.PASSWORD_HASH_COLUMN);
+        enabledColumn = optionalIdentifier(config, ConfigKeys.ENABLED_COLUMN);
+        emailVerifiedColumn = optionalIdentifier(config, ConfigKeys.EMAIL_VERIFIED_COLUMN);
         firstNameColumn = optionalIdentifier(config, ConfigKeys.FIRST_NAME_COLUMN);
         lastNameColumn = optionalIdentifier(config, ConfigKeys.LAST_NAME_COLUMN);
         lastModifiedColumn = optionalIdentifier(config, ConfigKeys.LAST_MODIFIED_COLUMN);
         editMode = editMode(config);
         queryTimeoutSeconds = queryTimeout(config);
         costLimits = costLimits(config);
-        roles = flag(config, ConfigKeys.ROLES_ENABLED, true) ? new RolesConfig(
-                requiredIdentifier(config, ConfigKeys.ROLE_TABLE, "role"),
-                requiredIdentifier(config, ConfigKeys.ROLE_ID_COLUMN, "id"),
-                requiredIdentifier(config, ConfigKeys.ROLE_NAME_COLUMN, "name"),
-                optionalIdentifier(config, ConfigKeys.ROLE_DESCRIPTION_COLUMN, "description"),
-                requiredIdentifier(config, ConfigKeys.USER_ROLE_TABLE, "user_role"),
-                requiredIdentifier(config, ConfigKeys.USER_ROLE_USER_COLUMN, "user_id"),
-                requiredIdentifier(config, ConfigKeys.USER_ROLE_ROLE_COLUMN, "role_id"),
+        roles = flag(config, ConfigKeys.ROLES_ENABLED) ? new RolesConfig(
+                requiredIdentifier(config, ConfigKeys.ROLE_TABLE),
+                requiredIdentifier(config, ConfigKeys.ROLE_ID_COLUMN),
+                requiredIdentifier(config, ConfigKeys.ROLE_NAME_COLUMN),
+                optionalIdentifier(config, ConfigKeys.ROLE_DESCRIPTION_COLUMN),
+                requiredIdentifier(config, ConfigKeys.USER_ROLE_TABLE),
+                requiredIdentifier(config, ConfigKeys.USER_ROLE_USER_COLUMN),
+                requiredIdentifier(config, ConfigKeys.USER_ROLE_ROLE_COLUMN),
                 value(config, ConfigKeys.ROLE_CLIENT_ID),
                 AttributeColumn.parse(ConfigKeys.ROLE_ATTRIBUTE_COLUMNS, list(config, ConfigKeys.ROLE_ATTRIBUTE_COLUMNS)))
                 : null;
         String scheme = value(config, ConfigKeys.PASSWORD_HASH_SCHEME);
-        write = new WriteConfig(scheme == null ? WriteConfig.DEFAULT_SCHEME : scheme,
+        write = new WriteConfig(scheme == null ? ConfigDefaults.of(ConfigKeys.PASSWORD_HASH_SCHEME) : scheme,
                 WriteConfig.parameters(ConfigKeys.PASSWORD_HASH_PARAMETERS,
                         value(config, ConfigKeys.PASSWORD_HASH_PARAMETERS)),
-                flag(config, ConfigKeys.UPGRADE_HASHES_ON_LOGIN, WriteConfig.DEFAULT_UPGRADE_HASHES_ON_LOGIN),
-                flag(config, ConfigKeys.SYNC_REGISTRATIONS, false), flag(config, ConfigKeys.DELETE_ENABLED, false),
+                flag(config, ConfigKeys.UPGRADE_HASHES_ON_LOGIN), flag(config, ConfigKeys.SYNC_REGISTRATIONS),
+                flag(config, ConfigKeys.DELETE_ENABLED),
                 WriteConfig.defaults(ConfigKeys.INSERT_DEFAULTS, list(config, ConfigKeys.INSERT_DEFAULTS)));
         write.check(costLimits);
         userAttributeColumns = AttributeColumn.parse(ConfigKeys.USER_ATTRIBUTE_COLUMNS,
                 list(config, ConfigKeys.USER_ATTRIBUTE_COLUMNS));
-        changeTable = optionalIdentifier(config, ConfigKeys.CHANGE_TABLE, DEFAULT_CHANGE_TABLE);
+        changeTable = optionalIdentifier(config, ConfigKeys.CHANGE_TABLE);
     }
 
     /** The datasource a component names, read alone (a provider needs it before the rest is resolved). */
@@ -106,7 +104,7 @@ public final class AppUsersConfig {
         try {
             return queryTimeout(model.getConfig());
         } catch (InvalidConfigException e) {
-            return DEFAULT_QUERY_TIMEOUT_SECONDS;
+            return ConfigDefaults.number(ConfigKeys.QUERY_TIMEOUT_SECONDS);
         }
     }
 
@@ -151,20 +149,18 @@ public final class AppUsersConfig {
         return config == null || config.get(key) == null ? List.of() : config.get(key);
     }
 
-    private static String requiredIdentifier(MultivaluedHashMap<String, String> config, String key, String defaultValue) {
+    /** Absent or empty: the default. */
+    private static String requiredIdentifier(MultivaluedHashMap<String, String> config, String key) {
         String value = value(config, key);
-        return checkIdentifier(key, value == null ? defaultValue : value);
+        return checkIdentifier(key, value == null ? ConfigDefaults.of(key) : value);
     }
 
-    /** Absent key: the default; a key present but empty: not mapped. */
-    private static String optionalIdentifier(MultivaluedHashMap<String, String> config, String key, String defaultValue) {
-        if (config == null || !config.containsKey(key)) {
+    /** Absent key: the default, if it has one; a key present but empty: not mapped. */
+    private static String optionalIdentifier(MultivaluedHashMap<String, String> config, String key) {
+        String defaultValue = ConfigDefaults.of(key);
+        if (defaultValue != null && (config == null || !config.containsKey(key))) {
             return defaultValue;
         }
-        return optionalIdentifier(config, key);
-    }
-
-    private static String optionalIdentifier(MultivaluedHashMap<String, String> config, String key) {
         String value = value(config, key);
         return value == null ? null : checkIdentifier(key, value);
     }
@@ -178,10 +174,10 @@ public final class AppUsersConfig {
         return name;
     }
 
-    private static boolean flag(MultivaluedHashMap<String, String> config, String key, boolean defaultValue) {
+    private static boolean flag(MultivaluedHashMap<String, String> config, String key) {
         String value = value(config, key);
         if (value == null) {
-            return defaultValue;
+            return ConfigDefaults.flag(key);
         }
         if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
             return Boolean.parseBoolean(value);
@@ -192,7 +188,7 @@ public final class AppUsersConfig {
     private static String datasource(MultivaluedHashMap<String, String> config) {
         String value = value(config, ConfigKeys.DATASOURCE);
         if (value == null) {
-            return DEFAULT_DATASOURCE;
+            return ConfigDefaults.of(ConfigKeys.DATASOURCE);
         }
         if (!DATASOURCE_NAME.matcher(value).matches() || value.equals("default")) {
             throw new InvalidConfigException(String.format("%s: '%s' is not the name of a Keycloak named datasource "
@@ -205,7 +201,7 @@ public final class AppUsersConfig {
     private static EditMode editMode(MultivaluedHashMap<String, String> config) {
         String value = value(config, ConfigKeys.EDIT_MODE);
         if (value == null) {
-            return EditMode.READ_ONLY;
+            return EditMode.valueOf(ConfigDefaults.of(ConfigKeys.EDIT_MODE));
         }
         try {
             return EditMode.valueOf(value.toUpperCase(Locale.ROOT));
@@ -218,7 +214,7 @@ public final class AppUsersConfig {
     private static int queryTimeout(MultivaluedHashMap<String, String> config) {
         String value = value(config, ConfigKeys.QUERY_TIMEOUT_SECONDS);
         if (value == null) {
-            return DEFAULT_QUERY_TIMEOUT_SECONDS;
+            return ConfigDefaults.number(ConfigKeys.QUERY_TIMEOUT_SECONDS);
         }
         try {
             int seconds = Integer.parseInt(value);

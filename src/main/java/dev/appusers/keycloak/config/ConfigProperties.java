@@ -20,7 +20,8 @@ public final class ConfigProperties {
             .helpText("The Keycloak named datasource of the app database, set up with Keycloak's options "
                     + "db-kind-<name>, db-url-full-<name>, db-username-<name> and db-password-<name>. One datasource "
                     + "per app database; several components may federate several apps.")
-            .type(ProviderConfigProperty.STRING_TYPE).defaultValue(AppUsersConfig.DEFAULT_DATASOURCE).required(true)
+            .type(ProviderConfigProperty.STRING_TYPE)
+            .defaultValue(ConfigDefaults.of(ConfigKeys.DATASOURCE)).required(true)
             .add()
             .property().name(ConfigKeys.DB_SCHEMA).label("Database schema")
             .helpText("Schema (PostgreSQL) or database (MariaDB/MySQL) that holds the app's tables. "
@@ -29,30 +30,35 @@ public final class ConfigProperties {
             .property().name(ConfigKeys.USER_TABLE).label("User table")
             .helpText("Table of the app's users (Litestar-Users: user). Matched case-insensitively and quoted as the "
                     + "database needs.")
-            .type(ProviderConfigProperty.STRING_TYPE).defaultValue("user").required(true).add()
+            .type(ProviderConfigProperty.STRING_TYPE)
+            .defaultValue(ConfigDefaults.of(ConfigKeys.USER_TABLE)).required(true).add()
             .property().name(ConfigKeys.USER_ID_COLUMN).label("User id column")
             .helpText("Primary key of the user table: a UUID stored as uuid, BINARY(16), CHAR(32) or CHAR(36). "
                     + "The Keycloak user id is f:<component id>:<UUID>.")
-            .type(ProviderConfigProperty.STRING_TYPE).defaultValue("id").required(true).add()
+            .type(ProviderConfigProperty.STRING_TYPE)
+            .defaultValue(ConfigDefaults.of(ConfigKeys.USER_ID_COLUMN)).required(true).add()
             .property().name(ConfigKeys.USERNAME_COLUMN).label("Username column")
             .helpText("Column users sign in with; looked up case-insensitively. Litestar-Users signs in by email.")
-            .type(ProviderConfigProperty.STRING_TYPE).defaultValue("email").required(true).add()
+            .type(ProviderConfigProperty.STRING_TYPE)
+            .defaultValue(ConfigDefaults.of(ConfigKeys.USERNAME_COLUMN)).required(true).add()
             .property().name(ConfigKeys.EMAIL_COLUMN).label("Email column")
             .helpText("Column holding the user's email; looked up case-insensitively. Empty: not mapped.")
-            .type(ProviderConfigProperty.STRING_TYPE).defaultValue("email").add()
+            .type(ProviderConfigProperty.STRING_TYPE).defaultValue(ConfigDefaults.of(ConfigKeys.EMAIL_COLUMN)).add()
             .property().name(ConfigKeys.PASSWORD_HASH_COLUMN).label("Password hash column")
             .helpText("Column holding the hash the app wrote (argon2, bcrypt, bcrypt-sha256, pbkdf2-sha256/512, "
                     + "sha256/512-crypt, recognised by prefix). Never shown, logged or mapped as an attribute. "
                     + "Empty: federated users cannot sign in with a password.")
-            .type(ProviderConfigProperty.STRING_TYPE).defaultValue("password_hash").add()
+            .type(ProviderConfigProperty.STRING_TYPE)
+            .defaultValue(ConfigDefaults.of(ConfigKeys.PASSWORD_HASH_COLUMN)).add()
             .property().name(ConfigKeys.ENABLED_COLUMN).label("Enabled column")
             .helpText("Boolean column; false disables the user in Keycloak (Litestar-Users: is_active). "
                     + "Empty: every user is enabled.")
-            .type(ProviderConfigProperty.STRING_TYPE).defaultValue("is_active").add()
+            .type(ProviderConfigProperty.STRING_TYPE).defaultValue(ConfigDefaults.of(ConfigKeys.ENABLED_COLUMN)).add()
             .property().name(ConfigKeys.EMAIL_VERIFIED_COLUMN).label("Email verified column")
             .helpText("Boolean column read as Keycloak's 'email verified' (Litestar-Users: is_verified). "
                     + "Empty: emails are treated as not verified.")
-            .type(ProviderConfigProperty.STRING_TYPE).defaultValue("is_verified").add()
+            .type(ProviderConfigProperty.STRING_TYPE)
+            .defaultValue(ConfigDefaults.of(ConfigKeys.EMAIL_VERIFIED_COLUMN)).add()
             .property().name(ConfigKeys.FIRST_NAME_COLUMN).label("First name column")
             .helpText("Column mapped to Keycloak's first name. Empty: not mapped.")
             .type(ProviderConfigProperty.STRING_TYPE).add()
@@ -65,13 +71,13 @@ public final class ConfigProperties {
                     + "transaction, in a form the app accepts.")
             .type(ProviderConfigProperty.LIST_TYPE)
             .options(Arrays.stream(EditMode.values()).map(Enum::name).toList())
-            .defaultValue(EditMode.READ_ONLY.name()).add()
+            .defaultValue(ConfigDefaults.of(ConfigKeys.EDIT_MODE)).add()
             .property().name(ConfigKeys.PASSWORD_HASH_SCHEME).label("Password hash scheme (WRITABLE)")
             .helpText("Scheme of the hashes Keycloak writes when a password changes: argon2 (Litestar-Users' "
                     + "default, argon2id), bcrypt ($2b$) or pbkdf2-sha256 (passlib). Any supported scheme still "
                     + "verifies.")
             .type(ProviderConfigProperty.LIST_TYPE).options("argon2", "bcrypt", "pbkdf2-sha256")
-            .defaultValue(WriteConfig.DEFAULT_SCHEME).add()
+            .defaultValue(ConfigDefaults.of(ConfigKeys.PASSWORD_HASH_SCHEME)).add()
             .property().name(ConfigKeys.PASSWORD_HASH_PARAMETERS).label("Password hash parameters (WRITABLE)")
             .helpText("Parameters of the scheme, as name=value pairs: argon2 m=102400,t=2,p=8 (memory KiB, "
                     + "iterations, lanes: Litestar-Users' defaults); bcrypt rounds=12; pbkdf2-sha256 rounds=29000. "
@@ -84,15 +90,16 @@ public final class ConfigProperties {
                     + "extra hash and one UPDATE per user, once. A failed rewrite never fails the sign-in (it is logged "
                     + "and tried again at the next one). Off: the app's hashes stay as they are. READ_ONLY never writes.")
             .type(ProviderConfigProperty.BOOLEAN_TYPE)
-            .defaultValue(String.valueOf(WriteConfig.DEFAULT_UPGRADE_HASHES_ON_LOGIN)).add()
+            .defaultValue(ConfigDefaults.of(ConfigKeys.UPGRADE_HASHES_ON_LOGIN)).add()
             .property().name(ConfigKeys.SYNC_REGISTRATIONS).label("Sync registrations (WRITABLE)")
             .helpText("On: users created in Keycloak (admin console, admin API, self-registration) are inserted into "
                     + "the app's user table. Off: they stay Keycloak's own users, as in Keycloak's LDAP federation.")
-            .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false").add()
+            .type(ProviderConfigProperty.BOOLEAN_TYPE)
+            .defaultValue(ConfigDefaults.of(ConfigKeys.SYNC_REGISTRATIONS)).add()
             .property().name(ConfigKeys.DELETE_ENABLED).label("Delete users in the app (WRITABLE)")
             .helpText("On: deleting an app user in Keycloak deletes the row and its user-role rows. Off: the "
                     + "deletion is refused.")
-            .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false").add()
+            .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue(ConfigDefaults.of(ConfigKeys.DELETE_ENABLED)).add()
             .property().name(ConfigKeys.INSERT_DEFAULTS).label("Defaults for new rows (WRITABLE)")
             .helpText("column=value for the app's other NOT NULL columns without a database default, used when "
                     + "Keycloak inserts a user.")
@@ -101,7 +108,7 @@ public final class ConfigProperties {
             .helpText("A statement on the app database that runs longer than this is cancelled, so a locked or slow "
                     + "database cannot hold Keycloak's request threads. 1 to 300.")
             .type(ProviderConfigProperty.STRING_TYPE)
-            .defaultValue(String.valueOf(AppUsersConfig.DEFAULT_QUERY_TIMEOUT_SECONDS)).add()
+            .defaultValue(ConfigDefaults.of(ConfigKeys.QUERY_TIMEOUT_SECONDS)).add()
             .property().name(ConfigKeys.HASH_COST_LIMITS).label("Password hash cost limits")
             .helpText("Ceilings on the work a stored hash may ask for, as name=value pairs: bcrypt (cost, also "
                     + "bcrypt-sha256), pbkdf2 (rounds), sha-crypt (rounds), argon2-t (iterations), argon2-work (t*m "
@@ -121,28 +128,31 @@ public final class ConfigProperties {
             .property().name(ConfigKeys.ROLES_ENABLED).label("Map the app's roles")
             .helpText("On: the roles in the app's role and user_role tables become Keycloak roles and land in the "
                     + "tokens of the app's users. Off: no role mapping at all.")
-            .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("true").add()
+            .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue(ConfigDefaults.of(ConfigKeys.ROLES_ENABLED)).add()
             .property().name(ConfigKeys.ROLE_TABLE).label("Role table")
             .helpText("Table of the app's roles (Litestar-Users: role).")
-            .type(ProviderConfigProperty.STRING_TYPE).defaultValue("role").add()
+            .type(ProviderConfigProperty.STRING_TYPE).defaultValue(ConfigDefaults.of(ConfigKeys.ROLE_TABLE)).add()
             .property().name(ConfigKeys.ROLE_ID_COLUMN).label("Role id column")
             .helpText("Primary key of the role table, referenced by the user-role table.")
-            .type(ProviderConfigProperty.STRING_TYPE).defaultValue("id").add()
+            .type(ProviderConfigProperty.STRING_TYPE).defaultValue(ConfigDefaults.of(ConfigKeys.ROLE_ID_COLUMN)).add()
             .property().name(ConfigKeys.ROLE_NAME_COLUMN).label("Role name column")
             .helpText("Column whose value is the Keycloak role's name.")
-            .type(ProviderConfigProperty.STRING_TYPE).defaultValue("name").add()
+            .type(ProviderConfigProperty.STRING_TYPE).defaultValue(ConfigDefaults.of(ConfigKeys.ROLE_NAME_COLUMN)).add()
             .property().name(ConfigKeys.ROLE_DESCRIPTION_COLUMN).label("Role description column")
             .helpText("Column copied into the Keycloak role's description. Empty: not mapped.")
-            .type(ProviderConfigProperty.STRING_TYPE).defaultValue("description").add()
+            .type(ProviderConfigProperty.STRING_TYPE)
+            .defaultValue(ConfigDefaults.of(ConfigKeys.ROLE_DESCRIPTION_COLUMN)).add()
             .property().name(ConfigKeys.USER_ROLE_TABLE).label("User-role table")
             .helpText("Table linking users to roles (Litestar-Users: user_role).")
-            .type(ProviderConfigProperty.STRING_TYPE).defaultValue("user_role").add()
+            .type(ProviderConfigProperty.STRING_TYPE).defaultValue(ConfigDefaults.of(ConfigKeys.USER_ROLE_TABLE)).add()
             .property().name(ConfigKeys.USER_ROLE_USER_COLUMN).label("User-role user column")
             .helpText("Column of the user-role table that references the user's id.")
-            .type(ProviderConfigProperty.STRING_TYPE).defaultValue("user_id").add()
+            .type(ProviderConfigProperty.STRING_TYPE)
+            .defaultValue(ConfigDefaults.of(ConfigKeys.USER_ROLE_USER_COLUMN)).add()
             .property().name(ConfigKeys.USER_ROLE_ROLE_COLUMN).label("User-role role column")
             .helpText("Column of the user-role table that references the role's id.")
-            .type(ProviderConfigProperty.STRING_TYPE).defaultValue("role_id").add()
+            .type(ProviderConfigProperty.STRING_TYPE)
+            .defaultValue(ConfigDefaults.of(ConfigKeys.USER_ROLE_ROLE_COLUMN)).add()
             .property().name(ConfigKeys.ROLE_CLIENT_ID).label("Client for the app's roles")
             .helpText("Empty: the app's roles are realm roles (realm_access.roles in tokens). A client id: they are "
                     + "that client's roles (resource_access.<client>.roles).")
@@ -157,7 +167,7 @@ public final class ConfigProperties {
                     + "docs/change-feed.md in the project). Each Keycloak node polls it every second and evicts "
                     + "those users from its cache, so the app's changes take effect with the DEFAULT cache policy. "
                     + "Not there: changes are seen when Keycloak evicts the user. Empty: no polling.")
-            .type(ProviderConfigProperty.STRING_TYPE).defaultValue(AppUsersConfig.DEFAULT_CHANGE_TABLE).add()
+            .type(ProviderConfigProperty.STRING_TYPE).defaultValue(ConfigDefaults.of(ConfigKeys.CHANGE_TABLE)).add()
             .property().name(ConfigKeys.CHANGE_FEED).label("Change feed (status)")
             .helpText("Written when the component is saved: 'active' when the change table was found and is polled, "
                     + "'not installed' when it was not (the SQL scripts of docs/change-feed.md in the project "

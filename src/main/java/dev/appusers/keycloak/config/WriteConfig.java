@@ -19,10 +19,6 @@ public record WriteConfig(String passwordHashScheme, Map<String, String> passwor
                           boolean upgradeHashesOnLogin, boolean syncRegistrations, boolean deleteEnabled,
                           Map<String, String> insertDefaults) {
 
-    public static final String DEFAULT_SCHEME = "argon2";
-    /** On, as the app's own {@code CryptContext(deprecated="auto")} rewrites old hashes at sign-in. */
-    public static final boolean DEFAULT_UPGRADE_HASHES_ON_LOGIN = true;
-
     /** A new hasher for the configured scheme. */
     public HashingScheme hashingScheme() {
         return PasswordSchemes.hashingScheme(passwordHashScheme, passwordHashParameters);

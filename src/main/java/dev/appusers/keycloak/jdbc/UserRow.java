@@ -1,5 +1,7 @@
 package dev.appusers.keycloak.jdbc;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -9,6 +11,13 @@ import java.util.Map;
  */
 public record UserRow(String id, String username, String email, String firstName, String lastName,
                       String passwordHash, boolean enabled, boolean emailVerified, Map<String, String> attributes) {
+
+    /** The mapped attributes as Keycloak's attribute maps hold them: one value (the column's) per list. */
+    public Map<String, List<String>> attributeLists() {
+        Map<String, List<String>> lists = new LinkedHashMap<>();
+        attributes.forEach((name, value) -> lists.put(name, List.of(value)));
+        return lists;
+    }
 
     @Override
     public String toString() {

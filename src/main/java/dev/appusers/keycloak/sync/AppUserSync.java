@@ -3,10 +3,10 @@ package dev.appusers.keycloak.sync;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -18,20 +18,19 @@ import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserManager;
-import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
-import org.keycloak.storage.UserStoragePrivateUtil;
 import org.keycloak.storage.user.SynchronizationResult;
 
 import dev.appusers.keycloak.jdbc.AppRole;
 import dev.appusers.keycloak.jdbc.OpenTransactions;
+import dev.appusers.keycloak.jdbc.RoleRepository;
 import dev.appusers.keycloak.jdbc.UserPage;
 import dev.appusers.keycloak.jdbc.UserRepository;
 import dev.appusers.keycloak.jdbc.UserRow;
 import dev.appusers.keycloak.metrics.AppUsersMeters;
 import dev.appusers.keycloak.metrics.ComponentMeters;
 import dev.appusers.keycloak.metrics.DbOperation;
+import dev.appusers.keycloak.store.AppUserStore;
 
 /**
  * "Sync all users" and "Sync changed users" of one component: reads the app's users page by page in id order and
@@ -73,15 +72,15 @@ public final class AppUserSync {
     private final String realmId;
     private final String componentId;
     private final String componentName;
-    private final Function<KeycloakSession, AppSource> source;
+    private final Function<KeycloakSession, AppUserStore> store;
 
     public AppUserSync(KeycloakSessionFactory factory, String realmId, String componentId, String componentName,
-                       Function<KeycloakSession, AppSource> source) {
+                       Function<KeycloakSession, AppUserStore> store) {
         this.factory = factory;
         this.realmId = realmId;
         this.componentId = componentId;
         this.componentName = componentName;
-        this.source = source;
+        this.store = store;
     }
 
     /**
@@ -98,7 +97,7 @@ public final class AppUserSync {
             return run(meters, start, null, List.of(), false);
         }
         ChangePlanner.ChangePlan plan = KeycloakModelUtils.runJobInTransactionWithResult(factory,
-                session -> ChangePlanner.plan(session, source.apply(session), componentName, lastSync,
+                session -> ChangePlanner.plan(session, store.apply(session), componentName, lastSync,
                         SyncStarts.lastFinished(componentId)));
         if (plan.fullSyncReason() != null) {
             LOG.infof("Changed users sync of %s runs as a full sync: %s", componentName, plan.fullSyncReason());
@@ -112,8 +111,8 @@ public final class AppUserSync {
         java.time.Instant now = java.time.Instant.now();
         try {
             return new SyncStarts.SyncStart(now, KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> {
-                AppSource app = source.apply(session);
-                return app.database(session).run(DbOperation.SYNC_PAGE, "reading the app database's open transactions",
+                AppUserStore app = store.apply(session);
+                return app.database().run(DbOperation.SYNC_PAGE, "reading the app database's open transactions",
                         c -> OpenTransactions.now(c, app.config().queryTimeoutSeconds()));
             }));
         } catch (RuntimeException e) {
@@ -173,7 +172,7 @@ public final class AppUserSync {
             return result;
         }
         if (changedSince == null) {
-            removeGone(seen, result);
+            GoneUsers.remove(factory, realmId, componentId, componentName, seen, result, BATCH);
         }
         SyncStarts.finished(componentId, start);
         meters.synced(result.getAdded(), result.getUpdated(), result.getRemoved(), result.getFailed(),
@@ -214,13 +213,14 @@ public final class AppUserSync {
     }
 
     private Page read(KeycloakSession session, UsersRead query) {
-        AppSource app = source.apply(session);
-        return app.database(session).run(DbOperation.SYNC_PAGE, "reading app users to sync", c -> {
-            UserPage users = query.read(app.users(), c);
+        AppUserStore app = store.apply(session);
+        Optional<RoleRepository> appRoles = app.mapping().roles();
+        return app.database().run(DbOperation.SYNC_PAGE, "reading app users to sync", c -> {
+            UserPage users = query.read(app.mapping().users(), c);
             List<String> ids = users.rows().stream().map(UserRow::id).toList();
-            Map<String, List<AppRole>> roles = app.roles().isPresent() ? app.roles().get().ofUsers(c, ids) : Map.of();
-            Set<String> names = app.roles().isPresent()
-                    ? app.roles().get().all(c).stream().map(AppRole::name).collect(Collectors.toSet()) : Set.of();
+            Map<String, List<AppRole>> roles = appRoles.isPresent() ? appRoles.get().ofUsers(c, ids) : Map.of();
+            Set<String> names = appRoles.isPresent()
+                    ? appRoles.get().all(c).stream().map(AppRole::name).collect(Collectors.toSet()) : Set.of();
             return new Page(users, roles, names);
         });
     }
@@ -231,7 +231,7 @@ public final class AppUserSync {
             KeycloakModelUtils.runJobInTransaction(factory, session -> {
                 RealmModel realm = session.realms().getRealm(realmId);
                 session.getContext().setRealm(realm);
-                UserImport importer = new UserImport(session, realm, source.apply(session), page.roleNames());
+                UserImport importer = new UserImport(session, realm, store.apply(session), page.roleNames());
                 page.users().unreadableIds().forEach(importer::keepUnreadable);
             });
         }
@@ -267,7 +267,7 @@ public final class AppUserSync {
         session.getContext().setRealm(realm);
         // the batch's own inserts need not be flushed before each lookup: UserImport knows the names it gave out
         session.getProvider(JpaConnectionProvider.class).getEntityManager().setFlushMode(FlushModeType.COMMIT);
-        AppSource app = source.apply(session);
+        AppUserStore app = store.apply(session);
         LinkedUsers.Known known = LinkedUsers.known(session, realmId,
                 rows.stream().map(row -> ImportedUser.keycloakId(componentId, row.id())).toList(),
                 rows.stream().map(UserRow::username).toList(),
@@ -285,27 +285,5 @@ public final class AppUserSync {
         importer.finish();
         LOG.debugf("Sync of %s: a batch of %d app users: %s", componentName, rows.size(), result.getStatus());
         return result;
-    }
-
-    /** After a full sync: the imported users whose app rows are gone are removed, a batch per transaction. */
-    private void removeGone(Set<String> seen, SynchronizationResult result) {
-        List<String> gone = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> LinkedUsers
-                .ids(session, realmId, componentId).stream()
-                .filter(id -> !seen.contains(id)).toList());
-        for (int from = 0; from < gone.size(); from += BATCH) {
-            List<String> batch = new ArrayList<>(gone.subList(from, Math.min(gone.size(), from + BATCH)));
-            KeycloakModelUtils.runJobInTransaction(factory, session -> {
-                RealmModel realm = session.realms().getRealm(realmId);
-                session.getContext().setRealm(realm);
-                for (String id : batch) {
-                    UserModel user = UserStoragePrivateUtil.userLocalStorage(session).getUserById(realm, id);
-                    if (user != null && new UserManager(session).removeUser(realm, user,
-                            UserStoragePrivateUtil.userLocalStorage(session))) {
-                        LOG.debugf("Sync of %s: removed user %s, whose app row is gone", componentName, id);
-                        result.increaseRemoved();
-                    }
-                }
-            });
-        }
     }
 }

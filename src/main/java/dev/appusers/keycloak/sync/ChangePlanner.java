@@ -11,6 +11,7 @@ import org.keycloak.models.KeycloakSession;
 import dev.appusers.keycloak.jdbc.ChangeTable;
 import dev.appusers.keycloak.jdbc.SchemaException;
 import dev.appusers.keycloak.metrics.DbOperation;
+import dev.appusers.keycloak.store.AppUserStore;
 
 /**
  * Decides what one "Sync changed users" reads ({@link ChangeWindow}): from when the last-modified column, and which
@@ -28,12 +29,12 @@ final class ChangePlanner {
     private ChangePlanner() {
     }
 
-    static ChangePlan plan(KeycloakSession session, AppSource app, String componentName, Timestamp lastSync,
+    static ChangePlan plan(KeycloakSession session, AppUserStore app, String componentName, Timestamp lastSync,
                            Optional<SyncStarts.SyncStart> previous) {
         if (app.config().changeTable().isEmpty()) {
             return withoutTable(componentName, lastSync, previous);
         }
-        return app.database(session).run(DbOperation.SYNC_PAGE, "reading the change table to sync", c -> {
+        return app.database().run(DbOperation.SYNC_PAGE, "reading the change table to sync", c -> {
             ChangeTable table;
             try {
                 table = ChangeTable.resolve(c, app.config());

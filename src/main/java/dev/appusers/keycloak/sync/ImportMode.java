@@ -11,10 +11,13 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
 import dev.appusers.keycloak.jdbc.AppRole;
+import dev.appusers.keycloak.jdbc.RoleRepository;
 import dev.appusers.keycloak.jdbc.UserPage;
+import dev.appusers.keycloak.jdbc.UserRepository;
 import dev.appusers.keycloak.jdbc.UserRow;
 import dev.appusers.keycloak.roles.KeycloakRoles;
 import dev.appusers.keycloak.metrics.DbOperation;
+import dev.appusers.keycloak.store.AppUserStore;
 
 /**
  * Import mode ({@code importEnabled=true}) of one component in one session, as Keycloak's LDAP federation does it:
@@ -28,19 +31,17 @@ public final class ImportMode {
     private static final Logger LOG = Logger.getLogger(ImportMode.class);
 
     private final KeycloakSession session;
-    private final AppSource source;
-    private final AppUserWrites writes;
+    private final AppUserStore store;
 
-    /** @param writes where a WRITABLE component's imported users write (unused in READ_ONLY mode) */
-    public ImportMode(KeycloakSession session, AppSource source, AppUserWrites writes) {
+    /** @param store what the imports read, and where a WRITABLE component's imported users write */
+    public ImportMode(KeycloakSession session, AppUserStore store) {
         this.session = session;
-        this.source = source;
-        this.writes = writes;
+        this.store = store;
     }
 
     /** The Keycloak user of an app row a lookup found, imported now if needed; null when Keycloak cannot take it. */
     public UserModel imported(RealmModel realm, UserRow row) {
-        UserImport importer = new UserImport(session, realm, source, null);
+        UserImport importer = new UserImport(session, realm, store, null);
         if (importer.apply(row, roles(row)) == UserImport.Outcome.FAILED) {
             return null;
         }
@@ -54,43 +55,44 @@ public final class ImportMode {
         if (appId == null) {
             return proxy(realm, user);
         }
-        UserPage page = source.database(session).run(DbOperation.USER_LOOKUP, "checking an imported user",
-                c -> source.users().byIds(c, List.of(appId)));
+        UserRepository users = store.mapping().users();
+        UserPage page = store.database().run(DbOperation.USER_LOOKUP, "checking an imported user",
+                c -> users.byIds(c, List.of(appId)));
         Optional<UserRow> row = page.rows().stream().findFirst();
         if (row.isEmpty() && !page.unreadableIds().isEmpty()) { // there, but unreadable: logged when read
-            new UserImport(session, realm, source, null).keepUnreadable(appId);
+            new UserImport(session, realm, store, null).keepUnreadable(appId);
             return proxy(realm, user);
         }
         if (row.isEmpty()) {
             LOG.debugf("Imported user %s: its app row %s is gone; Keycloak removes it", user.getId(), appId);
             return null;
         }
-        new UserImport(session, realm, source, null).apply(row.get(), roles(row.get())); // a refusal is logged
+        new UserImport(session, realm, store, null).apply(row.get(), roles(row.get())); // a refusal is logged
         return proxy(realm, user);
     }
 
     private List<AppRole> roles(UserRow row) {
-        return source.roles().isEmpty() ? List.of() : source.database(session).run(DbOperation.ROLE_READ,
-                "reading a user's roles",
-                c -> source.roles().get().ofUser(c, row.id()));
+        Optional<RoleRepository> roles = store.mapping().roles();
+        return roles.isEmpty() ? List.of() : store.database().run(DbOperation.ROLE_READ, "reading a user's roles",
+                c -> roles.get().ofUser(c, row.id()));
     }
 
     private UserModel proxy(RealmModel realm, UserModel user) {
         if (user == null) {
             return null;
         }
-        Set<String> mapped = new HashSet<>(source.attributeNames());
-        source.config().emailColumn().ifPresent(c -> mapped.add(UserModel.EMAIL));
-        source.config().firstNameColumn().ifPresent(c -> mapped.add(UserModel.FIRST_NAME));
-        source.config().lastNameColumn().ifPresent(c -> mapped.add(UserModel.LAST_NAME));
-        source.config().enabledColumn().ifPresent(c -> mapped.add(UserModel.ENABLED));
-        source.config().emailVerifiedColumn().ifPresent(c -> mapped.add(UserModel.EMAIL_VERIFIED));
-        Optional<KeycloakRoles> roles = source.config().roles()
-                .map(config -> KeycloakRoles.of(realm, config, source.componentId()));
+        Set<String> mapped = new HashSet<>(store.attributeNames());
+        store.config().emailColumn().ifPresent(c -> mapped.add(UserModel.EMAIL));
+        store.config().firstNameColumn().ifPresent(c -> mapped.add(UserModel.FIRST_NAME));
+        store.config().lastNameColumn().ifPresent(c -> mapped.add(UserModel.LAST_NAME));
+        store.config().enabledColumn().ifPresent(c -> mapped.add(UserModel.ENABLED));
+        store.config().emailVerifiedColumn().ifPresent(c -> mapped.add(UserModel.EMAIL_VERIFIED));
+        Optional<KeycloakRoles> roles = store.config().roles()
+                .map(config -> KeycloakRoles.of(realm, config, store.componentId()));
         String appId = ImportedUser.appId(user);
-        if (source.config().writable()) {
-            return appId == null ? user : new WritableImportedUser(user, appId, mapped,
-                    role -> roles.isPresent() && roles.get().contains(role), writes);
+        if (store.config().writable()) {
+            return appId == null ? user : new WritableImportedUser(user, realm, appId, mapped,
+                    role -> roles.isPresent() && roles.get().contains(role), store);
         }
         return new ReadOnlyImportedUser(user, mapped,
                 role -> roles.isPresent() && roles.get().contains(role) && roles.get().isOwned(role));

@@ -28,6 +28,7 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.representations.idm.MembershipType;
 
 import dev.appusers.keycloak.jdbc.UserRow;
+import dev.appusers.keycloak.store.AppUserStore;
 
 /**
  * The users a sync adds, written as Keycloak's own JPA entities in the batch's transaction, flushed once at its
@@ -60,7 +61,7 @@ final class NewUsers {
     private final KeycloakSession session;
     private final RealmModel realm;
     private final EntityManager em;
-    private final AppSource source;
+    private final AppUserStore store;
     private final RoleModel defaultRole;
     private final List<GroupModel> defaultGroups;
     private final List<UserEntity> users = new ArrayList<>();
@@ -69,10 +70,10 @@ final class NewUsers {
     private final List<Object> credentials = new ArrayList<>();
     private final List<Runnable> events = new ArrayList<>();
 
-    NewUsers(KeycloakSession session, RealmModel realm, AppSource source) {
+    NewUsers(KeycloakSession session, RealmModel realm, AppUserStore store) {
         this.session = session;
         this.realm = realm;
-        this.source = source;
+        this.store = store;
         this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
         this.defaultRole = realm.getDefaultRole();
         this.defaultGroups = realm.getDefaultGroupsStream().toList();
@@ -95,15 +96,15 @@ final class NewUsers {
         setLastModified(user, now);
         user.setUsername(row.username().toLowerCase());
         user.setRealmId(realm.getId());
-        user.setFederationLink(source.componentId());
-        if (source.config().emailColumn().isPresent()) {
+        user.setFederationLink(store.componentId());
+        if (store.config().emailColumn().isPresent()) {
             String email = row.email() == null || row.email().isBlank() ? null : row.email();
             user.setEmail(KeycloakModelUtils.toLowerCaseSafe(email), realm.isDuplicateEmailsAllowed());
         }
-        if (source.config().firstNameColumn().isPresent()) {
+        if (store.config().firstNameColumn().isPresent()) {
             user.setFirstName(row.firstName());
         }
-        if (source.config().lastNameColumn().isPresent()) {
+        if (store.config().lastNameColumn().isPresent()) {
             user.setLastName(row.lastName());
         }
         user.setEnabled(row.enabled());
@@ -111,7 +112,7 @@ final class NewUsers {
         users.add(user);
 
         attribute(user, ImportedUser.APP_ID_ATTRIBUTE, row.id());
-        for (String name : source.attributeNames()) {
+        for (String name : store.attributeNames()) {
             String value = row.attributes().get(name);
             if (value != null) {
                 attribute(user, name, value);

@@ -18,6 +18,7 @@ import dev.appusers.keycloak.credential.AppHashes;
 import dev.appusers.keycloak.jdbc.AppRole;
 import dev.appusers.keycloak.jdbc.UserRow;
 import dev.appusers.keycloak.roles.KeycloakRoles;
+import dev.appusers.keycloak.store.AppUserStore;
 
 /**
  * Brings one app user into Keycloak's own database, or an imported one in line with its row: username, email, names,
@@ -34,7 +35,7 @@ final class UserImport {
     enum Outcome { ADDED, UPDATED, UNCHANGED, FAILED }
 
     private final RealmModel realm;
-    private final AppSource source;
+    private final AppUserStore store;
     private final UserProvider local;
     private final Optional<KeycloakRoles> roles;
     /** Names of every app role (a sync knows them), or null: only roles the component created are the app's. */
@@ -49,18 +50,18 @@ final class UserImport {
     /** Where a sync writes its new users as Keycloak's entities, or null: Keycloak's {@code addUser}. */
     private final NewUsers newUsers;
 
-    UserImport(KeycloakSession session, RealmModel realm, AppSource source, Set<String> appRoleNames) {
-        this(session, realm, source, appRoleNames, null);
+    UserImport(KeycloakSession session, RealmModel realm, AppUserStore store, Set<String> appRoleNames) {
+        this(session, realm, store, appRoleNames, null);
     }
 
-    UserImport(KeycloakSession session, RealmModel realm, AppSource source, Set<String> appRoleNames,
+    UserImport(KeycloakSession session, RealmModel realm, AppUserStore store, Set<String> appRoleNames,
                LinkedUsers.Known known) {
         this.known = known;
-        this.newUsers = known != null && NewUsers.enabled() ? new NewUsers(session, realm, source) : null;
+        this.newUsers = known != null && NewUsers.enabled() ? new NewUsers(session, realm, store) : null;
         this.realm = realm;
-        this.source = source;
+        this.store = store;
         this.local = UserStoragePrivateUtil.userLocalStorage(session);
-        this.roles = source.config().roles().map(config -> KeycloakRoles.of(realm, config, source.componentId()));
+        this.roles = store.config().roles().map(config -> KeycloakRoles.of(realm, config, store.componentId()));
         this.appRoleNames = appRoleNames;
     }
 
@@ -73,7 +74,7 @@ final class UserImport {
 
     /** The imported user of this row, if it was imported before. */
     UserModel existing(UserRow row) {
-        String id = ImportedUser.keycloakId(source.componentId(), row.id());
+        String id = ImportedUser.keycloakId(store.componentId(), row.id());
         if (known != null && !known.ids().contains(id) && !claimedIds.contains(id)) {
             return null;
         }
@@ -84,7 +85,7 @@ final class UserImport {
         Optional<String> refusal = refusal(row);
         if (refusal.isPresent()) {
             UserModel user = existing(row);
-            if (user != null && source.componentId().equals(user.getFederationLink())) {
+            if (user != null && store.componentId().equals(user.getFederationLink())) {
                 LOG.warnf("App user %s not updated: %s; its Keycloak user is disabled until the row can be imported",
                         row.id(), refusal.get());
                 applyWhatItCan(user, row, appRoles);
@@ -100,11 +101,11 @@ final class UserImport {
             return Outcome.ADDED;
         }
         if (added) {
-            user = local.addUser(realm, ImportedUser.keycloakId(source.componentId(), row.id()), row.username(), true,
+            user = local.addUser(realm, ImportedUser.keycloakId(store.componentId(), row.id()), row.username(), true,
                     false);
-            user.setFederationLink(source.componentId());
+            user.setFederationLink(store.componentId());
             user.setSingleAttribute(ImportedUser.APP_ID_ATTRIBUTE, row.id());
-        } else if (!source.componentId().equals(user.getFederationLink())) {
+        } else if (!store.componentId().equals(user.getFederationLink())) {
             LOG.warnf("App user %s not updated: its Keycloak user is no longer linked to this component", row.id());
             return Outcome.FAILED;
         }
@@ -125,19 +126,19 @@ final class UserImport {
 
     /** A new user of a sync, written as Keycloak's entities: what the model calls below would write. */
     private void addAsEntities(UserRow row, List<AppRole> appRoles) {
-        String id = ImportedUser.keycloakId(source.componentId(), row.id());
+        String id = ImportedUser.keycloakId(store.componentId(), row.id());
         claim(row, id);
         Set<RoleModel> wanted = roles.isPresent() ? roles.get().rolesFor(appRoles) : Set.of();
-        boolean hashed = source.config().passwordHashColumn().isPresent();
+        boolean hashed = store.config().passwordHashColumn().isPresent();
         String fingerprint = hashed ? ImportedUser.fingerprint(row.passwordHash()) : "";
         PasswordCredentialModel credential = fingerprint.isEmpty() ? null // refusal() checked the format:
-                : AppHashes.credentialOf(row.passwordHash(), source.componentId()).orElseThrow();
+                : AppHashes.credentialOf(row.passwordHash(), store.componentId()).orElseThrow();
         newUsers.add(id, row, wanted, credential, fingerprint);
     }
 
     /** Why Keycloak cannot take this row, checked before anything is written. */
     private Optional<String> refusal(UserRow row) {
-        if (source.config().emailColumn().isPresent() && row.email() == null) {
+        if (store.config().emailColumn().isPresent() && row.email() == null) {
             return Optional.of("its email is empty");
         }
         if (row.passwordHash() != null && !row.passwordHash().isBlank()) {
@@ -146,7 +147,7 @@ final class UserImport {
                 return Optional.of("its password hash is malformed or of an unknown format (" + unusable.get() + ")");
             }
         }
-        String id = ImportedUser.keycloakId(source.componentId(), row.id());
+        String id = ImportedUser.keycloakId(store.componentId(), row.id());
         if (!id.equals(claimed.getOrDefault("u:" + row.username(), id))) {
             return Optional.of("another Keycloak user has its username (ignoring case)");
         }
@@ -184,8 +185,8 @@ final class UserImport {
      * be read again, since Keycloak no longer knows what the row says.
      */
     void keepUnreadable(String appId) {
-        UserModel user = local.getUserById(realm, ImportedUser.keycloakId(source.componentId(), appId));
-        if (user != null && source.componentId().equals(user.getFederationLink()) && user.isEnabled()) {
+        UserModel user = local.getUserById(realm, ImportedUser.keycloakId(store.componentId(), appId));
+        if (user != null && store.componentId().equals(user.getFederationLink()) && user.isEnabled()) {
             user.setEnabled(false);
             LOG.warnf("App user %s: its row cannot be read; its Keycloak user is kept, disabled", appId);
         }
@@ -201,7 +202,7 @@ final class UserImport {
     private void applyWhatItCan(UserModel user, UserRow row, List<AppRole> appRoles) {
         updateProfile(user, row, false);
         grantRoles(user, appRoles, false);
-        if (source.config().passwordHashColumn().isPresent()
+        if (store.config().passwordHashColumn().isPresent()
                 && (row.passwordHash() == null || AppHashes.unusable(row.passwordHash()).isPresent())) {
             String fingerprint = ImportedUser.fingerprint(row.passwordHash());
             user.credentialManager().getStoredCredentialsByTypeStream(PasswordCredentialModel.TYPE).toList()
@@ -216,7 +217,7 @@ final class UserImport {
             user.setUsername(row.username());
             changed = true;
         }
-        if (source.config().emailColumn().isPresent() && !Objects.equals(row.email(), user.getEmail())) {
+        if (store.config().emailColumn().isPresent() && !Objects.equals(row.email(), user.getEmail())) {
             user.setEmail(row.email());
             changed = true;
         }
@@ -226,11 +227,11 @@ final class UserImport {
     /** Names, enabled (as {@code enabled} says), email verified and the mapped attributes; @return whether any changed */
     private boolean updateProfile(UserModel user, UserRow row, boolean enabled) {
         boolean changed = false;
-        if (source.config().firstNameColumn().isPresent() && !Objects.equals(row.firstName(), user.getFirstName())) {
+        if (store.config().firstNameColumn().isPresent() && !Objects.equals(row.firstName(), user.getFirstName())) {
             user.setFirstName(row.firstName());
             changed = true;
         }
-        if (source.config().lastNameColumn().isPresent() && !Objects.equals(row.lastName(), user.getLastName())) {
+        if (store.config().lastNameColumn().isPresent() && !Objects.equals(row.lastName(), user.getLastName())) {
             user.setLastName(row.lastName());
             changed = true;
         }
@@ -242,7 +243,7 @@ final class UserImport {
             user.setEmailVerified(row.emailVerified());
             changed = true;
         }
-        for (String name : source.attributeNames()) {
+        for (String name : store.attributeNames()) {
             String value = row.attributes().get(name);
             if (!Objects.equals(value, user.getFirstAttribute(name))) {
                 if (value == null) {
@@ -289,7 +290,7 @@ final class UserImport {
 
     /** A new or changed app hash becomes the user's password credential; an unchanged one is left alone. */
     private boolean updatePassword(UserModel user, UserRow row, boolean added) {
-        if (source.config().passwordHashColumn().isEmpty()) {
+        if (store.config().passwordHashColumn().isEmpty()) {
             return false;
         }
         String fingerprint = ImportedUser.fingerprint(row.passwordHash());
@@ -301,7 +302,7 @@ final class UserImport {
             user.credentialManager().getStoredCredentialsByTypeStream(PasswordCredentialModel.TYPE).toList()
                     .forEach(credential -> user.credentialManager().removeStoredCredentialById(credential.getId()));
         }
-        AppHashes.credentialOf(row.passwordHash(), source.componentId())
+        AppHashes.credentialOf(row.passwordHash(), store.componentId())
                 .ifPresent(user.credentialManager()::createStoredCredential);
         user.setSingleAttribute(ImportedUser.HASH_FINGERPRINT_ATTRIBUTE, fingerprint);
         LOG.debugf("App user %s: password credential taken from the app's hash", row.id());

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.UserModelDelegate;
@@ -12,6 +13,7 @@ import org.keycloak.storage.ReadOnlyException;
 
 import dev.appusers.keycloak.jdbc.UserRow;
 import dev.appusers.keycloak.lockout.KeycloakLockout;
+import dev.appusers.keycloak.store.AppUserStore;
 
 /**
  * An imported user in WRITABLE mode, as Keycloak hands it out (as Keycloak's LDAP federation does with import on): a
@@ -22,19 +24,21 @@ import dev.appusers.keycloak.lockout.KeycloakLockout;
  */
 final class WritableImportedUser extends UserModelDelegate {
 
+    private final RealmModel realm;
     private final String appId;
     private final Set<String> mapped;
     private final Predicate<RoleModel> appRole;
-    private final AppUserWrites app;
+    private final AppUserStore app;
 
     /**
      * @param mapped the fields the app maps ({@code email}, {@code firstName}, {@code lastName}, {@code enabled},
      *     {@code emailVerified}) and the mapped attributes; the username always is
      * @param appRole whether a role is in the container of the app's roles
      */
-    WritableImportedUser(UserModel delegate, String appId, Set<String> mapped, Predicate<RoleModel> appRole,
-                         AppUserWrites app) {
+    WritableImportedUser(UserModel delegate, RealmModel realm, String appId, Set<String> mapped,
+                         Predicate<RoleModel> appRole, AppUserStore app) {
         super(delegate);
+        this.realm = realm;
         this.appId = appId;
         this.mapped = mapped;
         this.appRole = appRole;
@@ -109,7 +113,7 @@ final class WritableImportedUser extends UserModelDelegate {
     @Override
     public void grantRole(RoleModel role) {
         if (appRole.test(role) && !hasDirectRole(role)) {
-            app.grantAppRole(appId, role); // false: no app role of that name, the grant is Keycloak's alone
+            app.grantAppRole(realm, appId, role); // false: no app role of that name, the grant is Keycloak's alone
         }
         super.grantRole(role);
     }

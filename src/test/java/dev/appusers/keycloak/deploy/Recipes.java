@@ -13,6 +13,9 @@ import javax.xml.xpath.XPathFactory;
 
 import org.w3c.dom.Document;
 
+import dev.appusers.keycloak.config.ConfigDefaults;
+import dev.appusers.keycloak.config.ConfigKeys;
+
 /** What the recipes must agree with: pom.xml and the default datasource name. */
 final class Recipes {
 
@@ -49,6 +52,6 @@ final class Recipes {
 
     /** The named datasource a component uses unless it names another: {@code appdb}. */
     static String datasource() {
-        return dev.appusers.keycloak.config.AppUsersConfig.DEFAULT_DATASOURCE;
+        return ConfigDefaults.of(ConfigKeys.DATASOURCE);
     }
 }

@@ -1,4 +1,4 @@
-package dev.appusers.keycloak;
+package dev.appusers.keycloak.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

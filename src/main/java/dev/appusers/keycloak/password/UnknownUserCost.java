@@ -1,4 +1,4 @@
-package dev.appusers.keycloak;
+package dev.appusers.keycloak.password;
 
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -11,29 +11,24 @@ import java.util.function.LongSupplier;
 
 import org.jboss.logging.Logger;
 
-import dev.appusers.keycloak.password.CostLimits;
-import dev.appusers.keycloak.password.HashCostException;
-import dev.appusers.keycloak.password.HashingScheme;
-import dev.appusers.keycloak.password.VerificationBusyException;
-
 /**
  * Makes "no such user" cost what "wrong password" costs, in time and in answer. Keycloak's authenticators already pay
  * one hash of the realm's own algorithm for an unknown username, but the app's hashes (Litestar-Users: argon2id with
  * 100 MiB) usually cost several times more, so without this an attacker could tell which emails have accounts by
  * timing a failed login.
  *
- * <p>Where a known user's sign-in would compute a hash ({@link PasswordChecks}), an unknown username (or a known user
- * whose hash cannot be checked) takes a stand-in for that computation: it queues for a slot of the same limiter, with
- * the same wait, among the same bounded waiters, holds the same memory, and then holds the slot, without computing, as
- * long as a verification of the app's users runs in a slot now: the median of the last {@link #SAMPLES} real
- * verifications of this component ({@link #timing}) and of runs against a throw-away hash in the configured scheme and
- * parameters ({@code passwordHashScheme}, {@code passwordHashParameters}), made in the background when the component
+ * <p>Where a known user's sign-in would compute a hash (the provider's {@code PasswordChecks}), an unknown username
+ * (or a known user whose hash cannot be checked) takes a stand-in for that computation: it queues for a slot of the
+ * same limiter, with the same wait, among the same bounded waiters, holds the same memory, and then holds the slot,
+ * without computing, as long as a verification of the app's users runs in a slot now: the median of the last
+ * {@link #SAMPLES} real verifications of this component ({@link #timing}) and of runs against a throw-away hash in the
+ * configured scheme and parameters ({@code passwordHashScheme}, {@code passwordHashParameters}), made in the background when the component
  * is loaded and whenever no verification ran for {@link #RECALIBRATE_NANOS}. So under any burst an unknown username
  * waits where a known one waits, and when the queue is full it is refused as busy exactly where a known one is
  * ({@link #pay()} says so, and the caller answers as for a busy verification); and a flood of unknown usernames costs
  * no processor time, only slots, as a flood of wrong passwords would.
  */
-final class UnknownUserCost {
+public final class UnknownUserCost {
 
     private static final Logger LOG = Logger.getLogger(UnknownUserCost.class);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -66,12 +61,12 @@ final class UnknownUserCost {
      *
      * @param limits the component's ceilings and limiter, which its users' verifications run in
      */
-    UnknownUserCost(HashingScheme scheme, CostLimits limits) {
+    public UnknownUserCost(HashingScheme scheme, CostLimits limits) {
         this(scheme, limits, System::nanoTime, MEASURER);
         measureSoon();
     }
 
-    UnknownUserCost(HashingScheme scheme, CostLimits limits, LongSupplier clock, Executor measurer) {
+    public UnknownUserCost(HashingScheme scheme, CostLimits limits, LongSupplier clock, Executor measurer) {
         this.scheme = scheme;
         this.limits = limits;
         // a hashing slot only if one is free at once: measuring never waits behind real sign-ins
@@ -90,7 +85,7 @@ final class UnknownUserCost {
      *     a known user's verification would have been refused at this moment: the caller answers as it answers a busy
      *     verification ("try again")
      */
-    long pay() {
+    public long pay() {
         if (isStale()) {
             measureSoon();
         }
@@ -110,7 +105,7 @@ final class UnknownUserCost {
      * @return {@code limits} telling this cost how long each verification ran in its slot, so that the stand-in follows
      *     what the app's users' sign-ins take now
      */
-    CostLimits timing(CostLimits verification) {
+    public CostLimits timing(CostLimits verification) {
         return verification.observing(this::observe);
     }
 
@@ -118,7 +113,7 @@ final class UnknownUserCost {
      * A hash in the configured scheme of a random secret no one knows (the one the measurements verify against), for
      * a row that must hold a hash before its user's password is set: computed once, in {@code hashing}'s limits.
      */
-    String unusableHash(CostLimits hashing) {
+    public String unusableHash(CostLimits hashing) {
         String hash = dummyHash;
         if (hash == null) {
             hash = scheme.hash(randomText(), hashing);

@@ -1,24 +1,20 @@
-package dev.appusers.keycloak;
+package dev.appusers.keycloak.password;
 
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import dev.appusers.keycloak.password.CostLimits;
-import dev.appusers.keycloak.password.HashingScheme;
-import dev.appusers.keycloak.password.PasswordSchemes;
 
 /**
  * A cheap writing scheme (pbkdf2 with one round) that counts its verifications, each holding a slot of the limiter at
  * least a given time.
  */
-final class CountingScheme implements HashingScheme {
+public final class CountingScheme implements HashingScheme {
 
     private final HashingScheme real = PasswordSchemes.hashingScheme("pbkdf2-sha256", Map.of("rounds", "1"));
     private final long verifyMillis;
-    final AtomicInteger verifications = new AtomicInteger();
+    public final AtomicInteger verifications = new AtomicInteger();
 
     /** @param verifyMillis how long each verification takes at least (0: as long as one round of pbkdf2) */
-    CountingScheme(long verifyMillis) {
+    public CountingScheme(long verifyMillis) {
         this.verifyMillis = verifyMillis;
     }
 

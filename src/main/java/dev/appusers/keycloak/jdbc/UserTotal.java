@@ -1,4 +1,4 @@
-package dev.appusers.keycloak;
+package dev.appusers.keycloak.jdbc;
 
 import java.time.Duration;
 import java.util.function.IntSupplier;
@@ -12,7 +12,7 @@ import org.jboss.logging.Logger;
  * table holds {@value #LARGE} users or more, a count is reused for {@link #REUSE} on this node; users added or removed
  * through Keycloak drop it at once. Smaller tables are counted on every call. One per component configuration.
  */
-final class UserTotal {
+public final class UserTotal {
 
     private static final Logger LOG = Logger.getLogger(UserTotal.class);
 
@@ -25,7 +25,7 @@ final class UserTotal {
     private final LongSupplier nanoTime;
     private volatile Counted last;
 
-    UserTotal() {
+    public UserTotal() {
         this(System::nanoTime);
     }
 
@@ -34,7 +34,7 @@ final class UserTotal {
     }
 
     /** The total, counted by {@code count} unless a large table's count is recent enough. */
-    int get(IntSupplier count) {
+    public int get(IntSupplier count) {
         Counted known = last;
         long now = nanoTime.getAsLong();
         if (known != null && now - known.atNanos() < REUSE.toNanos()) {
@@ -51,7 +51,7 @@ final class UserTotal {
     }
 
     /** After a user was added or removed through Keycloak. */
-    void forget() {
+    public void forget() {
         last = null;
     }
 }

@@ -1,4 +1,4 @@
-package dev.appusers.keycloak;
+package dev.appusers.keycloak.jdbc;
 
 import java.util.Iterator;
 import java.util.List;
@@ -12,12 +12,12 @@ import java.util.stream.StreamSupport;
  * A lazy stream over results fetched a page at a time, so that a caller asking for "all" users never makes the
  * provider load a whole table at once: each page is one bounded query, run only when the stream gets that far.
  */
-final class Pages {
+public final class Pages {
 
     static final int PAGE_SIZE = 500;
 
     @FunctionalInterface
-    interface PageQuery<T> {
+    public interface PageQuery<T> {
         List<T> fetch(int offset, int limit);
     }
 
@@ -25,7 +25,7 @@ final class Pages {
     }
 
     /** {@code first}/{@code max} as Keycloak passes them: null or negative means from the start / without limit. */
-    static <T> Stream<T> stream(Integer first, Integer max, PageQuery<T> query) {
+    public static <T> Stream<T> stream(Integer first, Integer max, PageQuery<T> query) {
         int start = first == null || first < 0 ? 0 : first;
         long limit = max == null || max < 0 ? Long.MAX_VALUE : max;
         if (limit == 0) {

@@ -1,4 +1,4 @@
-package dev.appusers.keycloak;
+package dev.appusers.keycloak.store;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,11 +14,11 @@ import dev.appusers.keycloak.jdbc.UserTable;
  * Which of Keycloak's user fields the component maps to a column of the app's user table, and the attributes mapped
  * to other columns with their columns' types, in the order of {@code userAttributeColumns}.
  */
-record MappedFields(boolean email, boolean firstName, boolean lastName, boolean enabled, boolean emailVerified,
+public record MappedFields(boolean email, boolean firstName, boolean lastName, boolean enabled, boolean emailVerified,
                     Map<String, AttributeType> attributes) {
 
     /** Whether a Keycloak user attribute ({@code username}, {@code email}, ... or a custom one) comes from a column. */
-    boolean maps(String attribute) {
+    public boolean maps(String attribute) {
         return switch (attribute) {
             case UserModel.USERNAME -> true;
             case UserModel.EMAIL -> email;
@@ -28,7 +28,7 @@ record MappedFields(boolean email, boolean firstName, boolean lastName, boolean 
         };
     }
 
-    static MappedFields of(UserTable table) {
+    public static MappedFields of(UserTable table) {
         Map<String, AttributeType> attributes = new LinkedHashMap<>();
         for (MappedAttribute attribute : table.attributes()) {
             attributes.put(attribute.name(), attribute.type());

@@ -1,4 +1,4 @@
-package dev.appusers.keycloak;
+package dev.appusers.keycloak.password;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,10 +6,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
-
-import dev.appusers.keycloak.password.CostLimits;
-import dev.appusers.keycloak.password.PasswordSchemes;
-import dev.appusers.keycloak.password.Verification;
 
 /**
  * An unknown user's login takes as long as a verification runs: measured by running one now and then, held in a slot
