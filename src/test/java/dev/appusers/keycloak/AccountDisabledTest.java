@@ -9,7 +9,7 @@ import org.keycloak.models.UserModel;
 
 /**
  * The right password of a user the app disabled is never let through outside Keycloak's two sign-in steps that are
- * known to answer it ({@code *BruteForceIT} runs those on a real Keycloak).
+ * known to answer it ({@code BruteForceScenarios} runs those on a real Keycloak).
  */
 class AccountDisabledTest {
 

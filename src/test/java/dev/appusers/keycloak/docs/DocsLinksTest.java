@@ -68,7 +68,7 @@ class DocsLinksTest {
     void thePagesAreTheReadmeAndDocs() throws IOException {
         assertThat(pages()).contains(README, DOCS.resolve("operations.md"), DOCS.resolve("configuration.md"))
                 .hasSizeGreaterThan(10);
-        assertThat(knownNames()).contains("UserRepository", "PostgresLoginIT", "AppUsersConfig",
+        assertThat(knownNames()).contains("UserRepository", "LoginScenarios", "PostgresIT", "AppUsersConfig",
                 "AppUsersDatabaseUnavailable");
     }
 

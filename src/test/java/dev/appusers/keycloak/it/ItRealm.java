@@ -5,8 +5,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What one integration test class works in: Keycloak running with the app database of its kind, a realm of its own
- * and, when it asks for one, an isolated copy of the fixture tables.
+ * What one integration test class works in: the Keycloak server of its target ({@link Target#current()}) running with
+ * the target's app database, a realm of its own and, when it asks for one, an isolated copy of the fixture tables. The
+ * server is shared by configuration: every target with the same database, Keycloak line and mode uses the same running
+ * server ({@link KeycloakServer#with}), whatever the order of the classes.
  */
 public final class ItRealm {
 
@@ -19,10 +21,6 @@ public final class ItRealm {
     public final OidcClient oidc;
     /** Where this test class's part of the server's log starts ({@link KeycloakServer#claimLog()}). */
     private final long logStart;
-
-    private ItRealm(AppDb db, String name, OnKeycloak setup) {
-        this(db, sharedServer(db, setup), name);
-    }
 
     private ItRealm(AppDb db, KeycloakServer server, String name) {
         this.db = db;
@@ -43,7 +41,9 @@ public final class ItRealm {
         return server.logSince(logStart);
     }
 
-    private static KeycloakServer sharedServer(AppDb db, OnKeycloak setup) {
+    /** The server of {@code target}'s configuration, started unless it runs already. */
+    private static KeycloakServer sharedServer(Target target) {
+        AppDb db = target.db();
         synchronized (PREPARED) {
             if (!PREPARED.contains(db)) {
                 KeycloakCluster.closeShared(); // its nodes hold connections to the database dropped here
@@ -51,8 +51,7 @@ public final class ItRealm {
                 PREPARED.add(db);
             }
         }
-        return KeycloakServer.with(setup == null ? KeycloakServer.home() : KeycloakServer.home(setup.line()), db,
-                AppDb.IT_DATABASE, options(db, setup));
+        return KeycloakServer.with(KeycloakServer.home(target.line()), db, AppDb.IT_DATABASE, options(target));
     }
 
     /**
@@ -60,19 +59,20 @@ public final class ItRealm {
      * database prepares"). Both wirings that page offers are run: on PostgreSQL, Keycloak's own database is XA and
      * the app database the one-phase last resource
      * (no prepared transactions needed on the app's server); on MariaDB, Keycloak's defaults: the app database is XA.
+     * In production mode, Keycloak's defaults ({@link Target#PRODUCTION}).
      */
-    private static String[] options(AppDb db, OnKeycloak setup) {
-        OnKeycloak.Line line = setup == null ? OnKeycloak.Line.CURRENT : setup.line();
-        if (setup != null && setup.production()) {
-            return concat(KeycloakOwnDatabase.productionOptions(), healthOptions(line));
+    private static String[] options(Target target) {
+        AppDb db = target.db();
+        if (target.production()) {
+            return concat(KeycloakOwnDatabase.productionOptions(), healthOptions(target.line()));
         }
-        return db == AppDb.POSTGRES ? concat(transactionOptions(db), healthOptions(line))
+        return db == AppDb.POSTGRES ? concat(transactionOptions(db), healthOptions(target.line()))
                 : concat(transactionOptions(db), providerMetersOff());
     }
 
     /**
      * Keycloak's metrics on and the provider's meters switched off, as an operator may run it: the MariaDB server
-     * (MariadbMetersOffIT).
+     * (MetersOffScenarios).
      */
     static String[] providerMetersOff() {
         return new String[] {"--metrics-enabled=true",
@@ -86,8 +86,8 @@ public final class ItRealm {
      * such option. The PostgreSQL servers run with it (the outage tests check that readiness stays UP); the MariaDB
      * server runs without, so its tests see the provider's warning and the status Save shows.
      */
-    public static String[] healthOptions(OnKeycloak.Line line) {
-        String exclusion = line == OnKeycloak.Line.CURRENT ? "--db-health-exclude-appdb=true"
+    public static String[] healthOptions(Target.Line line) {
+        String exclusion = line == Target.Line.CURRENT ? "--db-health-exclude-appdb=true"
                 : KeycloakServer.quarkusProperty("quarkus.datasource.\"appdb\".health-exclude=true");
         return new String[] {"--metrics-enabled=true", exclusion};
     }
@@ -105,18 +105,18 @@ public final class ItRealm {
                 : new String[0];
     }
 
-    /** A fresh realm named after the test class and database. */
-    public static ItRealm create(AppDb db, Class<?> testClass) {
-        OnKeycloak setup = testClass.getAnnotation(OnKeycloak.class);
-        cachePolicy = setup == null ? OnKeycloak.NO_CACHE : setup.cachePolicy();
-        return new ItRealm(db, realmName(db, testClass), setup);
-    }
-
     /**
-     * The component cache policy of the test class that created the latest realm ({@link OnKeycloak#cachePolicy()}):
-     * test classes run one after the other, and each creates its realm before it configures components.
+     * A fresh realm named after the test class and its target ({@link Target#current()}), on the shared server of the
+     * target's configuration.
      */
-    private static volatile String cachePolicy = OnKeycloak.NO_CACHE;
+    public static ItRealm create(Class<?> testClass) {
+        Target target = Target.current();
+        if (!target.sharedServer()) {
+            throw new IllegalStateException(testClass.getSimpleName() + " runs on " + target
+                    + ", which has no shared server: it starts its own and uses ItRealm.on");
+        }
+        return new ItRealm(target.db(), sharedServer(target), realmName(testClass, target));
+    }
 
     /** A fresh realm named after the test class and database, on a server the test class started itself. */
     public static ItRealm on(KeycloakServer server, AppDb db, Class<?> testClass) {
@@ -127,14 +127,20 @@ public final class ItRealm {
         return (testClass.getSimpleName() + "_" + db.name()).toLowerCase(Locale.ROOT);
     }
 
+    /** The realm of {@code testClass} on {@code target}: two targets' realms of one class never share a name. */
+    public static String realmName(Class<?> testClass, Target target) {
+        return (testClass.getSimpleName() + "_" + target.name()).toLowerCase(Locale.ROOT);
+    }
+
     /**
-     * The config of a component on the default Litestar-Users names, with the test class's cache policy (NO_CACHE
-     * unless {@link OnKeycloak#cachePolicy()} says otherwise), plus {@code overrides}.
+     * The config of a component on the default Litestar-Users names, with the cache policy of the running target
+     * ({@link Target#cachePolicy()}), plus {@code overrides}.
      */
     public static Map<String, String> config(String... overrides) {
+        Target.CachePolicy cachePolicy = Target.currentCachePolicy();
         Map<String, String> config = new LinkedHashMap<>();
-        config.put("cachePolicy", cachePolicy);
-        if (OnKeycloak.MAX_LIFESPAN.equals(cachePolicy)) {
+        config.put("cachePolicy", cachePolicy.name());
+        if (cachePolicy == Target.CachePolicy.MAX_LIFESPAN) {
             config.put("maxLifespan", "60000");
         }
         for (int i = 0; i + 1 < overrides.length; i += 2) {

@@ -300,9 +300,9 @@ public final class KeycloakServer {
     }
 
     /** The unpacked distribution of a Keycloak line the suite runs. */
-    public static Path home(OnKeycloak.Line line) {
+    public static Path home(Target.Line line) {
         String version = line.version();
-        if (version == null || line == OnKeycloak.Line.CURRENT) {
+        if (version == null || line == Target.Line.CURRENT) {
             return home();
         }
         return Path.of(System.getProperty("keycloak.dist.dir", "target/keycloak"), "keycloak-" + version);

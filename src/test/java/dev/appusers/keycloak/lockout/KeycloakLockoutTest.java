@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** Which "disabled" is Keycloak's lockout; the lockout itself runs on a real Keycloak in {@code *BruteForceIT}. */
+/**
+ * Which "disabled" is Keycloak's lockout; the lockout itself runs on a real Keycloak in {@code BruteForceScenarios}.
+ */
 class KeycloakLockoutTest {
 
     @Test

@@ -1,5 +1,0 @@
-package dev.appusers.keycloak;
-
-
-class PostgresOutageIT extends OutageScenarios {
-}

@@ -1,0 +1,18 @@
+package dev.appusers.keycloak.scenarios;
+
+import org.junit.platform.suite.api.ConfigurationParameter;
+import org.junit.platform.suite.api.IncludeClassNamePatterns;
+import org.junit.platform.suite.api.IncludeTags;
+import org.junit.platform.suite.api.SelectPackages;
+import org.junit.platform.suite.api.Suite;
+
+import dev.appusers.keycloak.it.Target;
+
+/** The scenarios of {@link Target#OWN_SERVER}: each class starts the server it is about. */
+@Suite
+@SelectPackages("dev.appusers.keycloak.scenarios")
+@IncludeClassNamePatterns(".*Scenarios")
+@IncludeTags(Target.Tags.OWN_SERVER)
+@ConfigurationParameter(key = Target.PROPERTY, value = Target.Tags.OWN_SERVER)
+public class OwnServerIT extends ServerSuite {
+}
