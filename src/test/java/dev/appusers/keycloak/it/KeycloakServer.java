@@ -113,7 +113,10 @@ public final class KeycloakServer {
                 "--db-username-appdb=" + appdb.user(),
                 "--db-password-appdb=" + appdb.password()));
         options.addAll(List.of(extraOptions));
-        Path log = Path.of("target", home.getFileName() + "-" + db.name().toLowerCase() + ".log").toAbsolutePath();
+        // production mode runs the same distribution on the same database kind: a log of its own
+        String mode = options.contains(PRODUCTION) ? "-production" : "";
+        Path log = Path.of("target", home.getFileName() + "-" + db.name().toLowerCase() + mode + ".log")
+                .toAbsolutePath();
         try {
             deleteRecursively(home.resolve("data"));
             running = start(home, options, key, log, ProcessBuilder.Redirect.to(log.toFile()), freePort(), freePort(),
