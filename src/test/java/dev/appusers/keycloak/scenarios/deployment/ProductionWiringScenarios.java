@@ -18,6 +18,7 @@ import dev.appusers.keycloak.it.KeycloakOwnDatabase;
 import dev.appusers.keycloak.it.LogHygiene;
 import dev.appusers.keycloak.it.OidcClient;
 import dev.appusers.keycloak.it.On;
+import dev.appusers.keycloak.it.Target;
 
 /**
  * Keycloak as an operator runs it: production mode, no transaction option, Keycloak's own database and the app's on
@@ -113,5 +114,15 @@ class ProductionWiringScenarios {
     @AfterAll
     void logHoldsNoSecrets() {
         LogHygiene.assertNoSecretsIn(realm);
+    }
+
+    /**
+     * The realms go with the class: their components on {@code shopdb} and {@code limiteddb} would otherwise be in the
+     * readiness warnings of the shared server's next start ({@code RestartScenarios} counts those of its own).
+     */
+    @AfterAll
+    void deleteRealms() {
+        realm.admin.deleteIfPresent("/" + realm.name);
+        realm.admin.deleteIfPresent("/" + ItRealm.realmName(OtherRealm.class, Target.current()));
     }
 }
