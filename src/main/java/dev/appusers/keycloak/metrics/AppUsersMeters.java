@@ -95,7 +95,9 @@ public final class AppUsersMeters {
         if (!on() || component.getId() == null) {
             return ComponentMeters.NONE;
         }
-        RealmModel realm = session.realms().getRealm(component.getParentId());
+        RealmModel current = session.getContext().getRealm();
+        RealmModel realm = current != null && current.getId().equals(component.getParentId()) ? current
+                : session.realms().getRealm(component.getParentId());
         return realm == null ? ComponentMeters.NONE : of(realm.getName(), component.getId(), component.getName());
     }
 

@@ -153,10 +153,12 @@ class ImportScenarios {
 
         assertThat(lookedUp.get("id").asText()).isNotEqualTo(synced.get("id").asText());
         assertThat(comparable(lookupRealm, lookedUp)).isEqualTo(comparable(realm.name, synced));
-        for (JsonNode user : List.of(synced, lookedUp)) {
-            assertThat(metadataOf(user, "token_count").get("readOnly").asBoolean()).as("mapped attribute: READ_ONLY")
+        for (Map.Entry<String, JsonNode> user : Map.of(realm.name, synced, lookupRealm, lookedUp).entrySet()) {
+            JsonNode shown = realm.admin.getJson("/" + user.getKey() + "/users/" + user.getValue().get("id").asText()
+                    + "?userProfileMetadata=true");
+            assertThat(metadataOf(shown, "token_count").get("readOnly").asBoolean()).as("mapped attribute: READ_ONLY")
                     .isTrue();
-            assertThat(metadataOf(user, "firstName").get("required").asBoolean()).as("no name column").isFalse();
+            assertThat(metadataOf(shown, "firstName").get("required").asBoolean()).as("no name column").isFalse();
         }
         assertThat(comparable(realm.name, synced).toString())
                 .contains("default-roles-REALM", "editor", "/app-members", "APP_USERS_ID", "APP_USERS_HASH_FINGERPRINT",

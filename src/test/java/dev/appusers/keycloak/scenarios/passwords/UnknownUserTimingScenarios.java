@@ -161,8 +161,11 @@ class UnknownUserTimingScenarios {
 
     /**
      * Alternated lookups of erin and of unknown usernames, medians of 9 after 2 of warm-up: an unknown username may be
-     * slower by Keycloak's own dummy hash of the realm's algorithm, never by a verification of the app's hashes (half of
-     * a wrong-password sign-in's time is the bound; with a verification paid there it would be a whole one).
+     * slower by Keycloak's own dummy hash of the realm's algorithm (Keycloak's argon2, about half of a verification of
+     * the app's argon2 on this machine), never by that and a verification of the app's hashes besides. The bound is one
+     * wrong-password sign-in (a verification and a request): with a verification charged, the difference would be the
+     * dummy hash plus a whole verification, over it. (Half a sign-in was the bound before; Keycloak's dummy hash alone
+     * came to 69 ms against a 64 ms half in a full run.)
      */
     private void compareLookups(String step, Function<String, Long> timed) {
         List<Long> known = new ArrayList<>();
@@ -178,8 +181,8 @@ class UnknownUserTimingScenarios {
         long scale = wrongPasswordMillis();
         System.out.printf("[%s] %s, median of %d: known user %d ms, unknown user %d ms; a wrong password %d ms%n", db(),
                 step, known.size(), median(known), median(unknown), scale);
-        assertThat(median(unknown) - median(known)).as("%s: unknown minus known, median ms, against half of a wrong "
-                + "password's %d ms", step, scale).isLessThan(scale / 2);
+        assertThat(median(unknown) - median(known)).as("%s: unknown minus known, median ms, against a wrong "
+                + "password's %d ms", step, scale).isLessThan(scale);
     }
 
     private String authUrl(String realmName) {
