@@ -196,7 +196,10 @@ public final class AppUserStorageProviderFactory implements UserStorageProviderF
                 session -> AppUserStore.of(session, model.getId(), mappings.get(session, model))).run(null);
     }
 
-    /** Before users are imported: what they need in the realm's user profile once unlinked (step 4 of the migration). */
+    /**
+     * Before users are imported: what they need in the realm's user profile once unlinked (the migration's step 2,
+     * docs/migration.md).
+     */
     private void declareProfile(KeycloakSessionFactory factory, String realmId, UserStorageProviderModel model) {
         UserProfileDeclarations.declareForImport(factory, realmId, model,
                 session -> mappings.get(session, model).mapped());
