@@ -22,9 +22,9 @@ import dev.appusers.keycloak.store.MappedFields;
 /**
  * What users imported by a component need in the realm's own user profile to stay usable once they are unlinked
  * (docs/migration.md, "The migration, step by step"). While linked, the component's {@link AppUserProfile} decorator
- * declares their mapped attributes and waives first and last name for them; Keycloak asks that decorator only for
- * users with a federation link, so after *Unlink users* only the realm's profile applies: undeclared attributes are hidden from
- * the admin, and a required first or last name the app never had sends every such user to "update profile" (a
+ * declares their mapped attributes and waives first and last name for them; Keycloak asks that decorator only for users
+ * with a federation link, so after *Unlink users* only the realm's profile applies: undeclared attributes are hidden
+ * from the admin, and a required first or last name the app never had sends every such user to "update profile" (a
  * direct grant fails with "Account is not fully set up").
  *
  * <p>Keycloak's unlink ({@code POST .../user-storage/{id}/unlink-users}) calls no provider and records no admin
