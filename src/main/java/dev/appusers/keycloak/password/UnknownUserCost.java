@@ -23,7 +23,8 @@ import org.jboss.logging.Logger;
  * without computing, as long as a verification of the app's users runs in a slot now: the median of the last
  * {@link #SAMPLES} real verifications of this component ({@link #timing}) and of runs against a throw-away hash in the
  * configured scheme and parameters ({@code passwordHashScheme}, {@code passwordHashParameters}), made in the background when the component
- * is loaded and whenever no verification ran for {@link #RECALIBRATE_NANOS}. So under any burst an unknown username
+ * is loaded and whenever no verification ran for {@link #RECALIBRATE_NANOS}, unless a component of the same form
+ * verified within that time ({@link FormCalibration}: its time is taken). So under any burst an unknown username
  * waits where a known one waits, and when the queue is full it is refused as busy exactly where a known one is
  * ({@link #pay()} says so, and the caller answers as for a busy verification); and a flood of unknown usernames costs
  * no processor time, only slots, as a flood of wrong passwords would.
@@ -46,6 +47,7 @@ public final class UnknownUserCost {
     static final int SAMPLES = 7;
 
     private final HashingScheme scheme;
+    private final FormCalibration calibration;
     private final CostLimits limits;
     private final CostLimits measurement;
     private final LongSupplier clock;
@@ -62,12 +64,19 @@ public final class UnknownUserCost {
      * @param limits the component's ceilings and limiter, which its users' verifications run in
      */
     public UnknownUserCost(HashingScheme scheme, CostLimits limits) {
-        this(scheme, limits, System::nanoTime, MEASURER);
+        this(scheme, limits, System::nanoTime, MEASURER, FormCalibration.SERVER);
         measureSoon();
     }
 
+    /** A cost of its own, sharing nothing with other components (the unit tests'). */
     public UnknownUserCost(HashingScheme scheme, CostLimits limits, LongSupplier clock, Executor measurer) {
+        this(scheme, limits, clock, measurer, new FormCalibration());
+    }
+
+    UnknownUserCost(HashingScheme scheme, CostLimits limits, LongSupplier clock, Executor measurer,
+                    FormCalibration calibration) {
         this.scheme = scheme;
+        this.calibration = calibration;
         this.limits = limits;
         // a hashing slot only if one is free at once: measuring never waits behind real sign-ins
         this.measurement = limits.withoutWaiting().observing(this::observe);
@@ -116,17 +125,23 @@ public final class UnknownUserCost {
     public String unusableHash(CostLimits hashing) {
         String hash = dummyHash;
         if (hash == null) {
-            hash = scheme.hash(randomText(), hashing);
+            hash = calibration.unusableHash(scheme.form(), () -> scheme.hash(randomText(), hashing));
             dummyHash = hash;
         }
         return hash;
     }
 
     /** Records how long a real verification of this component ran in its slot (a match or a mismatch). */
-    synchronized void observe(long nanos) {
+    void observe(long nanos) {
+        long now = clock.getAsLong();
+        remember(nanos, now);
+        calibration.record(scheme.form(), nanos, now);
+    }
+
+    private synchronized void remember(long nanos, long at) {
         samples[sampleCount % SAMPLES] = nanos;
         sampleCount++;
-        lastSampleAt = clock.getAsLong();
+        lastSampleAt = at;
     }
 
     private synchronized boolean isStale() {
@@ -143,8 +158,16 @@ public final class UnknownUserCost {
         return known[known.length / 2];
     }
 
-    /** One throw-away verification, in the background, unless one is under way. */
+    /**
+     * One throw-away verification, in the background, unless one is under way or another component of the same form
+     * verified within {@link #RECALIBRATE_NANOS}: then its time is taken.
+     */
     private void measureSoon() {
+        FormCalibration.Sample shared = calibration.recent(scheme.form(), clock.getAsLong(), RECALIBRATE_NANOS);
+        if (shared != null) {
+            remember(shared.nanos(), shared.at());
+            return;
+        }
         if (measuring.compareAndSet(false, true)) {
             try {
                 measurer.execute(() -> {

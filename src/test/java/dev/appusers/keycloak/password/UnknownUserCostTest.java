@@ -111,4 +111,27 @@ class UnknownUserCostTest {
         assertThat(scheme.recognises(first)).isTrue();
         assertThat(PasswordSchemes.defaults().verify("", first)).isEqualTo(Verification.MISMATCH);
     }
+
+    @Test
+    void aComponentOfTheSameFormSavedWithinTheHalfMinuteTakesTheLatestTimeAndTheUnusableHashComputingNothing() {
+        FormCalibration server = new FormCalibration();
+        java.util.function.LongSupplier clock = () -> System.nanoTime() + offset.get();
+        UnknownUserCost first = new UnknownUserCost(scheme, CostLimits.defaults(), clock, Runnable::run, server);
+        first.pay();
+        String hash = first.unusableHash(CostLimits.forHashing());
+        assertThat(scheme.verifications).hasValue(1);
+
+        UnknownUserCost saved = new UnknownUserCost(scheme, CostLimits.defaults(), clock, Runnable::run, server);
+        assertThat(millisOf(saved::pay)).as("paced by the other component's time").isGreaterThanOrEqualTo(VERIFY_MILLIS);
+        assertThat(saved.unusableHash(CostLimits.forHashing())).isSameAs(hash);
+        assertThat(scheme.verifications).as("nothing computed for the second component").hasValue(1);
+
+        offset.addAndGet(UnknownUserCost.RECALIBRATE_NANOS + 1);
+        new UnknownUserCost(scheme, CostLimits.defaults(), clock, Runnable::run, server).pay();
+        assertThat(scheme.verifications).as("a time older than the half minute is measured again").hasValue(2);
+
+        UnknownUserCost separate = new UnknownUserCost(scheme, CostLimits.defaults(), clock, Runnable::run);
+        separate.pay();
+        assertThat(scheme.verifications).as("a cost with a calibration of its own measures").hasValue(3);
+    }
 }
