@@ -25,7 +25,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.appusers.keycloak.it.AdminClient;
 import dev.appusers.keycloak.it.AppDb;
-import dev.appusers.keycloak.it.ConcurrentRequests;
 import dev.appusers.keycloak.it.Http;
 import dev.appusers.keycloak.it.ItRealm;
 import dev.appusers.keycloak.it.LogHygiene;
@@ -38,9 +37,9 @@ import dev.appusers.keycloak.it.Target;
  * Keycloak's brute-force detection on app users, with the component's cache on (DEFAULT): in each of the four modes
  * (live or imported, READ_ONLY or WRITABLE, one realm each), failures are counted, a temporary or permanent lockout
  * holds against the right password, the admin sees it and lifts it, and the app's row is never written. A user the
- * app disabled after Keycloak cached it is told "Account disabled" at once, and that is no failure. A sign-in whose
- * password could not be checked because every hashing slot stayed busy is told to try again, and that is no failure
- * either; the component's raised {@code hashCostLimits} apply, imported users included.
+ * app disabled after Keycloak cached it is told "Account disabled" at once, and that is no failure. A hash over the
+ * component's raised {@code hashCostLimits} is refused with a warning, imported users included. A sign-in told to try
+ * again because every hashing slot stayed busy (no failure either) is {@link BusySlotScenarios}.
  */
 @On.Postgres
 @On.Mariadb
@@ -76,20 +75,13 @@ class BruteForceScenarios {
     private static final int FAILURES = 3;
 
     /** passlib pbkdf2-sha256 of {@link #BUSY_PASSWORD} with 2,500,000 rounds: over the default ceiling (2,000,000). */
-    private static final String SLOW_HASH = "$pbkdf2-sha256$2500000$ca51LoUwJoSQkjIG4FyrtQ"
+    static final String SLOW_HASH = "$pbkdf2-sha256$2500000$ca51LoUwJoSQkjIG4FyrtQ"
             + "$nJgCOcBDNg7lLjer/mhRAXczX.JE/Qwex7Jo8/zeFZM";
     /** The same with 4,000,000 rounds claimed: over the raised ceiling, refused before anything is computed. */
     private static final String OVER_HASH = SLOW_HASH.replace("$2500000$", "$4000000$");
-    private static final String BUSY_PASSWORD = "busy-Secret-7";
+    static final String BUSY_PASSWORD = "busy-Secret-7";
     /** The components' setting: the slow hashes verify. */
-    private static final String RAISED_LIMITS = "pbkdf2=3000000";
-    /**
-     * Sign-ins sent at once to make the hashing slots busy: more than the slots (one per processor of Keycloak's
-     * machine, which is this one) and the callers allowed to wait (eight per slot), so some are refused at once and
-     * the waiting ones give up after their bounded wait.
-     */
-    private static final int BUSY_SIGN_INS = 9 * Runtime.getRuntime().availableProcessors() + 6;
-
+    static final String RAISED_LIMITS = "pbkdf2=3000000";
     ItRealm realm;
     String schema;
     final Map<Mode, String> realms = new LinkedHashMap<>();
@@ -104,9 +96,6 @@ class BruteForceScenarios {
         for (Mode mode : Mode.values()) {
             for (String kind : List.of("permanent", "temporary", "disabled", "disabled-form")) {
                 db().insertUser(schema, UUID.randomUUID(), mode.email(kind), SeedUsers.DAVE_HASH, true, true);
-            }
-            for (int i = 0; i < BUSY_SIGN_INS; i++) {
-                db().insertUser(schema, UUID.randomUUID(), mode.email("busy-" + i), SLOW_HASH, true, true);
             }
             UUID overLimit = UUID.randomUUID();
             db().insertUser(schema, overLimit, mode.email("over-limit"), OVER_HASH, true, true);
@@ -215,48 +204,6 @@ class BruteForceScenarios {
         assertThat(clients.get(mode).passwordGrant(email, WRONG).status()).isIn(OidcClient.REFUSED);
         assertThat(awaitStatus(mode, id, s -> s.path("numFailures").asInt() >= 1).path("numFailures").asInt())
                 .as("only the wrong password counted").isEqualTo(1);
-    }
-
-    @ParameterizedTest
-    @EnumSource(Mode.class)
-    void aSignInWhosePasswordCannotBeCheckedForBusySlotsIsToldToTryAgainAndIsNoFailure(Mode mode)
-            throws InterruptedException {
-        bruteForce(mode, false);
-        if (mode.imported) { // imported first, so the sign-ins below only check passwords
-            AdminClient.expect(realm.admin.post("/" + realms.get(mode) + "/user-storage/" + components.get(mode)
-                    + "/sync?action=triggerFullSync", Map.of()), 200, "full sync");
-        }
-        List<ConcurrentRequests.Call> calls = new ArrayList<>();
-        for (int i = 0; i < BUSY_SIGN_INS; i++) {
-            String email = mode.email("busy-" + i);
-            calls.add(new ConcurrentRequests.Call("sign-in", email, "",
-                    () -> clients.get(mode).passwordGrant(email, BUSY_PASSWORD)));
-        }
-
-        List<ConcurrentRequests.Outcome> outcomes = ConcurrentRequests.sendAtOnce(calls, 600);
-
-        List<ConcurrentRequests.Outcome> busy = outcomes.stream().filter(o -> o.status() == 503).toList();
-        assertThat(outcomes).as("each signed in or was told to try again").allMatch(o -> o.status() == 200
-                || o.status() == 503);
-        assertThat(busy).as("some found every slot busy").isNotEmpty();
-        assertThat(outcomes).as("some were checked: the raised hashCostLimits apply")
-                .anyMatch(o -> o.status() == 200);
-        for (ConcurrentRequests.Outcome refused : busy) {
-            JsonNode body = new Http.Response(refused.status(), refused.body(), null).json();
-            assertThat(body.path("error").asText()).isEqualTo("temporarily_unavailable");
-            assertThat(body.path("error_description").asText())
-                    .isEqualTo("The server is busy checking passwords. Please try again in a moment.");
-        }
-        sleep(); // Keycloak records failures on its brute-force thread
-        sleep();
-        for (ConcurrentRequests.Outcome refused : busy) {
-            String id = idOf(mode, refused.call().user());
-            assertThat(status(mode, id).path("numFailures").asInt()).as("%s was not counted a failure", refused)
-                    .isZero();
-        }
-        String again = busy.get(0).call().user();
-        assertThat(clients.get(mode).passwordGrant(again, BUSY_PASSWORD).status()).as("trying again signs in")
-                .isEqualTo(200);
     }
 
     @ParameterizedTest
