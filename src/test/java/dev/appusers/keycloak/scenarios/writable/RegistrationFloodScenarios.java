@@ -35,8 +35,8 @@ import dev.appusers.keycloak.it.On;
  * through Keycloak's registration form, each hashing its password with Litestar-Users' argon2 (100 MiB). Each is
  * answered within a bound, either created (its row verifies with passlib) or refused before anything is created with
  * "The server is busy; please try again in a moment."; no thread is left waiting for a hashing slot; and Keycloak's
- * health endpoint answers within 2 s throughout (or, where Keycloak alone needs longer for the same flood in the same
- * run, within half as much again).
+ * health endpoint answers within 2 s throughout (or, where it did not and Keycloak alone then needs longer for the
+ * same flood in the same run, within half as much again).
  */
 @On.Postgres
 @On.Mariadb
@@ -78,19 +78,19 @@ class RegistrationFloodScenarios extends WritableFixture {
 
     @Test
     void twoHundredRegistrationsAtOnceAreEachAnsweredWithinTheBoundAndHealthKeepsAnswering() throws Exception {
-        // Keycloak alone first (a realm without the component, its own users and hashing, the same flood), then the
-        // realm whose registrations go to the app's table
-        String alone = realm.name + "_alone";
-        realm.admin.deleteIfPresent("/" + alone);
-        realm.admin.createRealm(alone);
-        Flood baseline = flood(alone, "alone-");
         Flood federated = flood(realm.name, "flood-");
+        // Keycloak alone (a realm without the component, its own users and hashing, the same flood), measured only
+        // where the health bound's 2 s did not hold: 200 registrations hashed with the realm's own algorithm are half a
+        // minute of the machine's processors
+        Flood baseline = federated.worstHealthMillis() <= 2000 ? null : floodAlone();
 
-        System.out.printf("[%s] %d registrations at once. Keycloak alone: %s in %d ms, slowest %d ms, health worst %d ms "
-                + "(%d probes). With app-users: %s in %d ms, slowest %d ms, health worst %d ms (%d probes)%n", db(),
-                REGISTRATIONS, baseline.kinds(), baseline.millis(), baseline.slowest(), baseline.worstHealthMillis(),
-                baseline.probes(), federated.kinds(), federated.millis(), federated.slowest(),
-                federated.worstHealthMillis(), federated.probes());
+        System.out.printf("[%s] %d registrations at once. With app-users: %s in %d ms, slowest %d ms, health worst %d ms "
+                + "(%d probes). Keycloak alone: %s%n", db(), REGISTRATIONS, federated.kinds(), federated.millis(),
+                federated.slowest(), federated.worstHealthMillis(), federated.probes(), baseline == null
+                        ? "not measured (health answered within 2 s)"
+                        : String.format("%s in %d ms, slowest %d ms, health worst %d ms (%d probes)", baseline.kinds(),
+                                baseline.millis(), baseline.slowest(), baseline.worstHealthMillis(),
+                                baseline.probes()));
 
         List<Answer> answers = federated.answers();
         assertThat(answers).hasSize(REGISTRATIONS).allSatisfy(a -> {
@@ -114,7 +114,14 @@ class RegistrationFloodScenarios extends WritableFixture {
         // within 2 s, or, where Keycloak alone already needs longer for the same flood in the same run (its own
         // handling of 200 registrations on a 2-core machine other work shares), within half as much again
         assertThat(federated.worstHealthMillis()).as("worst health answer during the flood, ms")
-                .isLessThanOrEqualTo(Math.max(2000, baseline.worstHealthMillis() * 3 / 2));
+                .isLessThanOrEqualTo(Math.max(2000, baseline == null ? 0 : baseline.worstHealthMillis() * 3 / 2));
+    }
+
+    private Flood floodAlone() throws Exception {
+        String alone = realm.name + "_alone";
+        realm.admin.deleteIfPresent("/" + alone);
+        realm.admin.createRealm(alone);
+        return flood(alone, "alone-");
     }
 
     private Flood flood(String realmName, String prefix) throws Exception {
