@@ -136,10 +136,11 @@ public enum AppDb {
 
     /**
      * {@code -Dit.suffix=_b} keeps the databases and schemas of two test runs on one machine apart (MariaDB's schemas
-     * are server-wide databases).
+     * are server-wide databases); so does the Failsafe fork's number ({@link Fork}) the suites of one run that run at
+     * once.
      */
     private static String suffix() {
-        return System.getProperty("it.suffix", "");
+        return System.getProperty("it.suffix", "") + Fork.suffix();
     }
 
     /** Runs a script with {@code schema} as the default schema. */

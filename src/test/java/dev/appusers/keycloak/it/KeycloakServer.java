@@ -115,7 +115,7 @@ public final class KeycloakServer {
         options.addAll(List.of(extraOptions));
         // production mode runs the same distribution on the same database kind: a log of its own
         String mode = options.contains(PRODUCTION) ? "-production" : "";
-        Path log = Path.of("target", home.getFileName() + "-" + db.name().toLowerCase() + mode + ".log")
+        Path log = Path.of("target", home.getFileName() + Fork.tag() + "-" + db.name().toLowerCase() + mode + ".log")
                 .toAbsolutePath();
         try {
             deleteRecursively(home.resolve("data"));
@@ -308,12 +308,12 @@ public final class KeycloakServer {
         if (version == null || line == Target.Line.CURRENT) {
             return home();
         }
-        return Path.of(System.getProperty("keycloak.dist.dir", "target/keycloak"), "keycloak-" + version);
+        return Fork.home(Path.of(System.getProperty("keycloak.dist.dir", "target/keycloak"), "keycloak-" + version));
     }
 
-    /** The unpacked distribution. */
+    /** The unpacked distribution (this Failsafe fork's copy: {@link Fork#home}). */
     public static Path home() {
-        return Path.of(System.getProperty("keycloak.home", "target/keycloak/keycloak-26.7.5"));
+        return Fork.home(Path.of(System.getProperty("keycloak.home", "target/keycloak/keycloak-26.7.5")));
     }
 
     private void awaitReady(int management) {
