@@ -129,6 +129,30 @@ public enum AppDb {
         return schema;
     }
 
+    /**
+     * Gives the seed users whose hashes cost most (alice: bcrypt cost 12; bob: argon2id 64 MiB; erin: Litestar-Users'
+     * default, argon2id 100 MiB) hashes of the same passwords in the same schemes at light cost, made by passlib
+     * ({@code fixtures/light-hashes.json}, {@code fixtures/make_light_hashes.py}): for the scenarios whose subject is
+     * not the password hash (roles, attributes, search, sessions, ...), which sign these users in again and again. The
+     * scenarios of hashes, their cost, timing and floods keep the app's hashes as {@code appdb/seed-*.sql} has them.
+     */
+    public void lightenSeedHashes(String schema) {
+        try (InputStream in = AppDb.class.getResourceAsStream("/fixtures/light-hashes.json")) {
+            if (in == null) {
+                throw new IllegalArgumentException("no test resource fixtures/light-hashes.json");
+            }
+            StringBuilder script = new StringBuilder();
+            for (com.fasterxml.jackson.databind.JsonNode user : Http.JSON.readTree(in)) {
+                script.append("UPDATE ").append(userTable()).append(" SET password_hash = '")
+                        .append(user.get("hash").asText()).append("' WHERE email = '")
+                        .append(user.get("email").asText()).append("';\n");
+            }
+            executeIn(schema, script.toString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A database name of this run: {@code base} and the run's suffix. */
     public static String database(String base) {
         return base + suffix();

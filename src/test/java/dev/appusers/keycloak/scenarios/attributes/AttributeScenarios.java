@@ -66,6 +66,7 @@ class AttributeScenarios {
     void setUp() {
         realm = ItRealm.create(getClass());
         schema = db().createFixtureSchema("attrs");
+        db().lightenSeedHashes(schema);
         db().executeIn(schema, extraColumns());
         Map<String, Object> component = new LinkedHashMap<>();
         component.put("name", "app-users");

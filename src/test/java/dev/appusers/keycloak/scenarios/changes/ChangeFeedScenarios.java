@@ -58,6 +58,7 @@ public abstract class ChangeFeedScenarios {
     void setUp() {
         realm = ItRealm.create(getClass());
         schema = db().createFixtureSchema("changes");
+        db().lightenSeedHashes(schema);
         ChangeTableScript.install(db(), schema);
         componentName = "feed-" + db().name().toLowerCase();
         Http.Response created = realm.admin.createFederation(realm.name, componentName,
@@ -67,6 +68,7 @@ public abstract class ChangeFeedScenarios {
         componentId = location.substring(location.lastIndexOf('/') + 1);
 
         plainSchema = db().createFixtureSchema("nochanges");
+        db().lightenSeedHashes(plainSchema);
         plainRealm = realm.name + "_plain";
         realm.admin.deleteIfPresent("/" + plainRealm);
         realm.admin.createRealm(plainRealm);

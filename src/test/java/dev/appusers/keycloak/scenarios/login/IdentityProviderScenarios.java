@@ -67,6 +67,7 @@ class IdentityProviderScenarios {
     void realmWithRealmBAsIdentityProvider() {
         realm = ItRealm.create(getClass());
         schema = db().createFixtureSchema("idp");
+        db().lightenSeedHashes(schema);
         callback = CallbackServer.start();
         componentId = realm.admin.addFederation(realm.name, ItRealm.config("dbSchema", schema, "cachePolicy", "DEFAULT"));
         ObjectNode demoApp = (ObjectNode) realm.admin.getJson("/" + realm.name + "/clients?clientId=demo-app").get(0);

@@ -60,6 +60,7 @@ class SecondFactorScenarios {
     void realmWithCachedAppUsers() {
         realm = ItRealm.create(getClass());
         schema = db().createFixtureSchema("otp");
+        db().lightenSeedHashes(schema);
         callback = CallbackServer.start();
         componentId = appUsersRealm(realm.name);
     }

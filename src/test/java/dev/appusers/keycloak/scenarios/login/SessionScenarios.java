@@ -45,6 +45,7 @@ class SessionScenarios {
     void setUp() {
         realm = ItRealm.create(getClass());
         schema = db().createFixtureSchema("sessions");
+        db().lightenSeedHashes(schema);
         componentId = realm.admin.addFederation(realm.name, ItRealm.config("dbSchema", schema, "cachePolicy",
                 "DEFAULT"));
     }

@@ -51,6 +51,7 @@ class RoleScenarios {
     void setUp() {
         realm = ItRealm.create(getClass());
         schema = db().createFixtureSchema("roles");
+        db().lightenSeedHashes(schema);
         db().insertUser(schema, FRANK, "frank@example.com", SeedUsers.hashes().get(3).hash(), true, true);
         // a Keycloak role that exists before the app's role of the same name
         AdminClientSupport.createRealmRole(realm, "editor", "Keycloak's own editor role");
@@ -197,6 +198,7 @@ class RoleScenarios {
     @Test
     void roleTheAppRenamesStopsGrantingAndItsOldKeycloakRoleGoesOnTheNextSave() {
         String renameSchema = db().createFixtureSchema("roles_rn");
+        db().lightenSeedHashes(renameSchema);
         String renameRealm = realm.name + "_rename";
         realm.admin.deleteIfPresent("/" + renameRealm);
         realm.admin.createRealm(renameRealm);

@@ -43,6 +43,7 @@ class SearchScenarios {
     void setUp() {
         realm = ItRealm.create(getClass());
         String schema = db().createFixtureSchema("search");
+        db().lightenSeedHashes(schema);
         db().insertUser(schema, java.util.UUID.randomUUID(), "under_score@example.org", "$2b$04$x", true, true);
         db().insertUser(schema, java.util.UUID.randomUUID(), "percent%sign@example.org", "$2b$04$x", true, true);
         db().insertUser(schema, java.util.UUID.randomUUID(), "underxscore@example.org", "$2b$04$x", true, true);
