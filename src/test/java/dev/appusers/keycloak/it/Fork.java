@@ -1,14 +1,16 @@
 package dev.appusers.keycloak.it;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Failsafe fork a suite runs in ({@code it.fork}, Failsafe's {@code surefire.forkNumber}): two suites run at once,
- * one per fork, each with its own Keycloak server. Fork 1 uses the names of a one-fork run; another fork's databases and
+ * The Failsafe fork a suite runs in ({@link #number()}): two suites run at once, one per fork, each with its own
+ * Keycloak server. Fork 1 uses the names of a one-fork run; another fork's databases and
  * schemas carry {@code _f<n>} ({@link AppDb#database}), and it runs Keycloak from its own copy of each distribution
  * (a server builds into and writes below its home), its logs named after that copy.
  */
@@ -17,10 +19,40 @@ public final class Fork {
     private Fork() {
     }
 
-    /** This JVM's fork: 1 outside Failsafe's forks. */
-    public static int number() {
-        String fork = System.getProperty("it.fork", "");
-        return fork.matches("\\d+") ? Integer.parseInt(fork) : 1;
+    private static int number;
+    /** Held open while this JVM runs: the lock on {@code target/it-forks/<n>.lock} that makes {@link #number}. */
+    private static FileChannel lock;
+
+    /**
+     * This JVM's number among the suite JVMs that run at once: {@code -Dit.fork=<n>} when given, else the lowest
+     * {@code n} whose {@code target/it-forks/<n>.lock} no other JVM holds (1 when this JVM runs alone), held until the
+     * JVM exits.
+     */
+    public static synchronized int number() {
+        if (number > 0) {
+            return number;
+        }
+        String given = System.getProperty("it.fork", "");
+        if (given.matches("\\d+")) {
+            number = Integer.parseInt(given);
+            return number;
+        }
+        try {
+            Path dir = Files.createDirectories(Path.of("target", "it-forks"));
+            for (int n = 1; n <= 64; n++) {
+                FileChannel channel = FileChannel.open(dir.resolve(n + ".lock"), StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE);
+                if (channel.tryLock() != null) {
+                    lock = channel;
+                    number = n;
+                    return number;
+                }
+                channel.close();
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot take a fork number under target/it-forks", e);
+        }
+        throw new IllegalStateException("more than 64 suite JVMs at once under target/it-forks");
     }
 
     /** {@code ""} in fork 1, else {@code _f<n>}: what the fork's database names end with. */
