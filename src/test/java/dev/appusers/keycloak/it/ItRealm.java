@@ -71,6 +71,14 @@ public final class ItRealm {
     }
 
     /**
+     * The options of the build's Keycloak serving {@code db} ({@link Target#POSTGRES}, {@link Target#MARIADB}): what a
+     * server a scenario starts itself on that database runs with, so that it starts on the same build.
+     */
+    public static String[] serverOptions(AppDb db) {
+        return options(db == AppDb.POSTGRES ? Target.POSTGRES : Target.MARIADB);
+    }
+
+    /**
      * Keycloak's metrics on and the provider's meters switched off, as an operator may run it: the MariaDB server
      * (MetersOffScenarios).
      */

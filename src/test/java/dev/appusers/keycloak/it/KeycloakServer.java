@@ -101,8 +101,9 @@ public final class KeycloakServer {
                                                    String... extraOptions) {
         String key = home + "/" + db + "/" + appdb.url() + "/" + appdb.user() + "/" + poolValidation + "/"
                 + String.join(" ", extraOptions);
-        if (running != null && running.key.equals(key) && running.process.isAlive()) {
-            return running;
+        if (running != null && running.key.equals(key)) {
+            // stopped by a scenario (for kc.sh export, say): started again as an operator would, on its build
+            return running.process.isAlive() ? running : running.restart();
         }
         if (running != null) {
             running.stop();
@@ -250,6 +251,11 @@ public final class KeycloakServer {
             } else {
                 command.add("start-dev");
             }
+            BuildCache build = production ? null : BuildCache.of(home,
+                    all.stream().filter(KeycloakServer::isBuildOption).toList(), properties.toString(), jar);
+            if (build != null) {
+                build.restore();
+            }
             command.addAll(List.of("--http-port=" + port, "--http-management-port=" + management,
                     // the provider's own debug lines are on in every test run, so the log checks see them
                     "--log-level=INFO,dev.appusers.keycloak:debug"));
@@ -276,6 +282,9 @@ public final class KeycloakServer {
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
             server.management = management;
             server.awaitReady(management);
+            if (build != null) {
+                build.keep();
+            }
             return server;
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start Keycloak from " + home, e);

@@ -32,7 +32,8 @@ import dev.appusers.keycloak.it.TcpProxy;
  * 5xx) within the query timeout, local users and the admin Users list unaffected, federated sign-ins back without a
  * restart, and no connection of Keycloak's left busy or in a transaction. Keycloak runs once per class on a database
  * and a login of the class's own (dropping or renaming them disturbs no other class), through a {@link TcpProxy}, and
- * with the pool on Keycloak's defaults, what an operator gets: no {@link KeycloakServer#POOL_VALIDATION} unless
+ * with the options of the suite's server on the same database (so it starts on that server's build) and the pool on
+ * Keycloak's defaults, what an operator gets: no {@link KeycloakServer#POOL_VALIDATION} unless
  * {@code -Dit.outage.poolValidation=true}. Each form's observations go to standard output and
  * {@code target/outage-forms-<db>.txt}. The classes run on {@link dev.appusers.keycloak.it.Target#OWN_SERVER}, whose
  * suite starts no shared server.
@@ -81,7 +82,7 @@ abstract class OutageFormsScenarios {
         // to compare
         boolean poolValidation = Boolean.getBoolean("it.outage.poolValidation");
         KeycloakServer server = KeycloakServer.with(db(), new KeycloakServer.Datasource(urlThroughProxy(proxy.port()),
-                LOGIN, LOGIN_PASSWORD), poolValidation, ItRealm.transactionOptions(db()));
+                LOGIN, LOGIN_PASSWORD), poolValidation, ItRealm.serverOptions(db()));
         realm = ItRealm.on(server, db(), getClass());
         realm.admin.addFederation(realm.name, ItRealm.config("queryTimeoutSeconds",
                 String.valueOf(QUERY_TIMEOUT_SECONDS)));
