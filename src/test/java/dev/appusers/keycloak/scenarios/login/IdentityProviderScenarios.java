@@ -36,10 +36,11 @@ import dev.appusers.keycloak.it.Target;
  * DEFAULT) has an OpenID Connect identity provider that is realm B on the same server. A person who signs in at B
  * with an app user's email is linked to that app user by a first-broker-login flow that links automatically, and then
  * signs in through B with the app user's roles; with Keycloak's default first-broker-login flow the person confirms the
- * link with the app password. The link lives in Keycloak, never in the app's tables.
+ * link with the app password. The link lives in Keycloak, never in the app's tables. PostgreSQL only: what this tests
+ * lives in Keycloak's database whatever the app's is; the app database's part (finding the user by email) runs on
+ * MariaDB in {@code LoginScenarios} and {@code SearchScenarios}.
  */
 @On.Postgres
-@On.Mariadb
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IdentityProviderScenarios {
 

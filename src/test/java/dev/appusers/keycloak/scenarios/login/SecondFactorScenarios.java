@@ -36,10 +36,11 @@ import dev.appusers.keycloak.it.Totp;
  * Keycloak's second factor for the app's users, in headless Chromium: an app user sets up TOTP through Keycloak's
  * "Configure OTP" required action and then signs in with password and code; an admin removes the OTP credential; a
  * realm flow that asks everyone for a code covers app users. The OTP credential lives in Keycloak (federated storage),
- * never in the app's tables. The component caches users (cache policy DEFAULT), as an operator runs it.
+ * never in the app's tables. The component caches users (cache policy DEFAULT), as an operator runs it. PostgreSQL
+ * only: what this tests lives in Keycloak's database whatever the app's is; the app database's part (finding the user
+ * by username or email) runs on MariaDB in {@code LoginScenarios} and {@code SearchScenarios}.
  */
 @On.Postgres
-@On.Mariadb
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SecondFactorScenarios {
 
