@@ -24,6 +24,7 @@ import dev.appusers.keycloak.it.ItRealm;
 import dev.appusers.keycloak.it.LogHygiene;
 import dev.appusers.keycloak.it.OidcClient;
 import dev.appusers.keycloak.it.On;
+import dev.appusers.keycloak.scenarios.passwords.BruteForceScenarios.Mode;
 
 /**
  * A sign-in whose password cannot be checked because every hashing slot stays busy is told to try again (503
@@ -40,28 +41,14 @@ import dev.appusers.keycloak.it.On;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BusySlotScenarios {
 
-    enum Mode {
-        LIVE_READ_ONLY(false, false), IMPORTED_WRITABLE(true, true);
-
-        final boolean writable;
-        final boolean imported;
-
-        Mode(boolean writable, boolean imported) {
-            this.writable = writable;
-            this.imported = imported;
-        }
-
-        String email(int i) {
-            return "busy-" + name().toLowerCase().replace('_', '-') + "-" + i + "@example.com";
-        }
-    }
-
     /**
      * Sign-ins sent at once to make the hashing slots busy: more than the slots (one per processor of Keycloak's
      * machine, which is this one) and the callers allowed to wait, so some are refused at once and the waiting ones
      * give up after their bounded wait.
      */
     private static final int BUSY_SIGN_INS = 9 * Runtime.getRuntime().availableProcessors() + 6;
+    /** Live and imported: the provider's two ways to a password check. */
+    private static final List<Mode> BUSY_MODES = List.of(Mode.LIVE_READ_ONLY, Mode.IMPORTED_WRITABLE);
 
     private final AppDb db = AppDb.POSTGRES;
     ItRealm realm;
@@ -73,9 +60,9 @@ class BusySlotScenarios {
     void setUp() {
         realm = ItRealm.create(getClass());
         String schema = db.createFixtureSchema("busyslots");
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : BUSY_MODES) {
             for (int i = 0; i < BUSY_SIGN_INS; i++) {
-                db.insertUser(schema, UUID.randomUUID(), mode.email(i), BruteForceScenarios.SLOW_HASH, true, true);
+                db.insertUser(schema, UUID.randomUUID(), mode.email("busy-" + i), BruteForceScenarios.SLOW_HASH, true, true);
             }
             String name = realm.name + "_" + mode.name().toLowerCase();
             realm.admin.deleteIfPresent("/" + name);
@@ -96,7 +83,7 @@ class BusySlotScenarios {
     }
 
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    @EnumSource(value = Mode.class, names = {"LIVE_READ_ONLY", "IMPORTED_WRITABLE"})
     void aSignInWhosePasswordCannotBeCheckedForBusySlotsIsToldToTryAgainAndIsNoFailure(Mode mode)
             throws InterruptedException {
         if (mode.imported) { // imported first, so the sign-ins below only check passwords
@@ -105,7 +92,7 @@ class BusySlotScenarios {
         }
         List<ConcurrentRequests.Call> calls = new ArrayList<>();
         for (int i = 0; i < BUSY_SIGN_INS; i++) {
-            String email = mode.email(i);
+            String email = mode.email("busy-" + i);
             calls.add(new ConcurrentRequests.Call("sign-in", email, "",
                     () -> clients.get(mode).passwordGrant(email, BruteForceScenarios.BUSY_PASSWORD)));
         }
