@@ -5,8 +5,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The Failsafe fork a suite runs in ({@link #number()}): two suites run at once, one per fork, each with its own
@@ -57,12 +55,16 @@ public final class Fork {
 
     /** {@code ""} in fork 1, else {@code _f<n>}: what the fork's database names end with. */
     static String suffix() {
-        return number() == 1 ? "" : "_f" + number();
+        return mark("_f");
     }
 
     /** {@code ""} in fork 1, else {@code -f<n>}: what the fork's log names carry. */
     static String tag() {
-        return number() == 1 ? "" : "-f" + number();
+        return mark("-f");
+    }
+
+    private static String mark(String prefix) {
+        return number() == 1 ? "" : prefix + number();
     }
 
     /**
@@ -73,26 +75,16 @@ public final class Fork {
         if (number() == 1) {
             return home;
         }
-        Path copy = home.toAbsolutePath().getParent().resolveSibling(
-                home.toAbsolutePath().getParent().getFileName() + tag()).resolve(home.getFileName());
+        Path parent = home.toAbsolutePath().getParent();
+        Path copy = parent.resolveSibling(parent.getFileName() + tag()).resolve(home.getFileName());
         if (Files.isDirectory(copy.resolve("bin")) && Files.isDirectory(copy.resolve("lib"))) {
             return copy;
         }
         try {
             KeycloakServer.deleteRecursively(copy);
-            Files.createDirectories(copy.getParent());
-            Process cp = new ProcessBuilder(List.of("cp", "-a", home.toAbsolutePath().toString(), copy.toString()))
-                    .inheritIO().start();
-            if (!cp.waitFor(5, TimeUnit.MINUTES) || cp.exitValue() != 0) {
-                throw new IllegalStateException("cannot copy " + home + " to " + copy);
-            }
-            KeycloakServer.deleteRecursively(copy.resolve("data"));
-            return copy;
+            return KeycloakCluster.copyDistribution(home.toAbsolutePath(), copy);
         } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("cannot copy " + home + " to " + copy, e);
         }
     }
 }

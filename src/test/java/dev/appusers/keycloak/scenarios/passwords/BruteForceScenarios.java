@@ -219,15 +219,13 @@ class BruteForceScenarios {
                 .contains("rounds=4000000 is over the ceiling pbkdf2=3000000", "hashCostLimits");
     }
 
-    /** The Keycloak id of a user, found by the admin's search by email (an app user in every mode). */
-    private String idOf(Mode mode, String email) {
-        JsonNode found = realm.admin.getJson("/" + realms.get(mode) + "/users?exact=true&email=" + Http.encode(email));
-        assertThat(found.size()).as("users with email %s", email).isEqualTo(1);
-        return found.get(0).path("id").asText();
-    }
-
     /** Brute-force detection on the mode's realm, small and quick: {@value #FAILURES} failures lock the user out. */
     private void bruteForce(Mode mode, boolean permanent) {
+        bruteForce(realm.admin, realms.get(mode), permanent);
+    }
+
+    /** Brute-force detection on {@code realmName}, small and quick: {@value #FAILURES} failures lock the user out. */
+    static void bruteForce(AdminClient admin, String realmName, boolean permanent) {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("bruteForceProtected", true);
         settings.put("permanentLockout", permanent);
@@ -238,7 +236,7 @@ class BruteForceScenarios {
         settings.put("maxDeltaTimeSeconds", 3600);
         settings.put("quickLoginCheckMilliSeconds", 1);
         settings.put("minimumQuickLoginWaitSeconds", 1);
-        AdminClient.expect(realm.admin.put("/" + realms.get(mode), settings), 204, "brute-force settings");
+        AdminClient.expect(admin.put("/" + realmName, settings), 204, "brute-force settings");
     }
 
     /** Signs in once (Keycloak caches the user, and imports it in import mode); returns its Keycloak id. */

@@ -67,13 +67,7 @@ class BusySlotScenarios {
             String name = realm.name + "_" + mode.name().toLowerCase();
             realm.admin.deleteIfPresent("/" + name);
             realm.admin.createRealm(name);
-            Map<String, Object> bruteForce = new LinkedHashMap<>();
-            bruteForce.put("bruteForceProtected", true);
-            bruteForce.put("failureFactor", 3);
-            bruteForce.put("waitIncrementSeconds", 60);
-            bruteForce.put("maxFailureWaitSeconds", 60);
-            bruteForce.put("maxDeltaTimeSeconds", 3600);
-            AdminClient.expect(realm.admin.put("/" + name, bruteForce), 204, "brute-force settings");
+            BruteForceScenarios.bruteForce(realm.admin, name, false);
             components.put(mode, realm.admin.addFederation(name, ItRealm.config("dbSchema", schema,
                     "cachePolicy", "DEFAULT", "editMode", mode.writable ? "WRITABLE" : "READ_ONLY", "importEnabled",
                     String.valueOf(mode.imported), "hashCostLimits", BruteForceScenarios.RAISED_LIMITS)));
