@@ -59,23 +59,17 @@ public final class ItRealm {
      * database prepares"). Both wirings that page offers are run: on PostgreSQL, Keycloak's own database is XA and
      * the app database the one-phase last resource
      * (no prepared transactions needed on the app's server); on MariaDB, Keycloak's defaults: the app database is XA.
-     * In production mode, Keycloak's defaults ({@link Target#PRODUCTION}).
+     * In production mode, Keycloak's defaults ({@link Target#PRODUCTION}). The MariaDB and production servers also
+     * declare the outage forms' datasource ({@link OutageDatasource}).
      */
     private static String[] options(Target target) {
         AppDb db = target.db();
         if (target.production()) {
-            return concat(KeycloakOwnDatabase.productionOptions(), healthOptions(target.line()));
+            return concat(concat(KeycloakOwnDatabase.productionOptions(), healthOptions(target.line())),
+                    OutageDatasource.options(db));
         }
         return db == AppDb.POSTGRES ? concat(transactionOptions(db), healthOptions(target.line()))
-                : concat(transactionOptions(db), providerMetersOff());
-    }
-
-    /**
-     * The options of the build's Keycloak serving {@code db} ({@link Target#POSTGRES}, {@link Target#MARIADB}): what a
-     * server a scenario starts itself on that database runs with, so that it starts on the same build.
-     */
-    public static String[] serverOptions(AppDb db) {
-        return options(db == AppDb.POSTGRES ? Target.POSTGRES : Target.MARIADB);
+                : concat(concat(transactionOptions(db), providerMetersOff()), OutageDatasource.options(db));
     }
 
     /**

@@ -19,14 +19,15 @@ import dev.appusers.keycloak.it.AppDb;
 import dev.appusers.keycloak.it.ChangeTableScript;
 import dev.appusers.keycloak.it.Http;
 import dev.appusers.keycloak.it.On;
+import dev.appusers.keycloak.it.OutageDatasource;
 import dev.appusers.keycloak.it.WireRefusal;
 
 /**
- * The outage forms of a MariaDB app database, each with its error code. Keycloak's datasource logs in as a user of
- * its own, with a password, to a database of its own (MariaDB's databases are server-wide: the run's suffix keeps
- * them apart).
+ * The outage forms of a MariaDB app database, each with its error code, on the MariaDB server (its datasources XA, as
+ * Keycloak's defaults have them). Keycloak's datasource logs in as a user of its own, with a password, to a database of
+ * its own (MariaDB's databases are server-wide: the run's suffix keeps them apart).
  */
-@On.OwnServer
+@On.Mariadb
 class MariadbOutageFormsScenarios extends OutageFormsScenarios {
 
     private static final String ACCOUNT = "'" + LOGIN + "'@'%'";
@@ -43,11 +44,6 @@ class MariadbOutageFormsScenarios extends OutageFormsScenarios {
         admin("CREATE USER " + ACCOUNT + " IDENTIFIED BY '" + LOGIN_PASSWORD + "'");
         db().create(DATABASE);
         admin("GRANT SELECT, INSERT, UPDATE, DELETE ON " + DATABASE + ".* TO " + ACCOUNT);
-    }
-
-    @Override
-    String urlThroughProxy(int port) {
-        return "jdbc:mariadb://127.0.0.1:" + port + "/" + DATABASE;
     }
 
     /** Connections of the login running a command, and InnoDB transactions any of its connections holds. */
@@ -82,7 +78,8 @@ class MariadbOutageFormsScenarios extends OutageFormsScenarios {
         ChangeTableScript.install(db(), schema);
         admin("GRANT SELECT, INSERT, UPDATE, DELETE, EXECUTE ON " + schema + ".* TO " + ACCOUNT);
         Http.Response created = realm.admin.createFederation(realm.name, "feed-noprocess",
-                Map.of("cachePolicy", "DEFAULT", "dbSchema", schema, "enabled", "false"));
+                Map.of("datasource", OutageDatasource.NAME, "cachePolicy", "DEFAULT", "dbSchema", schema,
+                        "enabled", "false"));
         AdminClient.expect(created, 201, "component with a change table, login without PROCESS");
         String location = created.header("Location");
         String id = location.substring(location.lastIndexOf('/') + 1);

@@ -23,20 +23,18 @@ import org.junit.jupiter.api.TestInstance;
 import dev.appusers.keycloak.it.AppDb;
 import dev.appusers.keycloak.it.Http;
 import dev.appusers.keycloak.it.ItRealm;
-import dev.appusers.keycloak.it.KeycloakServer;
 import dev.appusers.keycloak.it.LogHygiene;
+import dev.appusers.keycloak.it.OutageDatasource;
 import dev.appusers.keycloak.it.TcpProxy;
 
 /**
  * Every way the app database can be unavailable, one test each: Keycloak's refusal of a federated sign-in (never a
  * 5xx) within the query timeout, local users and the admin Users list unaffected, federated sign-ins back without a
- * restart, and no connection of Keycloak's left busy or in a transaction. Keycloak runs once per class on a database
- * and a login of the class's own (dropping or renaming them disturbs no other class), through a {@link TcpProxy}, and
- * with the options of the suite's server on the same database (so it starts on that server's build) and the pool on
- * Keycloak's defaults, what an operator gets: no {@link KeycloakServer#POOL_VALIDATION} unless
- * {@code -Dit.outage.poolValidation=true}. Each form's observations go to standard output and
- * {@code target/outage-forms-<db>.txt}. The classes run on {@link dev.appusers.keycloak.it.Target#OWN_SERVER}, whose
- * suite starts no shared server.
+ * restart, and no connection of Keycloak's left busy or in a transaction. The component reads a database and a login
+ * of the class's own (dropping or renaming them disturbs no other class) through the suite server's datasource
+ * {@value OutageDatasource#NAME} and its {@link TcpProxy} ({@link OutageDatasource}), on Keycloak's pool defaults,
+ * what an operator gets (validate-on-borrow with {@code -Dit.outage.poolValidation=true}). Each form's observations go
+ * to standard output and {@code target/outage-forms-<db>.txt}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class OutageFormsScenarios {
@@ -49,10 +47,9 @@ abstract class OutageFormsScenarios {
     static final String FEDERATED_PASSWORD = "alice-Secret-1";
     static final String LOCAL = "local-admin";
     static final String LOCAL_PASSWORD = "Local-Secret-1";
-    /** The dedicated database and the login Keycloak's {@code appdb} datasource uses (also the role's name). */
-    static final String DATABASE = AppDb.database("appusers_outage");
-    static final String LOGIN = DATABASE;
-    static final String LOGIN_PASSWORD = "Outage-Login-Pw-1";
+    static final String DATABASE = OutageDatasource.DATABASE;
+    static final String LOGIN = OutageDatasource.LOGIN;
+    static final String LOGIN_PASSWORD = OutageDatasource.LOGIN_PASSWORD;
 
     /** Starts or stops one outage form on the database server; must be safe to run twice. */
     @FunctionalInterface
@@ -68,36 +65,21 @@ abstract class OutageFormsScenarios {
     /** Creates {@link #DATABASE} with the fixture and {@link #LOGIN}, a non-superuser login that may use it. */
     abstract void createDedicatedDatabaseAndLogin() throws Exception;
 
-    /** Keycloak's datasource URL to {@link #DATABASE} through the proxy on {@code port}. */
-    abstract String urlThroughProxy(int port);
-
     /** {@link #LOGIN}'s connections that are not idle, or idle inside a transaction, as the server sees them. */
     abstract List<String> busyConnections() throws Exception;
 
     @BeforeAll
-    void startKeycloak() throws Exception {
+    void createRealm() throws Exception {
         createDedicatedDatabaseAndLogin();
-        proxy = new TcpProxy("127.0.0.1", db() == AppDb.POSTGRES ? 5432 : 3306, db() == AppDb.POSTGRES);
-        // -Dit.outage.poolValidation=true runs the same forms with the validate-on-borrow lines older READMEs advised,
-        // to compare
-        boolean poolValidation = Boolean.getBoolean("it.outage.poolValidation");
-        KeycloakServer server = KeycloakServer.with(db(), new KeycloakServer.Datasource(urlThroughProxy(proxy.port()),
-                LOGIN, LOGIN_PASSWORD), poolValidation, ItRealm.serverOptions(db()));
-        realm = ItRealm.on(server, db(), getClass());
-        realm.admin.addFederation(realm.name, ItRealm.config("queryTimeoutSeconds",
-                String.valueOf(QUERY_TIMEOUT_SECONDS)));
+        proxy = OutageDatasource.proxy(db());
+        realm = ItRealm.create(getClass());
+        realm.admin.addFederation(realm.name, ItRealm.config("datasource", OutageDatasource.NAME,
+                "queryTimeoutSeconds", String.valueOf(QUERY_TIMEOUT_SECONDS)));
         Http.Response local = realm.admin.post("/" + realm.name + "/users", Map.of("username", LOCAL,
                 "email", "local-admin@keycloak.test", "firstName", "Local", "lastName", "Admin", "enabled", true,
                 "credentials", List.of(Map.of("type", "password", "value", LOCAL_PASSWORD, "temporary", false))));
         assertThat(local.status()).as(local.body()).isEqualTo(201);
         Files.deleteIfExists(report());
-    }
-
-    @AfterAll
-    void closeProxy() throws IOException {
-        if (proxy != null) {
-            proxy.close();
-        }
     }
 
     @AfterAll

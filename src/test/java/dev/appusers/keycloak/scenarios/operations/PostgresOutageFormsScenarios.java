@@ -15,10 +15,11 @@ import dev.appusers.keycloak.it.On;
 import dev.appusers.keycloak.it.WireRefusal;
 
 /**
- * The outage forms of a PostgreSQL app database, each with its SQLState. Keycloak's datasource logs in as a role of
- * its own, without superuser rights (superusers are exempt from connection limits), to a database of its own.
+ * The outage forms of a PostgreSQL app database, each with its SQLState, on the production server (Keycloak's own
+ * database on PostgreSQL, the app datasources XA: Keycloak's defaults). Keycloak's datasource logs in as a role of its
+ * own, without superuser rights (superusers are exempt from connection limits), to a database of its own.
  */
-@On.OwnServer
+@On.Production
 class PostgresOutageFormsScenarios extends OutageFormsScenarios {
 
     private static final String RENAMED = DATABASE + "_away";
@@ -39,11 +40,6 @@ class PostgresOutageFormsScenarios extends OutageFormsScenarios {
         db().create(DATABASE);
         db().execute(DATABASE, "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + LOGIN
                 + ";\nGRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO " + LOGIN + ";\n");
-    }
-
-    @Override
-    String urlThroughProxy(int port) {
-        return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
     }
 
     @Override
