@@ -40,9 +40,6 @@ public final class KeycloakServer {
     private static final List<String> BUILD_OPTIONS = List.of("--db=", "--db-kind-", "--db-health-exclude-",
             "--transaction-xa-enabled", "--health-enabled", "--metrics-enabled", "--cache=", "--features");
 
-    static final String POOL_VALIDATION = "quarkus.datasource.\"appdb\".jdbc.validate-on-borrow=true\n"
-            + "quarkus.datasource.\"appdb\".jdbc.background-validation-interval=10S\n";
-
     private static KeycloakServer running;
 
     private final Path home;
@@ -53,7 +50,6 @@ public final class KeycloakServer {
     private final ServerLog serverLog;
     private int management;
     private List<String> options = List.of();
-    private boolean poolValidation;
 
     private KeycloakServer(Path home, Process process, int port, String key, Path log) {
         this.home = home;
@@ -82,25 +78,15 @@ public final class KeycloakServer {
 
     /** {@link #with(AppDb, String, String...)} on the distribution unpacked at {@code home}. */
     public static synchronized KeycloakServer with(Path home, AppDb db, String database, String... extraOptions) {
-        return with(home, db, new Datasource(db.keycloakUrl(database), db.user, db.password), false, extraOptions);
-    }
-
-    /** A running Keycloak of the build's own version whose {@code appdb} datasource is {@code appdb}. */
-    public static synchronized KeycloakServer with(AppDb db, Datasource appdb, boolean poolValidation,
-                                                   String... extraOptions) {
-        return with(home(), db, appdb, poolValidation, extraOptions);
+        return with(home, db, new Datasource(db.keycloakUrl(database), db.user, db.password), extraOptions);
     }
 
     /**
-     * A running Keycloak of the distribution at {@code home} whose {@code appdb} datasource is {@code appdb}.
-     *
-     * @param poolValidation whether {@code conf/quarkus.properties} holds {@link #POOL_VALIDATION}; without it (the
-     *                       suite's default) the pool runs on Keycloak's defaults, as an operator has it
+     * A running Keycloak of the distribution at {@code home} whose {@code appdb} datasource is {@code appdb}, on
+     * Keycloak's default pool settings, as an operator has it.
      */
-    public static synchronized KeycloakServer with(Path home, AppDb db, Datasource appdb, boolean poolValidation,
-                                                   String... extraOptions) {
-        String key = home + "/" + db + "/" + appdb.url() + "/" + appdb.user() + "/" + poolValidation + "/"
-                + String.join(" ", extraOptions);
+    public static synchronized KeycloakServer with(Path home, AppDb db, Datasource appdb, String... extraOptions) {
+        String key = home + "/" + db + "/" + appdb.url() + "/" + appdb.user() + "/" + String.join(" ", extraOptions);
         if (running != null && running.key.equals(key)) {
             // stopped by a scenario (for kc.sh export, say): started again as an operator would, on its build
             return running.process.isAlive() ? running : running.restart();
@@ -120,8 +106,7 @@ public final class KeycloakServer {
                 .toAbsolutePath();
         try {
             deleteRecursively(home.resolve("data"));
-            running = start(home, options, key, log, ProcessBuilder.Redirect.to(log.toFile()), freePort(), freePort(),
-                    poolValidation);
+            running = start(home, options, key, log, ProcessBuilder.Redirect.to(log.toFile()), freePort(), freePort());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -151,17 +136,7 @@ public final class KeycloakServer {
      */
     public static KeycloakServer start(Path home, List<String> options, String key, Path log,
                                        ProcessBuilder.Redirect output, int port, int management) {
-        return start(home, options, key, log, output, port, management, false);
-    }
-
-    /**
-     * As {@link #start(Path, List, String, Path, ProcessBuilder.Redirect, int, int)}, with or without
-     * {@link #POOL_VALIDATION} in {@code conf/quarkus.properties}.
-     */
-    public static KeycloakServer start(Path home, List<String> options, String key, Path log,
-                                       ProcessBuilder.Redirect output, int port, int management,
-                                       boolean poolValidation) {
-        return launch(home, options, key, log, output, port, management, poolValidation, true);
+        return launch(home, options, key, log, output, port, management, true);
     }
 
     /**
@@ -171,7 +146,7 @@ public final class KeycloakServer {
      */
     public static KeycloakServer startBuilt(Path home, List<String> options, String key, Path log,
                                             ProcessBuilder.Redirect output, int port, int management) {
-        return launch(home, options, key, log, output, port, management, false, false);
+        return launch(home, options, key, log, output, port, management, false);
     }
 
     /**
@@ -184,7 +159,7 @@ public final class KeycloakServer {
         synchronized (KeycloakServer.class) {
             stop();
             KeycloakServer again = launch(home, options, key, log, ProcessBuilder.Redirect.appendTo(log.toFile()),
-                    port, management, poolValidation, false);
+                    port, management, false);
             if (running == this) {
                 running = again;
             }
@@ -217,7 +192,7 @@ public final class KeycloakServer {
 
     private static KeycloakServer launch(Path home, List<String> options, String key, Path log,
                                          ProcessBuilder.Redirect output, int port, int management,
-                                         boolean poolValidation, boolean buildFirst) {
+                                         boolean buildFirst) {
         Path jar = Path.of(System.getProperty("provider.jar", "target/keycloak-app-users-0.1.0-SNAPSHOT.jar"));
         try {
             if (!Files.isDirectory(home)) {
@@ -233,8 +208,7 @@ public final class KeycloakServer {
                 all.add("--cache=local");
             }
             all.addAll(options);
-            // Keycloak's default pool settings unless a test compares with the pool validation older READMEs advised
-            StringBuilder properties = new StringBuilder(poolValidation ? POOL_VALIDATION : "");
+            StringBuilder properties = new StringBuilder();
             all.stream().filter(o -> o.startsWith(QUARKUS_PROPERTY))
                     .forEach(o -> properties.append(o.substring(QUARKUS_PROPERTY.length())).append('\n'));
             all.removeIf(o -> o.startsWith(QUARKUS_PROPERTY));
@@ -278,7 +252,6 @@ public final class KeycloakServer {
             Process process = builder.start();
             KeycloakServer server = new KeycloakServer(home, process, port, key, log);
             server.options = List.copyOf(options);
-            server.poolValidation = poolValidation;
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
             server.management = management;
             server.awaitReady(management);
