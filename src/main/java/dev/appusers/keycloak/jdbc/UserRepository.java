@@ -6,13 +6,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
 
@@ -25,27 +23,19 @@ public final class UserRepository {
 
     private static final Logger LOG = Logger.getLogger(UserRepository.class);
 
-    /** id, username, email, first and last name, hash, enabled, email verified; attribute columns follow. */
-    private static final int FIXED_COLUMNS = 8;
     /** The column name of a page's ids in {@link #pageOf}; not quoted, so every database keeps it as written. */
     private static final String PAGE_ID = "app_users_page_id";
 
     private final UserTable table;
+    private final UserRowReader reader;
     private final int queryTimeoutSeconds;
     private final String select;
 
     public UserRepository(UserTable table, int queryTimeoutSeconds) {
         this.table = table;
+        this.reader = new UserRowReader(table);
         this.queryTimeoutSeconds = queryTimeoutSeconds;
-        this.select = "SELECT " + columns("") + " FROM " + table.table;
-    }
-
-    /** The row's columns, each prefixed with {@code alias}: {@link #read} reads them in this order. */
-    private String columns(String alias) {
-        return java.util.stream.Stream.of(table.id, table.username, table.email, table.firstName, table.lastName,
-                        table.passwordHash, table.enabled, table.emailVerified)
-                .map(column -> column == null ? "NULL" : alias + column).collect(Collectors.joining(", "))
-                + table.attributes.stream().map(a -> ", " + alias + a.column()).collect(Collectors.joining());
+        this.select = "SELECT " + reader.columns("") + " FROM " + table.table;
     }
 
     /** A user's row with the names of its roles. */
@@ -62,7 +52,7 @@ public final class UserRepository {
         if (uuid == null) {
             return Optional.empty();
         }
-        String sql = "SELECT " + columns("u.") + ", r." + roles.roleName + " FROM " + table.table + " u LEFT JOIN ("
+        String sql = "SELECT " + reader.columns("u.") + ", r." + roles.roleName + " FROM " + table.table + " u LEFT JOIN ("
                 + roles.join() + ") ON ur." + roles.userRoleUser + " = u." + table.id + " WHERE "
                 + table.idCodec.matches("u." + table.id);
         try (PreparedStatement statement = prepare(connection, sql)) {
@@ -71,8 +61,8 @@ public final class UserRepository {
                 Optional<UserRow> row = Optional.empty();
                 List<AppRole> names = new ArrayList<>();
                 while (rs.next()) {
-                    row = row.isPresent() ? row : read(rs);
-                    String name = rs.getString(FIXED_COLUMNS + table.attributes.size() + 1);
+                    row = row.isPresent() ? row : reader.read(rs);
+                    String name = rs.getString(reader.columnCount() + 1);
                     if (name != null && !name.isBlank()) {
                         names.add(new AppRole(name, null, Map.of()));
                     }
@@ -180,12 +170,12 @@ public final class UserRepository {
             while (rs.next()) {
                 seen++;
                 last = rs.getObject(1);
-                Optional<UserRow> row = read(rs);
+                Optional<UserRow> row = reader.read(rs);
                 if (row.isPresent()) {
                     rows.add(row.get());
                 } else {
                     unreadable++;
-                    idOf(rs).ifPresent(unreadableIds::add);
+                    reader.idOf(rs).ifPresent(unreadableIds::add);
                 }
             }
         }
@@ -240,7 +230,7 @@ public final class UserRepository {
             if (!rs.next()) {
                 return Optional.empty();
             }
-            Optional<UserRow> row = read(rs);
+            Optional<UserRow> row = reader.read(rs);
             if (rs.next()) {
                 LOG.warnf("Two or more rows of %s share this %s when case is ignored; refusing the ambiguous lookup. "
                         + "Make the %s unique ignoring case in the app's table.", table.table, what, what);
@@ -254,53 +244,10 @@ public final class UserRepository {
         List<UserRow> rows = new ArrayList<>();
         try (ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
-                read(rs).ifPresent(rows::add);
+                reader.read(rs).ifPresent(rows::add);
             }
         }
         return rows;
-    }
-
-    /** The row's id as canonical UUID text, empty when it is no UUID (already logged by {@link #read}). */
-    private Optional<String> idOf(ResultSet rs) throws SQLException {
-        try {
-            return Optional.of(table.idCodec.read(rs, 1));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-    }
-
-    private Optional<UserRow> read(ResultSet rs) throws SQLException {
-        String id;
-        try {
-            id = table.idCodec.read(rs, 1);
-        } catch (IllegalArgumentException e) {
-            LOG.warnf("Skipping a row of %s whose id cannot be read as a UUID (%s): fix that row in the app's table",
-                    table.table, e.getMessage());
-            MalformedRows.seen();
-            return Optional.empty();
-        }
-        String username = rs.getString(2);
-        if (username == null || username.isBlank()) {
-            LOG.warnf("Skipping user %s of %s: its username column is empty", id, table.table);
-            MalformedRows.seen();
-            return Optional.empty();
-        }
-        boolean enabled = table.enabled == null || rs.getBoolean(7) && !rs.wasNull();
-        boolean emailVerified = table.emailVerified != null && rs.getBoolean(8);
-        Map<String, String> attributes = new LinkedHashMap<>();
-        int index = FIXED_COLUMNS;
-        for (MappedAttribute attribute : table.attributes) {
-            try {
-                String value = attribute.read(rs, ++index);
-                if (value != null) {
-                    attributes.put(attribute.name(), value);
-                }
-            } catch (SQLException | IllegalArgumentException e) {
-                LOG.warnf("User %s: attribute %s cannot be read (%s); left out", id, attribute.name(), e.getMessage());
-            }
-        }
-        return Optional.of(new UserRow(id, username.toLowerCase(Locale.ROOT), lower(rs.getString(3)), rs.getString(4),
-                rs.getString(5), rs.getString(6), enabled, emailVerified, Map.copyOf(attributes)));
     }
 
     private PreparedStatement prepare(Connection connection, String sql) throws SQLException {
@@ -323,9 +270,5 @@ public final class UserRepository {
             statement.setObject(index++, parameter);
         }
         return index;
-    }
-
-    private static String lower(String value) {
-        return value == null || value.isBlank() ? null : value.toLowerCase(Locale.ROOT);
     }
 }
