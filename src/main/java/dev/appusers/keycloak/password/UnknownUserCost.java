@@ -56,7 +56,6 @@ public final class UnknownUserCost {
     private final long[] samples = new long[SAMPLES];
     private int sampleCount;
     private long lastSampleAt;
-    private volatile String dummyHash;
 
     /**
      * Starts measuring at once (in the background), so that the first unknown username after a start already waits.
@@ -123,12 +122,7 @@ public final class UnknownUserCost {
      * a row that must hold a hash before its user's password is set: computed once, in {@code hashing}'s limits.
      */
     public String unusableHash(CostLimits hashing) {
-        String hash = dummyHash;
-        if (hash == null) {
-            hash = calibration.unusableHash(scheme.form(), () -> scheme.hash(randomText(), hashing));
-            dummyHash = hash;
-        }
-        return hash;
+        return calibration.unusableHash(scheme.form(), () -> scheme.hash(randomText(), hashing));
     }
 
     /** Records how long a real verification of this component ran in its slot (a match or a mismatch). */
