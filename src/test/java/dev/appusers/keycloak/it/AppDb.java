@@ -49,8 +49,17 @@ public enum AppDb {
         if (this != POSTGRES) {
             return url(database);
         }
-        java.net.URI uri = java.net.URI.create(serverUrl.substring("jdbc:".length()));
-        return "jdbc:postgresql://127.0.0.1:" + proxy(uri.getHost(), uri.getPort()).port() + "/" + database;
+        return urlThrough(proxy(server().getHost(), server().getPort()), database);
+    }
+
+    /** The database server's address, as its JDBC URL gives it ({@code -Dit.pg.url}, {@code -Dit.mariadb.url}). */
+    public java.net.URI server() {
+        return java.net.URI.create(serverUrl.substring("jdbc:".length()));
+    }
+
+    /** The JDBC URL of {@code database} on this server through {@code proxy} (which forwards to {@link #server()}). */
+    public String urlThrough(TcpProxy proxy, String database) {
+        return "jdbc:" + server().getScheme() + "://127.0.0.1:" + proxy.port() + "/" + database;
     }
 
     private static TcpProxy proxy;

@@ -90,9 +90,9 @@ public final class KeycloakCluster implements AutoCloseable {
         Path root = Path.of("target", "keycloak-cluster").toAbsolutePath();
         try {
             KeycloakServer.deleteRecursively(root);
-            java.net.URI pg = java.net.URI.create(AppDb.POSTGRES.url("").substring("jdbc:".length()));
+            java.net.URI pg = AppDb.POSTGRES.server();
             TcpProxy proxy = new TcpProxy(pg.getHost(), pg.getPort());
-            String pgUrl = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + AppDb.IT_DATABASE;
+            String pgUrl = AppDb.POSTGRES.urlThrough(proxy, AppDb.IT_DATABASE);
             Path homeA = copyDistribution(KeycloakServer.home(), root.resolve("node-a"));
             KeycloakServer nodeA = startNode(homeA, "a", keycloakDatabase, appDatabase, pgUrl);
             KeycloakServer nodeB;

@@ -34,7 +34,7 @@ public final class OutageDatasource {
     public static synchronized TcpProxy proxy(AppDb db) {
         return PROXIES.computeIfAbsent(db, kind -> {
             try {
-                return new TcpProxy("127.0.0.1", kind == AppDb.POSTGRES ? 5432 : 3306, kind == AppDb.POSTGRES);
+                return new TcpProxy(kind.server().getHost(), kind.server().getPort(), kind == AppDb.POSTGRES);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -47,8 +47,7 @@ public final class OutageDatasource {
      * compare the forms with them.
      */
     static String[] options(AppDb db) {
-        String url = (db == AppDb.POSTGRES ? "jdbc:postgresql" : "jdbc:mariadb") + "://127.0.0.1:" + proxy(db).port()
-                + "/" + DATABASE;
+        String url = db.urlThrough(proxy(db), DATABASE);
         List<String> options = new ArrayList<>(List.of(
                 "--db-kind-" + NAME + "=" + db.kind,
                 "--db-url-full-" + NAME + "=" + url,
