@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.appusers.keycloak.it.AppDb;
+import dev.appusers.keycloak.it.AttackDetection;
 import dev.appusers.keycloak.it.Http;
 import dev.appusers.keycloak.it.ItRealm;
 import dev.appusers.keycloak.it.LogHygiene;
@@ -129,12 +130,17 @@ class RobustnessScenarios {
                 "failureFactor", 3, "waitIncrementSeconds", 3, "maxFailureWaitSeconds", 3,
                 "minimumQuickLoginWaitSeconds", 1, "quickLoginCheckMilliSeconds", 1, "permanentLockout", false));
         assertThat(configured.status()).as(configured.body()).isEqualTo(204);
-        realm.admin.addFederation(guarded, ItRealm.config("dbSchema", schema, "userTable", "messy_user",
-                "rolesEnabled", "false"));
+        String componentId = realm.admin.addFederation(guarded, ItRealm.config("dbSchema", schema, "userTable",
+                "messy_user", "rolesEnabled", "false"));
         OidcClient oidc = new OidcClient(realm.server, guarded);
+        String id = "f:" + componentId + ":11111111-1111-4111-8111-111111111111";
 
-        for (int i = 0; i < 3; i++) {
+        for (int i = 1; i <= 3; i++) {
             assertThat(oidc.passwordGrant("good@x.org", "wrong-" + i).status()).isEqualTo(400);
+            // each failure counted (on Keycloak's brute-force thread) before the next sign-in, the third locking
+            int counted = i;
+            AttackDetection.await(realm.admin, guarded, id, s -> s.path("numFailures").asInt() >= counted
+                    && s.path("disabled").asBoolean() == (counted == 3));
         }
         Http.Response locked = oidc.passwordGrant("good@x.org", "dave-Secret-4");
         Thread.sleep(4_500);

@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.appusers.keycloak.it.AdminClient;
 import dev.appusers.keycloak.it.AppDb;
+import dev.appusers.keycloak.it.AttackDetection;
 import dev.appusers.keycloak.it.Http;
 import dev.appusers.keycloak.it.ItRealm;
 import dev.appusers.keycloak.it.LogHygiene;
@@ -264,29 +265,11 @@ class BruteForceScenarios {
     }
 
     private JsonNode status(Mode mode, String id) {
-        return realm.admin.getJson("/" + realms.get(mode) + "/attack-detection/brute-force/users/" + id);
+        return AttackDetection.status(realm.admin, realms.get(mode), id);
     }
 
-    /** Keycloak records failures on its brute-force thread, after the refusal is answered: waits for them. */
     private JsonNode awaitStatus(Mode mode, String id, Predicate<JsonNode> reached) {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        JsonNode status = status(mode, id);
-        while (!reached.test(status) && System.nanoTime() < deadline) {
-            sleep();
-            status = status(mode, id);
-        }
-        assertThat(reached.test(status)).as("brute-force status of %s: %s", id, status).isTrue();
-        sleep(); // a failure counted late would show now
-        return status(mode, id);
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(200);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return AttackDetection.await(realm.admin, realms.get(mode), id, reached);
     }
 
     private JsonNode user(Mode mode, String id) {

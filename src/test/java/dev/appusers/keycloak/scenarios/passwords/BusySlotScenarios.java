@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.appusers.keycloak.it.AdminClient;
 import dev.appusers.keycloak.it.AppDb;
+import dev.appusers.keycloak.it.AttackDetection;
 import dev.appusers.keycloak.it.ConcurrentRequests;
 import dev.appusers.keycloak.it.Http;
 import dev.appusers.keycloak.it.ItRealm;
@@ -108,8 +109,7 @@ class BusySlotScenarios {
         Thread.sleep(400); // Keycloak records failures on its brute-force thread
         for (ConcurrentRequests.Outcome refused : busy) {
             String id = idOf(mode, refused.call().user());
-            JsonNode status = realm.admin.getJson("/" + realms.get(mode) + "/attack-detection/brute-force/users/"
-                    + id);
+            JsonNode status = AttackDetection.status(realm.admin, realms.get(mode), id);
             assertThat(status.path("numFailures").asInt()).as("%s was not counted a failure", refused).isZero();
         }
         String again = busy.get(0).call().user();
